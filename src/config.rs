@@ -1,0 +1,652 @@
+//! `site.yaml`: the raw file as written (serde types) and the resolved configuration the pipeline
+//! uses (collections with typed field definitions and notice rules). Collections are declared
+//! here, never hard-coded, so a bureau adds one by configuration alone.
+
+use crate::diagnostic::Diagnostic;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const SITE_FILE: &str = "site.yaml";
+
+// ---------------------------------------------------------------- raw file
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    site: SiteMeta,
+    collections: IndexMap<String, RawCollection>,
+    #[serde(default)]
+    enums: IndexMap<String, Vec<String>>,
+}
+
+/// Site metadata, passed to templates as it is.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteMeta {
+    pub title: String,
+    #[serde(default)]
+    pub short_title: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub bureau: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+    #[serde(default)]
+    pub contact: IndexMap<String, String>,
+    #[serde(default)]
+    pub licence: Option<Licence>,
+    #[serde(default)]
+    pub footer: Footer,
+    /// Folder (relative to the site) of holiday-calendar JSON files, one per year.
+    #[serde(default = "default_calendar")]
+    pub holiday_calendar: String,
+    /// How many entries each Atom feed carries.
+    #[serde(default = "default_feed_entries")]
+    pub feed_entries: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub name: String,
+    pub url: String,
+}
+
+/// The identification items a Chinese government site shows in its footer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    #[serde(default)]
+    pub sponsor: Option<String>,
+    #[serde(default)]
+    pub site_code: Option<String>,
+    #[serde(default)]
+    pub icp: Option<String>,
+    #[serde(default)]
+    pub police_record: Option<String>,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_page_size() -> usize {
+    20
+}
+fn default_calendar() -> String {
+    "calendar".into()
+}
+fn default_feed_entries() -> usize {
+    50
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCollection {
+    title: String,
+    #[serde(default)]
+    item_name: Option<String>,
+    #[serde(default)]
+    description: String,
+    title_field: String,
+    #[serde(default)]
+    listed: Vec<String>,
+    #[serde(default)]
+    template: Option<String>,
+    #[serde(default)]
+    notice: RawNotice,
+    fields: IndexMap<String, RawField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    #[serde(rename = "type")]
+    ty: String,
+    label: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    list: bool,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    unique: bool,
+    #[serde(default)]
+    facet: Option<RawFacet>,
+    #[serde(default)]
+    search_weight: Option<f32>,
+    #[serde(default)]
+    identifier: Option<RawIdentifier>,
+    #[serde(default)]
+    personal: Option<RawPersonal>,
+    #[serde(default)]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    values_from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+    #[serde(default)]
+    fields: Option<IndexMap<String, RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawFacet {
+    On(bool),
+    Kind(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawIdentifier {
+    On(bool),
+    Kind(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawPersonal {
+    Simple(String),
+    Mask {
+        mask: String,
+        #[serde(default)]
+        when: Option<IndexMap<String, Vec<String>>>,
+    },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotice {
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    decision_date_field: Option<String>,
+    #[serde(default)]
+    late_after_working_days: Option<u32>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    when: IndexMap<String, RawCondition>,
+    #[serde(default = "yes")]
+    publish: bool,
+    #[serde(default)]
+    period: Option<String>,
+    #[serde(default)]
+    at_least_until: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCondition {
+    #[serde(default)]
+    only: Option<Vec<String>>,
+    #[serde(default, rename = "in")]
+    one_of: Option<Vec<String>>,
+    #[serde(default)]
+    below: Option<f64>,
+    #[serde(default)]
+    present: Option<bool>,
+}
+
+// ---------------------------------------------------------------- resolved
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub root: PathBuf,
+    pub site: SiteMeta,
+    pub collections: Vec<Collection>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// The key in site.yaml; also the data folder and URL segment.
+    pub key: String,
+    pub title: String,
+    pub item_name: String,
+    pub description: String,
+    pub title_field: usize,
+    pub listed: Vec<usize>,
+    pub template: Option<String>,
+    pub fields: Vec<FieldDef>,
+    pub notice: NoticeConfig,
+}
+
+impl Collection {
+    pub fn field_index(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub key: String,
+    pub label: String,
+    pub description: Option<String>,
+    pub ty: FieldType,
+    pub list: bool,
+    pub required: bool,
+    pub unique: bool,
+    pub facet: Option<FacetKind>,
+    pub search_weight: f32,
+    pub identifier: Option<IdentifierKind>,
+    pub personal: Personal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    Text,
+    Markdown,
+    Date,
+    Integer,
+    Money,
+    Bool,
+    Enum(Vec<String>),
+    CreditCode,
+    CmaNumber,
+    /// Index of the referenced collection.
+    Ref(usize),
+    Url,
+    Geo,
+    Object(Vec<FieldDef>),
+}
+
+impl PartialEq for FieldDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl FieldType {
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Markdown => "markdown",
+            FieldType::Date => "date",
+            FieldType::Integer => "integer",
+            FieldType::Money => "money",
+            FieldType::Bool => "bool",
+            FieldType::Enum(_) => "enum",
+            FieldType::CreditCode => "credit_code",
+            FieldType::CmaNumber => "cma_number",
+            FieldType::Ref(_) => "ref",
+            FieldType::Url => "url",
+            FieldType::Geo => "geo",
+            FieldType::Object(_) => "object",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacetKind {
+    /// One facet page per value.
+    Value,
+    /// One facet page per year of a date.
+    Year,
+}
+
+/// How the search tokenizer treats a field's values beyond plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentifierKind {
+    /// Matched whole and by prefix.
+    Code,
+    /// A decision number: brackets folded before matching.
+    DecisionNumber,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Personal {
+    Public,
+    /// Never published in any output.
+    Omit,
+    /// Keep the first character (张**), when `when` holds (always when it is `None`).
+    KeepFirstChar { when: Option<(String, Vec<String>)> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Forever,
+    Days(u32),
+    Months(u32),
+    Years(u32),
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s == "forever" {
+            return Ok(Period::Forever);
+        }
+        let (num, unit) = s.split_at(s.len().saturating_sub(1));
+        let n: u32 = num
+            .parse()
+            .map_err(|_| format!("period \"{s}\" is not a number followed by d, m or y, or \"forever\""))?;
+        match unit {
+            "d" => Ok(Period::Days(n)),
+            "m" => Ok(Period::Months(n)),
+            "y" => Ok(Period::Years(n)),
+            _ => Err(format!("period \"{s}\" must end in d (days), m (months) or y (years)")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeConfig {
+    pub period: Period,
+    pub decision_date_field: Option<usize>,
+    pub late_after_working_days: Option<u32>,
+    pub rules: Vec<NoticeRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeRule {
+    pub when: Vec<(usize, Condition)>,
+    pub publish: bool,
+    pub period: Option<Period>,
+    pub at_least_until: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// Every value of the (list) field is one of these.
+    Only(Vec<String>),
+    /// The value is one of these.
+    OneOf(Vec<String>),
+    /// Absent, or a number below this.
+    Below(f64),
+    Present(bool),
+}
+
+// ---------------------------------------------------------------- loading
+
+/// Reads and resolves `site.yaml`; every problem found is returned at once.
+pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = site_dir.join(SITE_FILE);
+    let file = PathBuf::from(SITE_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::error(
+            &file,
+            0,
+            format!("cannot read {}: {e}", path.display()),
+        )]
+    })?;
+    let raw: RawSite = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        let line = e.location().map_or(0, |l| l.line());
+        vec![Diagnostic::error(&file, line, format!("invalid site configuration: {e}"))]
+    })?;
+    resolve(site_dir, raw)
+}
+
+fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let file = PathBuf::from(SITE_FILE);
+    let mut problems = Vec::new();
+    let keys: Vec<String> = raw.collections.keys().cloned().collect();
+    let mut collections = Vec::new();
+    for (key, rc) in &raw.collections {
+        let mut report = |msg: String| {
+            problems.push(Diagnostic::error(&file, 0, format!("collection \"{key}\": {msg}")))
+        };
+        if crate::domain::RecordId::parse(key).is_err() {
+            report("a collection key must be a slug (a-z, 0-9, '-', '_')".into());
+            continue;
+        }
+        let fields = resolve_fields(&rc.fields, &keys, &raw.enums, &mut report);
+        let index = |name: &str, what: &str, report: &mut dyn FnMut(String)| {
+            let i = fields.iter().position(|f| f.key == name);
+            if i.is_none() {
+                report(format!("{what} \"{name}\" is not one of its fields"));
+            }
+            i
+        };
+        let title_field = index(&rc.title_field, "title_field", &mut report).unwrap_or(0);
+        let listed = rc
+            .listed
+            .iter()
+            .filter_map(|l| index(l, "listed field", &mut report))
+            .collect();
+        let notice = resolve_notice(&rc.notice, &fields, &mut |m| report(m));
+        collections.push(Collection {
+            key: key.clone(),
+            title: rc.title.clone(),
+            item_name: rc.item_name.clone().unwrap_or_else(|| rc.title.clone()),
+            description: rc.description.clone(),
+            title_field,
+            listed,
+            template: rc.template.clone(),
+            fields,
+            notice,
+        });
+    }
+    if raw.site.page_size == 0 {
+        problems.push(Diagnostic::error(&file, 0, "site.page_size must be at least 1".into()));
+    }
+    if problems.is_empty() {
+        Ok(SiteConfig {
+            root: site_dir.to_path_buf(),
+            site: raw.site,
+            collections,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn resolve_fields(
+    raw: &IndexMap<String, RawField>,
+    collections: &[String],
+    enums: &IndexMap<String, Vec<String>>,
+    report: &mut dyn FnMut(String),
+) -> Vec<FieldDef> {
+    let mut fields = Vec::new();
+    for (key, rf) in raw {
+        if crate::record::SYSTEM_KEYS.contains(&key.as_str()) {
+            report(format!(
+                "field \"{key}\" is reserved for notice data (reserved: {})",
+                crate::record::SYSTEM_KEYS.join(", ")
+            ));
+            continue;
+        }
+        let ty = match rf.ty.as_str() {
+            "text" => FieldType::Text,
+            "markdown" => FieldType::Markdown,
+            "date" => FieldType::Date,
+            "integer" => FieldType::Integer,
+            "money" => FieldType::Money,
+            "bool" => FieldType::Bool,
+            "credit_code" => FieldType::CreditCode,
+            "cma_number" => FieldType::CmaNumber,
+            "url" => FieldType::Url,
+            "geo" => FieldType::Geo,
+            "enum" => {
+                let values = match (&rf.values, &rf.values_from) {
+                    (Some(v), None) => v.clone(),
+                    (None, Some(name)) => enums.get(name).cloned().unwrap_or_else(|| {
+                        report(format!("field \"{key}\": values_from \"{name}\" is not a list under `enums`"));
+                        Vec::new()
+                    }),
+                    _ => {
+                        report(format!("field \"{key}\": an enum needs `values` or `values_from`"));
+                        Vec::new()
+                    }
+                };
+                FieldType::Enum(values)
+            }
+            "ref" => match rf.to.as_ref().and_then(|t| collections.iter().position(|c| c == t)) {
+                Some(i) => FieldType::Ref(i),
+                None => {
+                    report(format!(
+                        "field \"{key}\": a ref needs `to:` naming a collection ({})",
+                        collections.join(", ")
+                    ));
+                    FieldType::Text
+                }
+            },
+            "object" => match &rf.fields {
+                Some(sub) => FieldType::Object(resolve_fields(sub, collections, enums, report)),
+                None => {
+                    report(format!("field \"{key}\": an object needs `fields:`"));
+                    FieldType::Text
+                }
+            },
+            other => {
+                report(format!(
+                    "field \"{key}\": unknown type \"{other}\" (text, markdown, date, integer, money, bool, enum, credit_code, cma_number, ref, url, geo, object)"
+                ));
+                FieldType::Text
+            }
+        };
+        let facet = match &rf.facet {
+            None | Some(RawFacet::On(false)) => None,
+            Some(RawFacet::On(true)) => Some(FacetKind::Value),
+            Some(RawFacet::Kind(k)) if k == "year" => Some(FacetKind::Year),
+            Some(RawFacet::Kind(k)) => {
+                report(format!("field \"{key}\": facet \"{k}\" is not true, false or year"));
+                None
+            }
+        };
+        let identifier = match (&rf.identifier, &ty) {
+            (Some(RawIdentifier::Kind(k)), _) if k == "decision_number" => {
+                Some(IdentifierKind::DecisionNumber)
+            }
+            (Some(RawIdentifier::On(true)), _)
+            | (None, FieldType::CreditCode | FieldType::CmaNumber) => Some(IdentifierKind::Code),
+            (Some(RawIdentifier::Kind(k)), _) => {
+                report(format!("field \"{key}\": identifier \"{k}\" is not true or decision_number"));
+                None
+            }
+            _ => None,
+        };
+        let personal = match &rf.personal {
+            None => Personal::Public,
+            Some(RawPersonal::Simple(s)) if s == "omit" => Personal::Omit,
+            Some(RawPersonal::Simple(s)) if s == "keep_first_char" => {
+                Personal::KeepFirstChar { when: None }
+            }
+            Some(RawPersonal::Mask { mask, when }) if mask == "keep_first_char" => {
+                let when = when.as_ref().and_then(|w| w.iter().next()).map(|(f, v)| {
+                    if !raw.contains_key(f) {
+                        report(format!("field \"{key}\": personal.when names unknown field \"{f}\""));
+                    }
+                    (f.clone(), v.clone())
+                });
+                Personal::KeepFirstChar { when }
+            }
+            Some(RawPersonal::Mask { mask: m, .. }) | Some(RawPersonal::Simple(m)) => {
+                report(format!("field \"{key}\": personal \"{m}\" is not omit or keep_first_char"));
+                Personal::Omit
+            }
+        };
+        fields.push(FieldDef {
+            key: key.clone(),
+            label: rf.label.clone(),
+            description: rf.description.clone(),
+            ty,
+            list: rf.list,
+            required: rf.required,
+            unique: rf.unique,
+            facet,
+            search_weight: rf.search_weight.unwrap_or(0.0),
+            identifier,
+            personal,
+        });
+    }
+    fields
+}
+
+fn resolve_notice(
+    raw: &RawNotice,
+    fields: &[FieldDef],
+    report: &mut dyn FnMut(String),
+) -> NoticeConfig {
+    let period = |s: &Option<String>, report: &mut dyn FnMut(String)| {
+        s.as_deref().map(|p| {
+            Period::parse(p).unwrap_or_else(|e| {
+                report(e);
+                Period::Forever
+            })
+        })
+    };
+    let field = |name: &str, report: &mut dyn FnMut(String)| {
+        let i = fields.iter().position(|f| f.key == name);
+        if i.is_none() {
+            report(format!("notice rule names unknown field \"{name}\""));
+        }
+        i
+    };
+    let rules = raw
+        .rules
+        .iter()
+        .map(|r| NoticeRule {
+            when: r
+                .when
+                .iter()
+                .filter_map(|(f, c)| {
+                    let cond = if let Some(v) = &c.only {
+                        Condition::Only(v.clone())
+                    } else if let Some(v) = &c.one_of {
+                        Condition::OneOf(v.clone())
+                    } else if let Some(b) = c.below {
+                        Condition::Below(b)
+                    } else if let Some(p) = c.present {
+                        Condition::Present(p)
+                    } else {
+                        report(format!("notice condition on \"{f}\" needs only, in, below or present"));
+                        return None;
+                    };
+                    field(f, report).map(|i| (i, cond))
+                })
+                .collect(),
+            publish: r.publish,
+            period: period(&r.period, report),
+            at_least_until: r.at_least_until.as_deref().and_then(|f| field(f, report)),
+        })
+        .collect();
+    NoticeConfig {
+        period: period(&raw.period, report).unwrap_or(Period::Forever),
+        decision_date_field: raw
+            .decision_date_field
+            .as_deref()
+            .and_then(|f| field(f, report)),
+        late_after_working_days: raw.late_after_working_days,
+        rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse() {
+        assert_eq!(Period::parse("3m"), Ok(Period::Months(3)));
+        assert_eq!(Period::parse("forever"), Ok(Period::Forever));
+        assert!(Period::parse("3w").is_err());
+        assert!(Period::parse("").is_err());
+    }
+
+    #[test]
+    fn bundled_site_config_resolves() {
+        let cfg = load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("site.yaml resolves");
+        let keys: Vec<_> = cfg.collections.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["labs", "inspections", "penalties", "organic-parks"]);
+        let penalties = &cfg.collections[2];
+        assert_eq!(penalties.notice.rules.len(), 3);
+        assert!(!penalties.notice.rules[0].publish);
+    }
+}

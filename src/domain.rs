@@ -1,0 +1,319 @@
+//! Domain identifiers with their validation: unified social credit codes (GB 32100-2015),
+//! CMA certificate numbers, record ids and penalty decision numbers. Each type can only be
+//! constructed from a value that passed its checks, so later stages never re-validate.
+
+use serde::Serialize;
+use std::fmt;
+
+const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// A unified social credit code (统一社会信用代码) whose check character is correct.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CreditCode(String);
+
+impl CreditCode {
+    /// Parses a code, folding full-width characters and lower case; the error says what is wrong.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let code: String = crate::text::fold_width(raw.trim()).to_uppercase();
+        if code.chars().count() != 18 {
+            return Err(format!(
+                "a credit code has 18 characters, found {}",
+                code.chars().count()
+            ));
+        }
+        let mut values = Vec::with_capacity(18);
+        for (i, c) in code.chars().enumerate() {
+            match CREDIT_ALPHABET.find(c) {
+                Some(v) => values.push(v as u32),
+                None => {
+                    return Err(format!(
+                        "character {} ('{c}') is not allowed in a credit code (allowed: {CREDIT_ALPHABET})",
+                        i + 1
+                    ))
+                }
+            }
+        }
+        let sum: u32 = values[..17]
+            .iter()
+            .zip(CREDIT_WEIGHTS)
+            .map(|(v, w)| v * w)
+            .sum();
+        let expected = (31 - sum % 31) % 31;
+        if values[17] != expected {
+            let want = CREDIT_ALPHABET.as_bytes()[expected as usize] as char;
+            return Err(format!(
+                "check character is '{}' but GB 32100 gives '{want}' (a typo in the code?)",
+                &code[17..]
+            ));
+        }
+        Ok(CreditCode(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The six-digit administrative division the code was registered in.
+    pub fn division(&self) -> &str {
+        &self.0[2..8]
+    }
+}
+
+impl fmt::Display for CreditCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A CMA (资质认定) certificate number: year(2) authority(2) field(2) industry(2) serial(4).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CmaNumber(String);
+
+/// The parsed parts of a CMA number, shown on the record page.
+#[derive(Debug, Clone, Serialize)]
+pub struct CmaParts {
+    pub year: u32,
+    pub authority: String,
+    pub authority_name: &'static str,
+    pub field: String,
+    pub industry: String,
+    pub serial: String,
+}
+
+const CMA_AUTHORITIES: [(&str, &str); 32] = [
+    ("00", "国家认监委"),
+    ("01", "北京"),
+    ("02", "天津"),
+    ("03", "河北"),
+    ("04", "山西"),
+    ("05", "内蒙古"),
+    ("06", "辽宁"),
+    ("07", "吉林"),
+    ("08", "黑龙江"),
+    ("09", "上海"),
+    ("10", "江苏"),
+    ("11", "浙江"),
+    ("12", "安徽"),
+    ("13", "福建"),
+    ("14", "江西"),
+    ("15", "山东"),
+    ("16", "河南"),
+    ("17", "湖北"),
+    ("18", "湖南"),
+    ("19", "广东"),
+    ("20", "广西"),
+    ("21", "海南"),
+    ("22", "重庆"),
+    ("23", "四川"),
+    ("24", "贵州"),
+    ("25", "云南"),
+    ("26", "西藏"),
+    ("27", "陕西"),
+    ("28", "甘肃"),
+    ("29", "青海"),
+    ("30", "宁夏"),
+    ("31", "新疆"),
+];
+
+impl CmaNumber {
+    /// Parses a number; the year of issue must lie between 2000 and `latest_year`.
+    pub fn parse(raw: &str, latest_year: i32) -> Result<Self, String> {
+        let number: String = crate::text::fold_width(raw.trim());
+        if number.len() != 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "a CMA certificate number is 12 digits (year, authority, field, industry, serial), found \"{number}\""
+            ));
+        }
+        let year = 2000 + number[0..2].parse::<i32>().unwrap_or(0);
+        if year > latest_year {
+            return Err(format!(
+                "year of issue {year} is after the build date's year {latest_year}"
+            ));
+        }
+        if !CMA_AUTHORITIES.iter().any(|(code, _)| *code == &number[2..4]) {
+            return Err(format!(
+                "issuing authority code {} is not 00 (national) or a province code 01–31",
+                &number[2..4]
+            ));
+        }
+        Ok(CmaNumber(number))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn parts(&self) -> CmaParts {
+        let authority = &self.0[2..4];
+        CmaParts {
+            year: 2000 + self.0[0..2].parse::<u32>().unwrap_or(0),
+            authority: authority.to_string(),
+            authority_name: CMA_AUTHORITIES
+                .iter()
+                .find(|(code, _)| *code == authority)
+                .map_or("", |(_, name)| name),
+            field: self.0[4..6].to_string(),
+            industry: self.0[6..8].to_string(),
+            serial: self.0[8..12].to_string(),
+        }
+    }
+}
+
+impl fmt::Display for CmaNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A record id: safe to use as a path segment and in URLs, so it can never escape a directory.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct RecordId(String);
+
+impl RecordId {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        if raw.is_empty() || raw.len() > Self::MAX_LEN {
+            return Err(format!(
+                "an id has 1 to {} characters, found {}",
+                Self::MAX_LEN,
+                raw.len()
+            ));
+        }
+        if let Some(bad) = raw.chars().find(|c| !ok_char(*c)) {
+            return Err(format!(
+                "id \"{}\" contains {:?}; ids use only a-z, 0-9, '-' and '_'",
+                raw.escape_debug(),
+                bad
+            ));
+        }
+        if raw.starts_with(['-', '_']) {
+            return Err(format!("id \"{raw}\" must start with a letter or digit"));
+        }
+        Ok(RecordId(raw.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The canonical form of a decision number such as 陕市监罚〔2024〕12号: people type the year
+/// brackets as 〔〕, [], 【】, （） or (); all of them mean the same identifier.
+pub fn canonical_decision_number(raw: &str) -> String {
+    crate::text::fold_width(raw.trim())
+        .chars()
+        .map(|c| match c {
+            '[' | '【' | '(' | '〔' | '［' | '﹝' | '〖' => '〔',
+            ']' | '】' | ')' | '〕' | '］' | '﹞' | '〗' => '〕',
+            other => other,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Mainland resident identity number (18 chars, ISO 7064 MOD 11-2 check): used to reject
+/// personal data found in a field that is not marked personal.
+pub fn looks_like_resident_id(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize];
+    bytes[17].to_ascii_uppercase() == check
+}
+
+/// Mainland mobile number: 11 digits starting 13–19, optionally with +86.
+pub fn looks_like_mobile(s: &str) -> bool {
+    let digits = s.trim_start_matches("+86").trim_start_matches("86-");
+    let b = digits.as_bytes();
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_from_design_are_valid() {
+        assert!(CreditCode::parse("91330201MA282UF146").is_ok());
+        assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+    }
+
+    #[test]
+    fn credit_code_with_wrong_check_character_is_rejected() {
+        let err = CreditCode::parse("91350100M000100Y44").unwrap_err();
+        assert!(err.contains("'3'"), "{err}");
+        assert!(CreditCode::parse("91350100M000100I43")
+            .unwrap_err()
+            .contains("not allowed"));
+        assert!(CreditCode::parse("9135").unwrap_err().contains("18"));
+    }
+
+    #[test]
+    fn credit_code_folds_full_width_and_case() {
+        let code = CreditCode::parse("９１３３０２０１ma282uf146").unwrap();
+        assert_eq!(code.as_str(), "91330201MA282UF146");
+        assert_eq!(code.division(), "330201");
+    }
+
+    #[test]
+    fn cma_number_parses_parts() {
+        let n = CmaNumber::parse("152701060345", 2025).unwrap();
+        let p = n.parts();
+        assert_eq!((p.year, p.authority_name, p.serial.as_str()), (2015, "陕西", "0345"));
+        assert!(CmaNumber::parse("15270106034", 2025).is_err());
+        assert!(CmaNumber::parse("302701060345", 2025).is_err());
+        assert!(CmaNumber::parse("159901060345", 2025).is_err());
+    }
+
+    #[test]
+    fn record_ids_reject_path_tricks() {
+        for bad in ["../x", "a/b", "%2e", "A", "a\\b", "", "-x", "a\u{0}"] {
+            assert!(RecordId::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(RecordId::parse("xa-2024_01").is_ok());
+    }
+
+    #[test]
+    fn decision_number_bracket_forms_agree() {
+        let forms = [
+            "陕市监罚〔2024〕12号",
+            "陕市监罚[2024]12号",
+            "陕市监罚【2024】12号",
+            "陕市监罚（2024）12号",
+            "陕市监罚(2024)12号",
+            "陕市监罚［２０２４］１２号",
+        ];
+        for f in forms {
+            assert_eq!(canonical_decision_number(f), "陕市监罚〔2024〕12号", "{f}");
+        }
+    }
+
+    #[test]
+    fn personal_value_detectors() {
+        assert!(looks_like_resident_id("11010519491231002X"));
+        assert!(!looks_like_resident_id("110105194912310021"));
+        assert!(looks_like_mobile("13912345678"));
+        assert!(!looks_like_mobile("029-88881234"));
+    }
+}

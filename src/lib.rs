@@ -1,0 +1,22 @@
+//! gongshi: a static open-data site generator for public disclosure (公示).
+//!
+//! The pipeline, one module per stage: [`config`] and [`load`] read the site, [`validate`] types
+//! every record, [`notice`] applies the public-notice rules and masks personal data, and
+//! [`render`] writes the pages through [`output`]'s staging directory. [`pipeline`] runs them in
+//! order; [`serve`] previews the result.
+
+pub mod calendar;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod domain;
+pub mod load;
+pub mod notice;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+pub mod render;
+pub mod serve;
+pub mod text;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,224 @@
+//! Finding and reading data files: walks `data/<collection>/` for `.yaml`/`.yml` files, refuses
+//! what must not be read (symlinks, files over the size limit, non-UTF-8 text) and parses each
+//! into positioned YAML nodes, one per record.
+
+use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, Node, NodeKind};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use walkdir::WalkDir;
+
+pub const DATA_DIR: &str = "data";
+/// Default upper bound on one data file's size.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A data file found under a collection's folder.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    pub collection: usize,
+    /// Relative to the site directory, for diagnostics.
+    pub rel_path: Arc<PathBuf>,
+    pub abs_path: PathBuf,
+}
+
+/// Lists every data file in a stable order; problems with the tree itself come back as
+/// diagnostics (a folder for no collection is an error, a stray file a warning).
+pub fn discover(config: &SiteConfig) -> (Vec<DataFile>, Vec<Diagnostic>) {
+    let data_dir = config.root.join(DATA_DIR);
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&data_dir) else {
+        return (files, diags);
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
+    names.sort();
+    for name in names {
+        let name = name.to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = Path::new(DATA_DIR).join(&name);
+        if !data_dir.join(&name).is_dir() || is_symlink(&data_dir.join(&name)) {
+            diags.push(Diagnostic::warning(
+                &rel,
+                0,
+                "not read: only folders named after collections belong directly under data/".into(),
+            ));
+            continue;
+        }
+        let Some(ci) = config.collections.iter().position(|c| c.key == name) else {
+            let known: Vec<_> = config.collections.iter().map(|c| c.key.as_str()).collect();
+            diags.push(Diagnostic::error(
+                &rel,
+                0,
+                format!(
+                    "folder \"{name}\" matches no collection in site.yaml (collections: {}){}",
+                    known.join(", "),
+                    did_you_mean(&name, &known)
+                ),
+            ));
+            continue;
+        };
+        walk_collection(config, ci, &mut files, &mut diags);
+    }
+    (files, diags)
+}
+
+fn walk_collection(
+    config: &SiteConfig,
+    collection: usize,
+    files: &mut Vec<DataFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let dir = config
+        .root
+        .join(DATA_DIR)
+        .join(&config.collections[collection].key);
+    let mut seen_lowercase: HashMap<String, PathBuf> = HashMap::new();
+    let walker = WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| relative(&config.root, p)).unwrap_or_default();
+                diags.push(Diagnostic::error(&path, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = relative(&config.root, entry.path());
+        if entry.path_is_symlink() {
+            diags.push(Diagnostic::warning(
+                &rel,
+                0,
+                "symbolic link not followed: data must be real files inside the site".into(),
+            ));
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
+            diags.push(Diagnostic::warning(
+                &rel,
+                0,
+                "not read: data files end in .yaml or .yml".into(),
+            ));
+            continue;
+        }
+        let lower = rel.to_string_lossy().to_lowercase();
+        if let Some(other) = seen_lowercase.insert(lower, rel.clone()) {
+            diags.push(Diagnostic::warning(
+                &rel,
+                0,
+                format!(
+                    "file name differs only by case from {}: such files collide on Windows and macOS checkouts",
+                    other.display()
+                ),
+            ));
+        }
+        files.push(DataFile {
+            collection,
+            rel_path: Arc::new(rel),
+            abs_path: entry.path().to_path_buf(),
+        });
+    }
+}
+
+fn is_symlink(p: &Path) -> bool {
+    p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads one data file and returns its record nodes (a mapping is one record, a sequence many).
+pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagnostic> {
+    let rel = file.rel_path.as_path();
+    let io_err = |e: std::io::Error| Diagnostic::error(rel, 0, format!("cannot read: {e}"));
+    let size = std::fs::symlink_metadata(&file.abs_path).map_err(io_err)?.len();
+    if size > max_bytes {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            format!("file is {size} bytes, over the limit of {max_bytes} bytes: split it into smaller files"),
+        ));
+    }
+    let bytes = std::fs::read(&file.abs_path).map_err(io_err)?;
+    let text = decode(&bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
+    let root = yaml::parse_document(text)
+        .map_err(|e| Diagnostic::error(rel, e.line, format!("YAML syntax: {}", e.message)).at_col(e.col))?;
+    match root {
+        None => Err(Diagnostic::warning(rel, 0, "empty file: no records".into())),
+        Some(node) => match node.kind {
+            NodeKind::Map(_) => Ok(vec![node]),
+            NodeKind::Seq(items) => Ok(items),
+            NodeKind::Scalar { .. } => Err(Diagnostic::error(
+                rel,
+                node.line,
+                "expected a record (a mapping) or a list of records, found a single value".into(),
+            )
+            .at_col(node.col)),
+        },
+    }
+}
+
+/// Checks the bytes are UTF-8 text (a BOM is accepted) and returns the text.
+fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err((0, "file is UTF-16: save it as UTF-8".into()));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = 1 + bytes[..offset].iter().filter(|b| **b == b'\n').count();
+        (
+            line,
+            format!("invalid UTF-8 at byte offset {offset}: save the file as UTF-8"),
+        )
+    })?;
+    if let Some(pos) = text.find('\0') {
+        let line = 1 + text[..pos].matches('\n').count();
+        return Err((line, format!("NUL byte at byte offset {pos}: this is not a text file")));
+    }
+    Ok(text)
+}
+
+/// `; did you mean "x"?` when a close candidate exists, else nothing.
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_rejects_non_utf8_with_offset() {
+        let (line, msg) = decode(b"a: 1\nb: \xff\n").unwrap_err();
+        assert_eq!(line, 2);
+        assert!(msg.contains("byte offset 8"), "{msg}");
+        assert!(decode(b"\xff\xfea\x00").unwrap_err().1.contains("UTF-16"));
+        assert!(decode(b"a: \x00").unwrap_err().1.contains("NUL"));
+        assert_eq!(decode(b"\xef\xbb\xbfa: 1").unwrap(), "a: 1");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("credit_cod", &["credit_code", "city"]), "; did you mean \"credit_code\"?");
+        assert_eq!(did_you_mean("zzz", &["credit_code"]), "");
+    }
+}

@@ -1,0 +1,158 @@
+//! The `gongshi` command line: parses arguments and calls the library.
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use gongshi::pipeline::{self, BuildError, BuildOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "gongshi", version, about = "Static open-data site generator for public disclosure (公示)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the site and write the whole static site into --out.
+    Build {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        base_url: Option<String>,
+        /// An earlier build's data/manifest.json, for the list of changes.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Largest data file accepted, in bytes.
+        #[arg(long, default_value_t = gongshi::load::DEFAULT_MAX_FILE_BYTES)]
+        max_file_bytes: u64,
+    },
+    /// Validate the site and report every problem; writes nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, default_value_t = gongshi::load::DEFAULT_MAX_FILE_BYTES)]
+        max_file_bytes: u64,
+    },
+    /// Build, serve on 127.0.0.1 and rebuild on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
+    if let Some(s) = arg {
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("--as-of \"{s}\" is not a date (YYYY-MM-DD)"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch.trim().parse().context("SOURCE_DATE_EPOCH is not a number of seconds")?;
+        return chrono::DateTime::from_timestamp(secs, 0)
+            .map(|t| t.date_naive())
+            .context("SOURCE_DATE_EPOCH is out of range");
+    }
+    Ok(chrono::Local::now().date_naive())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { site, out, as_of: date, base_url, previous, strict, max_file_bytes } => {
+            let mut opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
+            opts.base_url = base_url;
+            opts.previous = previous;
+            opts.strict = strict;
+            opts.max_file_bytes = max_file_bytes;
+            match pipeline::build(&opts) {
+                Ok(summary) => {
+                    for w in &summary.warnings {
+                        eprintln!("{}", w.human());
+                    }
+                    eprintln!("built {} files, {} bytes, {} records on notice, as of {}, into {}", summary.files, summary.bytes, summary.published, opts.as_of, opts.out.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(BuildError::Invalid(diags)) => {
+                    for d in &diags {
+                        eprintln!("{}", d.human());
+                    }
+                    eprintln!("build failed: {} error(s); nothing was written", diags.iter().filter(|d| d.is_error() || strict).count());
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Check { site, as_of: date, format, strict, max_file_bytes } => {
+            let date = as_of(date.as_deref())?;
+            let checked = pipeline::check(&site, date, max_file_bytes);
+            let (diags, staff) = match &checked {
+                Ok(c) => (c.diagnostics.clone(), Some(&c.staff)),
+                Err(d) => (d.clone(), None),
+            };
+            match format {
+                Format::Human => {
+                    for d in &diags {
+                        eprintln!("{}", d.human());
+                    }
+                    if let Some(staff) = staff {
+                        gongshi::notice::print_staff_report(staff);
+                    }
+                }
+                Format::Github => {
+                    for d in &diags {
+                        println!("{}", d.github());
+                    }
+                }
+                Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+            }
+            let failed = diags.iter().any(|d| d.is_error() || strict);
+            if matches!(format, Format::Human) {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("{} error(s), {} warning(s)", errors, diags.len() - errors);
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { site, out, port, as_of: date } => {
+            let opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
+            gongshi::serve::serve(opts, port)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! Public-notice rules at the build's as-of date: which records are on notice, embargoed, expired
+//! or withdrawn, and the masking of personal data. The result, [`PublishedSet`], is the only
+//! thing rendering, export and search read, so what is shown anywhere is exactly what is on
+//! notice, already masked.
+//!
+//! A notice period is counted from the publication day, and its end day is inclusive: a 3-month
+//! notice published 2024-01-15 is shown through 2024-04-14 and taken down on 2024-04-15.
+
+use crate::calendar::HolidayCalendar;
+use crate::config::{Collection, Condition, FieldDef, FieldType, Period, Personal, SiteConfig};
+use crate::diagnostic::Diagnostic;
+use crate::domain::RecordId;
+use crate::record::{Record, Value};
+use crate::validate::Dataset;
+use chrono::{Days, Months, NaiveDate};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum NoticeStatus {
+    /// On notice; `last_day` is the final day shown (None: indefinitely).
+    OnNotice { last_day: Option<NaiveDate> },
+    /// Its publication day is after the as-of date.
+    Embargoed,
+    /// A rule says it is never published (e.g. warning-only penalties).
+    NotPublished,
+    Expired { last_day: NaiveDate },
+    Withdrawn { date: NaiveDate, reason: String },
+}
+
+/// A record on notice, with personal data already masked or removed.
+#[derive(Debug, Clone)]
+pub struct PublicRecord {
+    pub record: Record,
+    pub last_day: Option<NaiveDate>,
+}
+
+/// A record whose notice has ended: its URL keeps a short page without the content.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakenDown {
+    pub id: RecordId,
+    pub published: NaiveDate,
+    /// Expired: the last day shown; withdrawn: the withdrawal day.
+    pub ended: NaiveDate,
+    pub withdrawn_reason: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct PublishedCollection {
+    /// Newest publication first, then by id.
+    pub records: Vec<PublicRecord>,
+    pub taken_down: Vec<TakenDown>,
+}
+
+#[derive(Debug)]
+pub struct PublishedSet {
+    pub as_of: NaiveDate,
+    pub collections: Vec<PublishedCollection>,
+}
+
+impl PublishedSet {
+    pub fn find(&self, collection: usize, id: &RecordId) -> Option<&PublicRecord> {
+        let records = &self.collections[collection].records;
+        records.iter().find(|r| &r.record.id == id)
+    }
+}
+
+fn add_period(from: NaiveDate, period: Period) -> Option<NaiveDate> {
+    match period {
+        Period::Forever => None,
+        Period::Days(n) => from.checked_add_days(Days::new(u64::from(n))),
+        Period::Months(n) => from.checked_add_months(Months::new(n)),
+        Period::Years(n) => from.checked_add_months(Months::new(n.saturating_mul(12))),
+    }
+}
+
+fn condition_holds(cond: &Condition, value: Option<&Value>) -> bool {
+    match cond {
+        Condition::Present(want) => value.is_some() == *want,
+        Condition::Below(limit) => match value {
+            None => true,
+            Some(Value::Money(m)) => m.yuan() < *limit,
+            Some(Value::Integer(i)) => (*i as f64) < *limit,
+            Some(_) => false,
+        },
+        Condition::OneOf(allowed) => value.is_some_and(|v| allowed.contains(&v.plain_text())),
+        Condition::Only(allowed) => match value {
+            Some(Value::List(items)) => {
+                !items.is_empty() && items.iter().all(|i| allowed.contains(&i.plain_text()))
+            }
+            Some(v) => allowed.contains(&v.plain_text()),
+            None => false,
+        },
+    }
+}
+
+/// The notice status of one record at `as_of`.
+pub fn status(collection: &Collection, record: &Record, as_of: NaiveDate) -> NoticeStatus {
+    let notice = &record.notice;
+    if notice.published > as_of {
+        return NoticeStatus::Embargoed;
+    }
+    let rule = collection.notice.rules.iter().find(|rule| {
+        rule.when
+            .iter()
+            .all(|(field, cond)| condition_holds(cond, record.value(*field)))
+    });
+    if rule.is_some_and(|r| !r.publish) {
+        return NoticeStatus::NotPublished;
+    }
+    if let Some(w) = &notice.withdrawn {
+        if w.date <= as_of {
+            return NoticeStatus::Withdrawn {
+                date: w.date,
+                reason: w.reason.clone(),
+            };
+        }
+    }
+    let period = notice
+        .notice_period
+        .or(rule.and_then(|r| r.period))
+        .unwrap_or(collection.notice.period);
+    let mut end = add_period(notice.published, period);
+    if let Some(Value::Date(until)) = rule.and_then(|r| r.at_least_until).and_then(|f| record.value(f)) {
+        end = end.map(|e| e.max(until.succ_opt().unwrap_or(*until)));
+    }
+    if let Some(until) = notice.notice_until {
+        end = until.succ_opt();
+    }
+    let last_day = end.and_then(|e| e.pred_opt());
+    match last_day {
+        Some(last) if as_of > last => NoticeStatus::Expired { last_day: last },
+        _ => NoticeStatus::OnNotice { last_day },
+    }
+}
+
+/// Applies every rule and masks personal data: the record set all outputs are made from.
+pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> PublishedSet {
+    let collections = config
+        .collections
+        .iter()
+        .zip(data.collections)
+        .map(|(collection, records)| {
+            let mut out = PublishedCollection::default();
+            for record in records {
+                match status(collection, &record, as_of) {
+                    NoticeStatus::OnNotice { last_day } => out.records.push(PublicRecord {
+                        record: mask(&collection.fields, record),
+                        last_day,
+                    }),
+                    NoticeStatus::Expired { last_day } => out.taken_down.push(TakenDown {
+                        id: record.id,
+                        published: record.notice.published,
+                        ended: last_day,
+                        withdrawn_reason: None,
+                    }),
+                    NoticeStatus::Withdrawn { date, reason } => out.taken_down.push(TakenDown {
+                        id: record.id,
+                        published: record.notice.published,
+                        ended: date,
+                        withdrawn_reason: Some(reason),
+                    }),
+                    NoticeStatus::Embargoed | NoticeStatus::NotPublished => {}
+                }
+            }
+            out.records.sort_by(|a, b| {
+                b.record
+                    .notice
+                    .published
+                    .cmp(&a.record.notice.published)
+                    .then_with(|| a.record.id.cmp(&b.record.id))
+            });
+            out.taken_down.sort_by(|a, b| a.id.cmp(&b.id));
+            out
+        })
+        .collect();
+    PublishedSet { as_of, collections }
+}
+
+/// Removes or masks every field marked personal, in nested objects too.
+fn mask(fields: &[FieldDef], mut record: Record) -> Record {
+    record.values = mask_values(fields, &record.values);
+    record
+}
+
+fn mask_values(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<Option<Value>> {
+    fields
+        .iter()
+        .zip(values)
+        .map(|(field, value)| {
+            let value = value.as_ref()?;
+            let value = match &field.ty {
+                FieldType::Object(sub) => map_objects(value, &|o| Value::Object(mask_values(sub, o))),
+                _ => value.clone(),
+            };
+            match &field.personal {
+                Personal::Public => Some(value),
+                Personal::Omit => None,
+                Personal::KeepFirstChar { when } => {
+                    let applies = match when {
+                        None => true,
+                        Some((key, allowed)) => fields
+                            .iter()
+                            .position(|f| &f.key == key)
+                            .and_then(|i| values[i].as_ref())
+                            .is_none_or(|v| allowed.contains(&v.plain_text())),
+                    };
+                    if applies {
+                        Some(map_text(&value, crate::text::mask_keep_first_char))
+                    } else {
+                        Some(value)
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn map_objects(value: &Value, f: &dyn Fn(&[Option<Value>]) -> Value) -> Value {
+    match value {
+        Value::Object(o) => f(o),
+        Value::List(items) => Value::List(items.iter().map(|i| map_objects(i, f)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn map_text(value: &Value, f: fn(&str) -> String) -> Value {
+    match value {
+        Value::Text(s) => Value::Text(f(s)),
+        Value::Markdown(s) => Value::Markdown(f(s)),
+        Value::List(items) => Value::List(items.iter().map(|i| map_text(i, f)).collect()),
+        // Structured values (codes, dates) carry no name to mask; omit them rather than leak.
+        _ => Value::Text("**".into()),
+    }
+}
+
+/// A notice published late, or ending soon: the bureau staff's to-do list.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffItem {
+    pub collection: String,
+    pub id: String,
+    pub file: String,
+    pub line: usize,
+    pub detail: String,
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct StaffReport {
+    pub late: Vec<StaffItem>,
+    pub expiring: Vec<StaffItem>,
+}
+
+/// Days ahead of as-of in which an ending notice is listed for staff.
+pub const EXPIRING_WITHIN_DAYS: u64 = 30;
+
+/// Timeliness warnings (published more than N working days after the decision) and the
+/// staff report of late and soon-ending notices.
+pub fn review(
+    config: &SiteConfig,
+    data: &Dataset,
+    calendar: &HolidayCalendar,
+    as_of: NaiveDate,
+) -> (Vec<Diagnostic>, StaffReport) {
+    let mut diags = Vec::new();
+    let mut report = StaffReport::default();
+    let mut missing_years = std::collections::BTreeSet::new();
+    let soon = as_of.checked_add_days(Days::new(EXPIRING_WITHIN_DAYS)).unwrap_or(as_of);
+    for (collection, records) in config.collections.iter().zip(&data.collections) {
+        for record in records {
+            let item = |detail: String, date: NaiveDate| StaffItem {
+                collection: collection.key.clone(),
+                id: record.id.to_string(),
+                file: record.source.file.display().to_string(),
+                line: record.source.line,
+                detail,
+                date,
+            };
+            if let NoticeStatus::OnNotice { last_day: Some(last) } = status(collection, record, as_of) {
+                if last <= soon {
+                    report.expiring.push(item(format!("公示截止 {last}"), last));
+                }
+            }
+            let (Some(field), Some(limit)) = (collection.notice.decision_date_field, collection.notice.late_after_working_days) else {
+                continue;
+            };
+            let Some(Value::Date(decided)) = record.value(field) else { continue };
+            let published = record.notice.published;
+            match calendar.working_days_between(*decided, published) {
+                Ok(days) if days > limit => {
+                    diags.push(
+                        Diagnostic::warning(
+                            &record.source.file,
+                            record.source.line,
+                            format!(
+                                "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
+                                collection.fields[field].label
+                            ),
+                        )
+                        .record(record.id.to_string())
+                        .field("published"),
+                    );
+                    report.late.push(item(format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"), published));
+                }
+                Ok(_) => {}
+                Err(missing) => {
+                    if missing_years.insert(missing.year) {
+                        diags.push(
+                            Diagnostic::warning(&record.source.file, record.source.line, format!("cannot check timeliness: {missing}"))
+                                .record(record.id.to_string())
+                                .field("published"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    report.expiring.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    report.late.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    (diags, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn periods_end_inclusively() {
+        assert_eq!(add_period(d("2024-01-15"), Period::Months(3)), Some(d("2024-04-15")));
+        assert_eq!(add_period(d("2024-02-29"), Period::Years(3)), Some(d("2027-02-28")));
+        assert_eq!(add_period(d("2024-01-31"), Period::Months(1)), Some(d("2024-02-29")));
+        assert_eq!(add_period(d("2024-01-01"), Period::Forever), None);
+    }
+
+    #[test]
+    fn conditions() {
+        let list = Value::List(vec![Value::Enum("警告".into()), Value::Enum("罚款".into())]);
+        assert!(condition_holds(&Condition::Only(vec!["警告".into(), "罚款".into()]), Some(&list)));
+        assert!(!condition_holds(&Condition::Only(vec!["警告".into()]), Some(&list)));
+        assert!(condition_holds(&Condition::Below(10000.0), None));
+        assert!(!condition_holds(&Condition::Below(10000.0), Some(&Value::Money(crate::record::Money(1_000_000)))));
+        assert!(condition_holds(&Condition::Present(false), None));
+    }
+}
+
+/// Prints the staff summary (late and soon-ending notices) to stderr.
+pub fn print_staff_report(report: &StaffReport) {
+    eprintln!("notices ending within {EXPIRING_WITHIN_DAYS} days: {}", report.expiring.len());
+    for i in &report.expiring {
+        eprintln!("  {}/{} {} ({}:{})", i.collection, i.id, i.detail, i.file, i.line);
+    }
+    eprintln!("notices published late: {}", report.late.len());
+    for i in &report.late {
+        eprintln!("  {}/{} {} ({}:{})", i.collection, i.id, i.detail, i.file, i.line);
+    }
+}

@@ -1,0 +1,229 @@
+//! All writing goes through [`Staging`]: files are written into a fresh directory beside `--out`
+//! and swapped in only when the whole build succeeded, so a failed or killed build leaves the
+//! previous output exactly as it was. Leftover staging directories of killed builds are removed
+//! by the next build.
+
+use sha2::{Digest, Sha256};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("refusing to write outside the output directory: {0}")]
+    UnsafePath(String),
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+const STAGING_MARK: &str = ".gongshi-staging-";
+const OLD_MARK: &str = ".gongshi-old-";
+
+/// A directory being filled with the next build's output.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Staging {
+    /// Creates a fresh staging directory next to `out` (same file system, so the swap is a rename).
+    pub fn new(out: &Path) -> Result<Self, OutputError> {
+        let out = absolute(out);
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+        clean_leftovers(&out);
+        let name = out.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
+        let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
+        }
+        std::fs::create_dir(&dir).map_err(io_at(&dir))?;
+        Ok(Staging {
+            dir,
+            out,
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` at `rel` (a '/'-separated path inside the output), creating folders.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path_for(rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io_at(&path))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Resolves `rel` inside the staging directory, refusing anything that could leave it.
+    pub fn path_for(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let rel_path = Path::new(rel);
+        let safe = !rel.is_empty()
+            && !rel.contains('\\')
+            && rel_path
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !safe {
+            return Err(OutputError::UnsafePath(rel.to_string()));
+        }
+        Ok(self.dir.join(rel_path))
+    }
+
+    pub fn files_written(&self) -> u64 {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Makes the staged tree the output: an atomic exchange where the OS offers one.
+    pub fn commit(self) -> Result<(), OutputError> {
+        sync_tree(&self.dir);
+        if !self.out.exists() {
+            std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
+            return Ok(());
+        }
+        if exchange(&self.dir, &self.out).is_ok() {
+            // `self.dir` now holds the previous output.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
+        let parent = self.out.parent().unwrap_or(Path::new("/"));
+        let name = self.out.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
+        let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
+        std::fs::rename(&self.out, &old).map_err(io_at(&old))?;
+        std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Throws the staged files away (the build failed).
+    pub fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    }
+}
+
+/// Removes staging directories left by builds that were killed before they finished.
+fn clean_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().to_string();
+        let ours = [STAGING_MARK, OLD_MARK]
+            .iter()
+            .any(|mark| entry_name.starts_with(&format!(".{name}{mark}")));
+        let pid = entry_name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
+        if ours && !alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Flushes the staged files to disk before they become visible, so a power cut after the swap
+/// cannot expose empty files.
+fn sync_tree(dir: &Path) {
+    if std::env::var_os("GONGSHI_NO_FSYNC").is_some() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if let Ok(f) = std::fs::File::open(entry.path()) {
+            let _ = f.sync_all();
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b", ""] {
+            assert!(staging.write(bad, b"x").is_err(), "{bad}");
+        }
+        staging.write("a/b/index.html", b"ok").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(std::fs::read(tmp.path().join("public/a/b/index.html")).unwrap(), b"ok");
+    }
+
+    #[test]
+    fn commit_replaces_previous_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::new(&out).unwrap();
+        first.write("old.html", b"1").unwrap();
+        first.commit().unwrap();
+        let second = Staging::new(&out).unwrap();
+        second.write("new.html", b"2").unwrap();
+        second.commit().unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(std::fs::read(out.join("new.html")).unwrap(), b"2");
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+}

@@ -1,0 +1,194 @@
+//! The whole build, stage by stage: load and validate, apply notice rules, then render, export
+//! and index the one published record set into a staging directory that replaces `--out` only
+//! when everything succeeded. `check` runs the same front half and writes nothing.
+
+use crate::calendar::HolidayCalendar;
+use crate::config::{self, SiteConfig};
+use crate::diagnostic::Diagnostic;
+use crate::notice::{self, PublishedSet, StaffReport};
+use crate::output::Staging;
+use crate::render::{ContentPage, Renderer};
+use crate::validate::{self, Dataset};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    pub out: PathBuf,
+    pub as_of: NaiveDate,
+    pub base_url: Option<String>,
+    /// An earlier build's `data/manifest.json`, for the change list (else the one in `out`).
+    pub previous: Option<PathBuf>,
+    pub max_file_bytes: u64,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+impl BuildOptions {
+    pub fn new(site: impl Into<PathBuf>, out: impl Into<PathBuf>, as_of: NaiveDate) -> Self {
+        BuildOptions {
+            site: site.into(),
+            out: out.into(),
+            as_of,
+            base_url: None,
+            previous: None,
+            max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
+            strict: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The site has errors: nothing was written.
+    #[error("{} error(s) in the site; nothing was written", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    #[error("{0}")]
+    Stage(String),
+}
+
+/// Time and output of one stage, for progress and the benchmark.
+#[derive(Debug, Clone)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    pub seconds: f64,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub warnings: Vec<Diagnostic>,
+    pub stages: Vec<StageTiming>,
+    pub files: u64,
+    pub bytes: u64,
+    pub published: usize,
+}
+
+/// Everything the front half of the pipeline produces.
+pub struct Checked {
+    pub config: SiteConfig,
+    pub dataset: Dataset,
+    pub pages: Vec<ContentPage>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub staff: StaffReport,
+}
+
+impl Checked {
+    pub fn has_errors(&self, strict: bool) -> bool {
+        self.diagnostics.iter().any(|d| d.is_error() || strict)
+    }
+}
+
+/// Output paths that content pages may not take.
+pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
+
+/// Loads, validates and reviews the site at `as_of`; writes nothing.
+pub fn check(site: &Path, as_of: NaiveDate, max_file_bytes: u64) -> Result<Checked, Vec<Diagnostic>> {
+    let config = config::load(site)?;
+    let opts = validate::Options { as_of, max_file_bytes };
+    let (dataset, mut diagnostics) = validate::validate_site(&config, &opts);
+    let mut reserved: Vec<&str> = RESERVED_PATHS.to_vec();
+    reserved.extend(config.collections.iter().map(|c| c.key.as_str()));
+    let (pages, page_diags) = crate::content::load_pages(&config, &reserved);
+    diagnostics.extend(page_diags);
+    let calendar_dir = config.root.join(&config.site.holiday_calendar);
+    let calendar = HolidayCalendar::load(Some(&calendar_dir))
+        .map_err(|e| vec![Diagnostic::error(Path::new(&config.site.holiday_calendar), 0, e)])?;
+    let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
+    diagnostics.extend(review);
+    crate::diagnostic::sort(&mut diagnostics);
+    Ok(Checked {
+        config,
+        dataset,
+        pages,
+        diagnostics,
+        staff,
+    })
+}
+
+/// Builds the site into `opts.out`, or leaves it untouched and says why.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let mut stages = Vec::new();
+    let started = Instant::now();
+    let mut checked = check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
+    if checked.has_errors(opts.strict) {
+        return Err(BuildError::Invalid(checked.diagnostics));
+    }
+    if let Some(base) = &opts.base_url {
+        checked.config.site.base_url = base.clone();
+    }
+    if !checked.config.site.base_url.ends_with('/') {
+        checked.config.site.base_url.push('/');
+    }
+    stages.push(timing("load+validate", started, 0, 0));
+
+    let t = Instant::now();
+    let Checked {
+        config,
+        dataset,
+        pages,
+        diagnostics,
+        staff,
+    } = checked;
+    let set = notice::publish(&config, dataset, opts.as_of);
+    stages.push(timing("notice", t, 0, 0));
+
+    let staging = Staging::new(&opts.out)?;
+    match write_outputs(&config, &set, pages, &staff, &staging, &mut stages) {
+        Ok(()) => {
+            let files = staging.files_written();
+            let bytes = staging.bytes_written();
+            let t = Instant::now();
+            staging.commit()?;
+            stages.push(timing("swap", t, 0, 0));
+            Ok(BuildSummary {
+                warnings: diagnostics,
+                stages,
+                files,
+                bytes,
+                published: set.collections.iter().map(|c| c.records.len()).sum(),
+            })
+        }
+        Err(e) => {
+            staging.discard();
+            Err(e)
+        }
+    }
+}
+
+fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageTiming {
+    StageTiming {
+        stage,
+        seconds: since.elapsed().as_secs_f64(),
+        files,
+        bytes,
+    }
+}
+
+fn write_outputs(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    pages: Vec<ContentPage>,
+    staff: &StaffReport,
+    staging: &Staging,
+    stages: &mut Vec<StageTiming>,
+) -> Result<(), BuildError> {
+    let mut mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+    let mut done = |stage: &'static str, stages: &mut Vec<StageTiming>| {
+        let files = staging.files_written() - mark.1;
+        let bytes = staging.bytes_written() - mark.2;
+        stages.push(timing(stage, mark.0, files, bytes));
+        mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+    };
+    let renderer = Renderer::new(config, set, staging, pages)?;
+    renderer.render_all(staff)?;
+    done("render", stages);
+    Ok(())
+}

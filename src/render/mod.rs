@@ -1,0 +1,453 @@
+//! Rendering: every HTML page of the site from the published record set, through tera templates
+//! (the theme's, or the bundled default), minified, written through the staging directory.
+//! Links are relative to the page, so the site works under any base path and from `file://`.
+
+pub mod theme;
+pub mod view;
+
+use crate::config::{Collection, FacetKind, SiteConfig};
+use crate::notice::{PublishedSet, StaffReport, TakenDown};
+use crate::output::{OutputError, Staging};
+use crate::record::Value;
+use crate::text::{facet_segment, url_segment};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use tera::Context;
+use view::{LinkIndex, RowView, ViewCtx};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {template}: {message}")]
+    Template { template: String, message: String },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("theme: {0}")]
+    Theme(String),
+}
+
+/// A markdown page from `content/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentPage {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub html: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    path: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    page: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<(usize, String)>,
+}
+
+#[derive(Serialize)]
+struct FacetLink {
+    label: String,
+    value: String,
+    href: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct FacetGroup {
+    key: String,
+    label: String,
+    values: Vec<FacetLink>,
+}
+
+pub struct Renderer<'a> {
+    config: &'a SiteConfig,
+    set: &'a PublishedSet,
+    theme: theme::Theme,
+    links: LinkIndex,
+    staging: &'a Staging,
+    nav: Vec<NavItem>,
+    pages: Vec<ContentPage>,
+}
+
+/// Relative prefix from a page at `path` (e.g. `labs/x/`) back to the root.
+fn root_for(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+fn minify(html: &str) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    minify_html::minify(html.as_bytes(), &cfg)
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a SiteConfig,
+        set: &'a PublishedSet,
+        staging: &'a Staging,
+        pages: Vec<ContentPage>,
+    ) -> Result<Self, RenderError> {
+        let theme = theme::Theme::load(config).map_err(RenderError::Theme)?;
+        let nav = config
+            .collections
+            .iter()
+            .zip(&set.collections)
+            .map(|(c, pc)| NavItem {
+                title: c.title.clone(),
+                path: format!("{}/", c.key),
+                count: pc.records.len(),
+            })
+            .collect();
+        Ok(Renderer {
+            links: LinkIndex::new(config, set),
+            config,
+            set,
+            theme,
+            staging,
+            nav,
+            pages,
+        })
+    }
+
+    pub fn i18n(&self) -> &HashMap<String, String> {
+        &self.theme.strings
+    }
+
+    fn base_context(&self, path: &str, title: &str) -> Context {
+        let mut ctx = Context::new();
+        let root = if path == "404.html" {
+            base_path(&self.config.site.base_url)
+        } else {
+            root_for(path)
+        };
+        ctx.insert("site", &self.config.site);
+        ctx.insert("t", &self.theme.strings);
+        ctx.insert("root", &root);
+        ctx.insert("nav", &self.nav);
+        ctx.insert("content_pages", &self.pages);
+        ctx.insert("page_title", title);
+        ctx.insert("page_path", path);
+        ctx.insert("canonical", &format!("{}{}", self.config.site.base_url, path));
+        ctx.insert("as_of", &self.set.as_of.to_string());
+        ctx.insert("asset_version", &self.theme.asset_version);
+        ctx.insert("noindex", &false);
+        ctx.insert("alternates", &Vec::<(String, String, String)>::new());
+        ctx
+    }
+
+    fn write_page(&self, template: &str, path: &str, ctx: &Context) -> Result<(), RenderError> {
+        let html = self
+            .theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Template {
+                template: template.to_string(),
+                message: error_chain(&e),
+            })?;
+        let file = if path.ends_with(".html") {
+            path.to_string()
+        } else {
+            format!("{path}index.html")
+        };
+        self.staging.write(&file, &minify(&html))?;
+        Ok(())
+    }
+
+    fn view_ctx<'b>(&'b self, root: &'b str) -> ViewCtx<'b> {
+        ViewCtx {
+            config: self.config,
+            links: &self.links,
+            root,
+            t: &self.theme.strings,
+        }
+    }
+
+    /// Renders every page of the site.
+    pub fn render_all(&self, staff: &StaffReport) -> Result<(), RenderError> {
+        self.theme.copy_static(self.staging)?;
+        self.home()?;
+        for page in &self.pages {
+            let path = format!("{}/", page.slug);
+            let mut ctx = self.base_context(&path, &page.title);
+            ctx.insert("page", page);
+            self.write_page("page.html", &path, &ctx)?;
+        }
+        let mut ctx = self.base_context("404.html", self.t("not_found_title"));
+        ctx.insert("noindex", &true);
+        self.write_page("404.html", "404.html", &ctx)?;
+        let mut ctx = self.base_context("staff/", self.t("staff_title"));
+        ctx.insert("noindex", &true);
+        ctx.insert("report", staff);
+        self.write_page("staff.html", "staff/", &ctx)?;
+        let mut ctx = self.base_context("search/", self.t("search"));
+        ctx.insert("collections", &self.nav);
+        self.write_page("search.html", "search/", &ctx)?;
+        for ci in 0..self.config.collections.len() {
+            self.collection(ci)?;
+        }
+        Ok(())
+    }
+
+    fn t<'k>(&'k self, key: &'k str) -> &'k str {
+        self.theme.strings.get(key).map_or(key, String::as_str)
+    }
+
+    fn home(&self) -> Result<(), RenderError> {
+        let mut ctx = self.base_context("", &self.config.site.title);
+        let mut newest: Vec<(chrono::NaiveDate, usize, &crate::notice::PublicRecord)> = Vec::new();
+        for (ci, pc) in self.set.collections.iter().enumerate() {
+            newest.extend(pc.records.iter().take(10).map(|r| (r.record.notice.published, ci, r)));
+        }
+        newest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.record.id.cmp(&b.2.record.id)));
+        let vc = self.view_ctx("");
+        let rows: Vec<RowView> = newest.iter().take(12).map(|(_, ci, r)| view::row(&vc, *ci, r)).collect();
+        ctx.insert("newest", &rows);
+        ctx.insert("collections", &self.nav);
+        self.write_page("index.html", "", &ctx)
+    }
+
+    fn collection(&self, ci: usize) -> Result<(), RenderError> {
+        let c = &self.config.collections[ci];
+        let pc = &self.set.collections[ci];
+        let all: Vec<usize> = (0..pc.records.len()).collect();
+        let facets = self.facets(ci);
+        self.listing(ci, &format!("{}/", c.key), &c.title, &all, &facets, None)?;
+        for (group, values) in &facets {
+            let f = &c.fields[*group];
+            let facet_path = format!("{}/{}/", c.key, f.key);
+            let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
+            ctx.insert("collection", &collection_ctx(c));
+            ctx.insert("field_label", &f.label);
+            let root = root_for(&facet_path);
+            let links: Vec<FacetLink> = values
+                .iter()
+                .map(|(value, ids)| FacetLink {
+                    label: f.label.clone(),
+                    value: value.clone(),
+                    href: format!("{root}{}/{}/{}/", c.key, f.key, url_segment(&facet_segment(value))),
+                    count: ids.len(),
+                })
+                .collect();
+            ctx.insert("values", &links);
+            self.write_page("facet_index.html", &facet_path, &ctx)?;
+            values.par_iter().try_for_each(|(value, ids)| {
+                let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
+                let title = format!("{} · {}：{}", c.title, f.label, value);
+                self.listing(ci, &path, &title, ids, &facets, Some((f.label.as_str(), value.as_str())))
+            })?;
+        }
+        pc.records.par_iter().try_for_each(|r| self.record_page(ci, r))?;
+        pc.taken_down.par_iter().try_for_each(|t| self.takedown_page(ci, t))?;
+        Ok(())
+    }
+
+    /// Facet field index → value → indices of the records having it, values in a stable order.
+    fn facets(&self, ci: usize) -> Vec<(usize, Vec<(String, Vec<usize>)>)> {
+        let c = &self.config.collections[ci];
+        let pc = &self.set.collections[ci];
+        c.fields
+            .iter()
+            .enumerate()
+            .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
+            .map(|(fi, kind)| {
+                let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                for (ri, r) in pc.records.iter().enumerate() {
+                    for v in facet_values(r.record.value(fi), kind) {
+                        groups.entry(v).or_default().push(ri);
+                    }
+                }
+                let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+                if kind == FacetKind::Year {
+                    values.reverse();
+                } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
+                    values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
+                }
+                (fi, values)
+            })
+            .collect()
+    }
+
+    fn listing(
+        &self,
+        ci: usize,
+        base: &str,
+        title: &str,
+        indices: &[usize],
+        facets: &[(usize, Vec<(String, Vec<usize>)>)],
+        active: Option<(&str, &str)>,
+    ) -> Result<(), RenderError> {
+        let c = &self.config.collections[ci];
+        let pc = &self.set.collections[ci];
+        let size = self.config.site.page_size;
+        let total = indices.len().div_ceil(size).max(1);
+        (1..=total).into_par_iter().try_for_each(|page| {
+            let path = if page == 1 { base.to_string() } else { format!("{base}page/{page}/") };
+            let root = root_for(&path);
+            let href = |p: usize| {
+                if p == 1 { format!("{root}{base}") } else { format!("{root}{base}page/{p}/") }
+            };
+            let pager = Pager {
+                page,
+                total,
+                prev: (page > 1).then(|| href(page - 1)),
+                next: (page < total).then(|| href(page + 1)),
+                pages: (1..=total).map(|p| (p, href(p))).collect(),
+            };
+            let vc = self.view_ctx(&root);
+            let rows: Vec<RowView> = indices
+                .iter()
+                .skip((page - 1) * size)
+                .take(size)
+                .map(|&i| view::row(&vc, ci, &pc.records[i]))
+                .collect();
+            let groups: Vec<FacetGroup> = facets
+                .iter()
+                .map(|(fi, values)| {
+                    let f = &c.fields[*fi];
+                    FacetGroup {
+                        key: f.key.clone(),
+                        label: f.label.clone(),
+                        values: values
+                            .iter()
+                            .map(|(v, ids)| FacetLink {
+                                label: f.label.clone(),
+                                value: v.clone(),
+                                href: format!("{root}{}/{}/{}/", c.key, f.key, url_segment(&facet_segment(v))),
+                                count: ids.len(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            let page_title = if page == 1 { title.to_string() } else { format!("{title}（{page}/{total}）") };
+            let mut ctx = self.base_context(&path, &page_title);
+            ctx.insert("collection", &collection_ctx(c));
+            ctx.insert("heading", title);
+            ctx.insert("rows", &rows);
+            ctx.insert("count", &indices.len());
+            ctx.insert("pager", &pager);
+            ctx.insert("facets", &groups);
+            ctx.insert("active_facet", &active);
+            ctx.insert("listed_labels", &c.listed.iter().map(|i| c.fields[*i].label.clone()).collect::<Vec<_>>());
+            ctx.insert(
+                "alternates",
+                &[
+                    ("text/csv".to_string(), format!("{root}data/{}.csv", c.key), "CSV".to_string()),
+                    ("application/json".to_string(), format!("{root}data/{}.json", c.key), "JSON".to_string()),
+                    ("application/atom+xml".to_string(), format!("{root}{}/feed.xml", c.key), "Atom".to_string()),
+                ],
+            );
+            self.write_page("list.html", &path, &ctx)
+        })
+    }
+
+    fn record_page(&self, ci: usize, r: &crate::notice::PublicRecord) -> Result<(), RenderError> {
+        let c = &self.config.collections[ci];
+        let path = view::record_path(c, &r.record.id);
+        let root = root_for(&path);
+        let vc = self.view_ctx(&root);
+        let title = view::title_of(c, &r.record);
+        let mut ctx = self.base_context(&path, &title);
+        ctx.insert("collection", &collection_ctx(c));
+        ctx.insert("id", r.record.id.as_str());
+        ctx.insert("fields", &vc.fields(c, &r.record, None));
+        ctx.insert("published", &r.record.notice.published.to_string());
+        ctx.insert("last_day", &r.last_day.map(|d| d.to_string()));
+        ctx.insert("history", &r.record.notice.history);
+        let backlinks: Vec<view::Link> = self
+            .links
+            .backlinks(ci, &r.record.id)
+            .iter()
+            .map(|l| view::Link { href: format!("{root}{}", l.href), ..l.clone() })
+            .collect();
+        ctx.insert("backlinks", &backlinks);
+        ctx.insert(
+            "alternates",
+            &[("application/json".to_string(), format!("{root}{}/{}.json", c.key, r.record.id), "JSON".to_string())],
+        );
+        let template = c
+            .template
+            .clone()
+            .filter(|t| self.theme.has(t))
+            .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| self.theme.has(t)))
+            .unwrap_or_else(|| "record.html".to_string());
+        self.write_page(&template, &path, &ctx)
+    }
+
+    fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
+        let c = &self.config.collections[ci];
+        let path = view::record_path(c, &t.id);
+        let mut ctx = self.base_context(&path, self.t("notice_ended"));
+        ctx.insert("collection", &collection_ctx(c));
+        ctx.insert("notice", t);
+        ctx.insert("noindex", &true);
+        self.write_page("takedown.html", &path, &ctx)
+    }
+}
+
+#[derive(Serialize)]
+struct CollectionCtx<'a> {
+    key: &'a str,
+    title: &'a str,
+    item_name: &'a str,
+    description: &'a str,
+}
+
+fn collection_ctx(c: &Collection) -> CollectionCtx<'_> {
+    CollectionCtx {
+        key: &c.key,
+        title: &c.title,
+        item_name: &c.item_name,
+        description: &c.description,
+    }
+}
+
+fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
+    match (value, kind) {
+        (None, _) => Vec::new(),
+        (Some(Value::Date(d)), FacetKind::Year) => vec![chrono::Datelike::year(d).to_string()],
+        (Some(Value::List(items)), _) => items.iter().map(Value::plain_text).collect(),
+        (Some(v), _) => vec![v.plain_text()],
+    }
+}
+
+/// The path part of the base URL (`https://x.org/gongshi/` → `/gongshi/`), for pages that can be
+/// served at any depth (404).
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_roots_and_base_paths() {
+        assert_eq!(root_for(""), "");
+        assert_eq!(root_for("labs/x/"), "../../");
+        assert_eq!(root_for("labs/page/2/"), "../../../");
+        assert_eq!(base_path("https://x.org/gongshi"), "/gongshi/");
+        assert_eq!(base_path("https://x.org"), "/");
+    }
+}

@@ -1,0 +1,133 @@
+//! Themes: the default theme ships inside the binary, so any site builds without copying it; a
+//! site's `themes/<name>/` folder adds or overrides templates, static files and UI strings.
+
+use crate::config::SiteConfig;
+use crate::output::{OutputError, Staging};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+macro_rules! bundled {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: [(&str, &str); 11] = bundled!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "list.html",
+    "facet_index.html",
+    "record.html",
+    "takedown.html",
+    "page.html",
+    "404.html",
+    "staff.html",
+    "search.html",
+);
+
+const STATIC: [(&str, &[u8]); 2] = [
+    ("style.css", include_bytes!("../../themes/default/static/style.css")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+];
+
+const I18N: [(&str, &str); 2] = [
+    ("zh-CN", include_str!("../../themes/default/i18n/zh-CN.yaml")),
+    ("en", include_str!("../../themes/default/i18n/en.yaml")),
+];
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub strings: HashMap<String, String>,
+    pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Short hash of the static files, appended to their URLs so caches refresh on change.
+    pub asset_version: String,
+}
+
+impl Theme {
+    pub fn load(config: &SiteConfig) -> Result<Self, String> {
+        let dir = config.root.join("themes").join(&config.site.theme);
+        if config.site.theme != "default" && !dir.is_dir() {
+            return Err(format!("theme \"{}\" not found at {}", config.site.theme, dir.display()));
+        }
+        let mut sources: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, s)| (n.to_string(), s.to_string()))
+            .collect();
+        read_dir_into(&dir.join("templates"), &mut sources, |b| String::from_utf8(b).ok())?;
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| format!("templates: {e:?}"))?;
+
+        let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
+        read_dir_into(&dir.join("static"), &mut static_files, Some)?;
+        let mut all = Vec::new();
+        for (name, bytes) in &static_files {
+            all.extend_from_slice(name.as_bytes());
+            all.extend_from_slice(bytes);
+        }
+        let asset_version = crate::output::sha256_hex(&all)[..10].to_string();
+
+        let strings = load_strings(&dir, &config.site.language)?;
+        Ok(Theme {
+            tera,
+            strings,
+            static_files,
+            asset_version,
+        })
+    }
+
+    pub fn has(&self, template: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == template)
+    }
+
+    pub fn copy_static(&self, staging: &Staging) -> Result<(), OutputError> {
+        for (name, bytes) in &self.static_files {
+            staging.write(&format!("static/{name}"), bytes)?;
+        }
+        Ok(())
+    }
+}
+
+/// English strings underneath, the site language on top, the theme's own files on top of that.
+fn load_strings(theme_dir: &Path, language: &str) -> Result<HashMap<String, String>, String> {
+    let mut strings = HashMap::new();
+    for lang in ["en", language] {
+        if let Some((_, text)) = I18N.iter().find(|(l, _)| *l == lang) {
+            let map: HashMap<String, String> = serde_yaml::from_str(text).map_err(|e| format!("i18n {lang}: {e}"))?;
+            strings.extend(map);
+        }
+        let own = theme_dir.join("i18n").join(format!("{lang}.yaml"));
+        if own.is_file() {
+            let text = std::fs::read_to_string(&own).map_err(|e| format!("{}: {e}", own.display()))?;
+            let map: HashMap<String, String> = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", own.display()))?;
+            strings.extend(map);
+        }
+    }
+    Ok(strings)
+}
+
+fn read_dir_into<T>(
+    dir: &Path,
+    into: &mut BTreeMap<String, T>,
+    convert: impl Fn(Vec<u8>) -> Option<T>,
+) -> Result<(), String> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).map_err(|e| e.to_string())?;
+        let name = rel.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        let value = convert(bytes).ok_or_else(|| format!("{}: not UTF-8 text", entry.path().display()))?;
+        into.insert(name, value);
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! What templates see: records turned into labelled, already-escaped HTML fragments, links
+//! between records (references and back-links), and sanitised markdown. Every string that comes
+//! from data is escaped or sanitised here, so templates may print these fragments as they are.
+
+use crate::config::{Collection, FieldDef, FieldType, SiteConfig};
+use crate::domain::RecordId;
+use crate::notice::{PublicRecord, PublishedSet};
+use crate::record::{Record, Value};
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown to HTML, then sanitised: no script, style, iframe, event handler or
+/// `javascript:`/`data:` URL survives, whatever the source contains.
+pub fn markdown_html(source: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(source, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::with_capacity(source.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(&html)
+        .to_string()
+}
+
+/// A record's title as plain text.
+pub fn title_of(collection: &Collection, record: &Record) -> String {
+    record
+        .value(collection.title_field)
+        .map(Value::plain_text)
+        .unwrap_or_else(|| record.id.to_string())
+}
+
+/// Path of a record page relative to the site root, without a leading slash.
+pub fn record_path(collection: &Collection, id: &RecordId) -> String {
+    format!("{}/{}/", collection.key, id)
+}
+
+/// A link to another record, as the target page knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub title: String,
+    pub collection_title: String,
+    pub via: String,
+}
+
+/// Titles of every published record by (collection, id), and who refers to whom.
+pub struct LinkIndex {
+    titles: HashMap<(usize, RecordId), String>,
+    backlinks: HashMap<(usize, RecordId), Vec<Link>>,
+}
+
+impl LinkIndex {
+    pub fn new(config: &SiteConfig, set: &PublishedSet) -> Self {
+        let mut titles = HashMap::new();
+        for (ci, pc) in set.collections.iter().enumerate() {
+            let c = &config.collections[ci];
+            for r in &pc.records {
+                titles.insert((ci, r.record.id.clone()), title_of(c, &r.record));
+            }
+        }
+        let mut backlinks: HashMap<(usize, RecordId), Vec<Link>> = HashMap::new();
+        for (ci, pc) in set.collections.iter().enumerate() {
+            let c = &config.collections[ci];
+            for r in &pc.records {
+                for (fi, f) in c.fields.iter().enumerate() {
+                    let FieldType::Ref(target) = f.ty else { continue };
+                    for id in ref_ids(r.record.value(fi)) {
+                        if titles.contains_key(&(target, id.clone())) {
+                            backlinks.entry((target, id.clone())).or_default().push(Link {
+                                href: record_path(c, &r.record.id),
+                                title: title_of(c, &r.record),
+                                collection_title: c.title.clone(),
+                                via: f.label.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        LinkIndex { titles, backlinks }
+    }
+
+    pub fn title(&self, collection: usize, id: &RecordId) -> Option<&str> {
+        self.titles.get(&(collection, id.clone())).map(String::as_str)
+    }
+
+    pub fn backlinks(&self, collection: usize, id: &RecordId) -> &[Link] {
+        self.backlinks
+            .get(&(collection, id.clone()))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+pub fn ref_ids(value: Option<&Value>) -> Vec<&RecordId> {
+    match value {
+        Some(Value::Ref(id)) => vec![id],
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::Ref(id) => Some(id),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One labelled field of a record page or listing row.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub key: String,
+    pub label: String,
+    pub html: String,
+}
+
+pub struct ViewCtx<'a> {
+    pub config: &'a SiteConfig,
+    pub links: &'a LinkIndex,
+    /// Relative prefix from the current page to the site root, e.g. `../../`.
+    pub root: &'a str,
+    pub t: &'a HashMap<String, String>,
+}
+
+impl ViewCtx<'_> {
+    fn t<'k>(&'k self, key: &'k str) -> &'k str {
+        self.t.get(key).map_or(key, String::as_str)
+    }
+
+    pub fn value_html(&self, field: &FieldDef, value: &Value) -> String {
+        match (value, &field.ty) {
+            (Value::List(items), FieldType::Object(_)) | (Value::List(items), _) if field.list => {
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|i| format!("<li>{}</li>", self.scalar_html(field, i)))
+                    .collect();
+                format!("<ul class=\"values\">{}</ul>", inner.concat())
+            }
+            _ => self.scalar_html(field, value),
+        }
+    }
+
+    fn scalar_html(&self, field: &FieldDef, value: &Value) -> String {
+        match value {
+            Value::Text(s) | Value::Enum(s) => escape(s),
+            Value::Markdown(s) => format!("<div class=\"prose\">{}</div>", markdown_html(s)),
+            Value::Date(d) => format!("<time datetime=\"{d}\">{d}</time>"),
+            Value::Integer(i) => i.to_string(),
+            Value::Money(m) => format!("{} {}", m.display(), self.t("yuan")),
+            Value::Bool(b) => self.t(if *b { "yes" } else { "no" }).to_string(),
+            Value::CreditCode(c) => format!("<code class=\"id\">{c}</code>"),
+            Value::CmaNumber(n) => {
+                let p = n.parts();
+                format!(
+                    "<code class=\"id\">{n}</code> <small class=\"parts\">（{} {} · {} {}（{}） · {} {} · {} {} · {} {}）</small>",
+                    self.t("cma_year"), p.year, self.t("cma_authority"), p.authority_name, p.authority,
+                    self.t("cma_field"), p.field, self.t("cma_industry"), p.industry, self.t("cma_serial"), p.serial
+                )
+            }
+            Value::Ref(id) => {
+                let FieldType::Ref(target) = field.ty else {
+                    return escape(id.as_str());
+                };
+                match self.links.title(target, id) {
+                    Some(title) => format!(
+                        "<a href=\"{}{}\">{}</a>",
+                        self.root,
+                        record_path(&self.config.collections[target], id),
+                        escape(title)
+                    ),
+                    None => format!("<span class=\"muted\">{}</span>", self.t("ref_not_on_notice")),
+                }
+            }
+            Value::Url(u) => format!(
+                "<a href=\"{0}\" rel=\"nofollow noopener\">{0}</a>",
+                escape(u)
+            ),
+            Value::Geo(g) => format!(
+                "<span class=\"geo\"><span class=\"latitude\">{:.5}</span>, <span class=\"longitude\">{:.5}</span></span>",
+                g.lat, g.lon
+            ),
+            Value::Object(values) => {
+                let FieldType::Object(sub) = &field.ty else {
+                    return String::new();
+                };
+                let rows: Vec<String> = sub
+                    .iter()
+                    .zip(values)
+                    .filter_map(|(f, v)| {
+                        v.as_ref().map(|v| {
+                            format!("<dt>{}</dt><dd>{}</dd>", escape(&f.label), self.value_html(f, v))
+                        })
+                    })
+                    .collect();
+                format!("<dl class=\"object\">{}</dl>", rows.concat())
+            }
+            Value::List(items) => items
+                .iter()
+                .map(|i| self.scalar_html(field, i))
+                .collect::<Vec<_>>()
+                .join("、"),
+        }
+    }
+
+    pub fn fields(&self, collection: &Collection, record: &Record, only: Option<&[usize]>) -> Vec<FieldView> {
+        let all: Vec<usize> = (0..collection.fields.len()).collect();
+        only.unwrap_or(&all)
+            .iter()
+            .filter_map(|&i| {
+                let f = &collection.fields[i];
+                record.value(i).map(|v| FieldView {
+                    key: f.key.clone(),
+                    label: f.label.clone(),
+                    html: self.value_html(f, v),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A row in a listing: title link, publication day and the collection's listed fields.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowView {
+    pub href: String,
+    pub title: String,
+    pub published: String,
+    pub collection_title: String,
+    pub fields: Vec<FieldView>,
+}
+
+pub fn row(ctx: &ViewCtx, ci: usize, r: &PublicRecord) -> RowView {
+    let c = &ctx.config.collections[ci];
+    RowView {
+        href: format!("{}{}", ctx.root, record_path(c, &r.record.id)),
+        title: title_of(c, &r.record),
+        published: r.record.notice.published.to_string(),
+        collection_title: c.title.clone(),
+        fields: ctx.fields(c, &r.record, Some(&c.listed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_sanitised() {
+        let payloads = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<style>body{display:none}</style>",
+            "<svg><script>alert(1)</script></svg>",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+            "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+        ];
+        for p in payloads {
+            let html = markdown_html(p).to_lowercase();
+            for bad in ["<script", "onerror", "javascript:", "<iframe", "<style", "data:text"] {
+                assert!(!html.contains(bad), "{p} -> {html}");
+            }
+        }
+        assert!(markdown_html("**粗体**").contains("<strong>粗体</strong>"));
+    }
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+}

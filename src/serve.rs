@@ -1,0 +1,158 @@
+//! Local preview: builds the site, serves the output on 127.0.0.1, and rebuilds when anything
+//! under the site changes. A failed rebuild prints its errors and the last good build keeps
+//! being served (the build only swaps output in when it succeeded).
+
+use crate::pipeline::{self, BuildError, BuildOptions};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Builds once, then serves and watches until the process is stopped.
+pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
+    report(&opts, pipeline::build(&opts));
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let addr = server.server_addr();
+    eprintln!("serving {} at http://{addr}/ (Ctrl-C to stop)", opts.out.display());
+    let out = opts.out.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let response = respond(&out, request.url());
+            let _ = request.respond(response);
+        }
+    });
+    watch(&opts)
+}
+
+fn report(opts: &BuildOptions, result: Result<pipeline::BuildSummary, BuildError>) {
+    match result {
+        Ok(summary) => eprintln!(
+            "built {} files ({} records on notice) into {}",
+            summary.files,
+            summary.published,
+            opts.out.display()
+        ),
+        Err(BuildError::Invalid(diags)) => {
+            for d in &diags {
+                eprintln!("{}", d.human());
+            }
+            eprintln!("build failed; still serving the last good build");
+        }
+        Err(e) => eprintln!("build failed: {e}; still serving the last good build"),
+    }
+}
+
+fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let _ = tx.send(event.paths);
+        }
+    })?;
+    watcher.watch(&opts.site, RecursiveMode::Recursive)?;
+    let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
+    let out_parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
+    let relevant = |paths: &[PathBuf]| {
+        paths.iter().any(|p| {
+            let hidden = p.components().any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
+            !p.starts_with(&out) && !(p.starts_with(&out_parent) && hidden) && !p.starts_with(opts.site.join("target"))
+        })
+    };
+    loop {
+        let paths = rx.recv()?;
+        if !relevant(&paths) {
+            continue;
+        }
+        // Let a burst of saves settle, then build once.
+        while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
+        let started = std::time::Instant::now();
+        report(opts, pipeline::build(opts));
+        eprintln!("rebuilt in {:.2}s", started.elapsed().as_secs_f64());
+    }
+}
+
+/// Maps a request path onto a file in the output, never outside it.
+pub fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path)?;
+    let mut file = out.to_path_buf();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') => return None,
+            p => file.push(p),
+        }
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    file.is_file().then_some(file)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(out: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = |v: &str| tiny_http::Header::from_bytes("Content-Type", v).ok();
+    let (status, path) = match resolve(out, url) {
+        Some(p) => (200, Some(p)),
+        None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
+    };
+    let body = path.as_ref().and_then(|p| std::fs::read(p).ok()).unwrap_or_else(|| b"not found".to_vec());
+    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+    if let Some(h) = header(path.as_deref().map_or("text/plain", content_type)) {
+        response.add_header(h);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_stays_inside_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("labs/x")).unwrap();
+        std::fs::write(tmp.path().join("labs/x/index.html"), "x").unwrap();
+        std::fs::write(tmp.path().join("西安.txt"), "x").unwrap();
+        assert!(resolve(tmp.path(), "/labs/x/").is_some());
+        assert!(resolve(tmp.path(), "/labs/x/?q=1").is_some());
+        assert!(resolve(tmp.path(), "/%E8%A5%BF%E5%AE%89.txt").is_some());
+        assert!(resolve(tmp.path(), "/../etc/passwd").is_none());
+        assert!(resolve(tmp.path(), "/labs/%2e%2e/%2e%2e/etc").is_none());
+        assert!(resolve(tmp.path(), "/missing").is_none());
+    }
+}

@@ -1,0 +1,594 @@
+//! Validation: turns positioned YAML nodes into typed records, checking every value against its
+//! declared field type and the domain rules, then across records (duplicate ids, unique fields,
+//! references). Every problem is collected; the caller decides whether anything may be written.
+
+use crate::config::{Collection, FieldDef, FieldType, Period, Personal, SiteConfig};
+use crate::diagnostic::Diagnostic;
+use crate::domain::{self, CmaNumber, CreditCode, RecordId};
+use crate::load::{self, did_you_mean, DataFile};
+use crate::record::{Correction, Geo, Money, NoticeData, Record, Source, Value, Withdrawal, SYSTEM_KEYS};
+use crate::yaml::{Node, NodeKind};
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// All records of a site, grouped by collection in `site.yaml` order.
+#[derive(Debug)]
+pub struct Dataset {
+    pub collections: Vec<Vec<Record>>,
+}
+
+pub struct Options {
+    pub as_of: NaiveDate,
+    pub max_file_bytes: u64,
+}
+
+/// Loads and validates every data file. Returns the dataset (possibly incomplete when there
+/// were errors) and every problem found, errors and warnings, sorted.
+pub fn validate_site(config: &SiteConfig, opts: &Options) -> (Dataset, Vec<Diagnostic>) {
+    let (files, mut diags) = load::discover(config);
+    let per_file: Vec<(usize, Vec<Record>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let (records, d) = validate_file(config, file, opts);
+            (file.collection, records, d)
+        })
+        .collect();
+    let mut collections: Vec<Vec<Record>> = vec![Vec::new(); config.collections.len()];
+    for (ci, records, d) in per_file {
+        collections[ci].extend(records);
+        diags.extend(d);
+    }
+    let dataset = Dataset { collections };
+    diags.extend(cross_record_checks(config, &dataset));
+    crate::diagnostic::sort(&mut diags);
+    (dataset, diags)
+}
+
+fn validate_file(config: &SiteConfig, file: &DataFile, opts: &Options) -> (Vec<Record>, Vec<Diagnostic>) {
+    let nodes = match load::read_records(file, opts.max_file_bytes) {
+        Ok(n) => n,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let collection = &config.collections[file.collection];
+    let mut ctx = Ctx {
+        file: &file.rel_path,
+        record: None,
+        diags: Vec::new(),
+        latest_year: opts.as_of.year(),
+    };
+    let records = nodes
+        .iter()
+        .filter_map(|node| ctx.record(collection, node))
+        .collect();
+    (records, ctx.diags)
+}
+
+struct Ctx<'a> {
+    file: &'a Arc<std::path::PathBuf>,
+    record: Option<String>,
+    diags: Vec<Diagnostic>,
+    latest_year: i32,
+}
+
+impl Ctx<'_> {
+    fn problem(&mut self, node_line: usize, col: usize, field: &str, message: String) {
+        let mut d = Diagnostic::error(self.file, node_line, message).at_col(col).field(field);
+        if let Some(r) = &self.record {
+            d = d.record(r.clone());
+        }
+        self.diags.push(d);
+    }
+
+    fn record(&mut self, collection: &Collection, node: &Node) -> Option<Record> {
+        self.record = None;
+        let NodeKind::Map(entries) = &node.kind else {
+            self.diags.push(
+                Diagnostic::error(self.file, node.line, format!("expected a record (a mapping), found {}", node.kind_name()))
+                    .at_col(node.col),
+            );
+            return None;
+        };
+        let id = match node.get("id") {
+            None => {
+                self.diags.push(
+                    Diagnostic::error(self.file, node.line, "record has no `id`".into()).field("id").at_col(node.col),
+                );
+                None
+            }
+            Some(v) => match v.as_scalar().map(RecordId::parse) {
+                Some(Ok(id)) => Some(id),
+                Some(Err(e)) => {
+                    self.problem(v.line, v.col, "id", e);
+                    None
+                }
+                None => {
+                    self.problem(v.line, v.col, "id", format!("expected a text id, found {}", v.kind_name()));
+                    None
+                }
+            },
+        };
+        self.record = node
+            .get("id")
+            .and_then(Node::as_scalar)
+            .map(|s| s.escape_debug().to_string());
+
+        let field_keys: Vec<&str> = collection
+            .fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .chain(SYSTEM_KEYS)
+            .collect();
+        for (key, value) in entries {
+            let k = key.as_scalar().unwrap_or_default();
+            if !field_keys.contains(&k) {
+                let hint = did_you_mean(k, &field_keys);
+                self.problem(
+                    key.line,
+                    key.col,
+                    k,
+                    format!("unknown field \"{k}\" in collection \"{}\"{hint}", collection.key),
+                );
+                let _ = value;
+            }
+        }
+        let values = self.fields(&collection.fields, node);
+        let notice = self.notice_data(node);
+        self.personal_data_check(&collection.fields, &values, node);
+        Some(Record {
+            id: id?,
+            source: Source {
+                file: self.file.clone(),
+                line: node.line,
+            },
+            values,
+            notice: notice?,
+        })
+    }
+
+    fn fields(&mut self, fields: &[FieldDef], node: &Node) -> Vec<Option<Value>> {
+        fields
+            .iter()
+            .map(|f| match node.get(&f.key).filter(|v| !v.is_null()) {
+                None => {
+                    if f.required {
+                        self.problem(
+                            node.line,
+                            node.col,
+                            &f.key,
+                            format!("required field \"{}\" ({}) is missing", f.key, f.label),
+                        );
+                    }
+                    None
+                }
+                Some(v) => self.field_value(f, v),
+            })
+            .collect()
+    }
+
+    fn field_value(&mut self, f: &FieldDef, node: &Node) -> Option<Value> {
+        if !f.list {
+            return self.single_value(f, node);
+        }
+        let NodeKind::Seq(items) = &node.kind else {
+            self.problem(node.line, node.col, &f.key, format!("expected a list of {}, found {}", f.ty.name(), node.kind_name()));
+            return None;
+        };
+        if items.is_empty() && f.required {
+            self.problem(node.line, node.col, &f.key, "required list is empty".into());
+        }
+        let values: Vec<Value> = items.iter().filter_map(|item| self.single_value(f, item)).collect();
+        (values.len() == items.len()).then_some(Value::List(values))
+    }
+
+    fn single_value(&mut self, f: &FieldDef, node: &Node) -> Option<Value> {
+        if let FieldType::Object(sub) = &f.ty {
+            if !matches!(node.kind, NodeKind::Map(_)) {
+                self.problem(node.line, node.col, &f.key, format!("expected a mapping of {}, found {}", sub.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", "), node.kind_name()));
+                return None;
+            }
+            if let NodeKind::Map(entries) = &node.kind {
+                for (k, _) in entries {
+                    let key = k.as_scalar().unwrap_or_default();
+                    if !sub.iter().any(|s| s.key == key) {
+                        let names: Vec<&str> = sub.iter().map(|s| s.key.as_str()).collect();
+                        self.problem(k.line, k.col, &format!("{}.{key}", f.key), format!("unknown field \"{key}\"{}", did_you_mean(key, &names)));
+                    }
+                }
+            }
+            let values = self.fields(sub, node);
+            return Some(Value::Object(values));
+        }
+        if f.ty == FieldType::Geo {
+            return match geo_value(node) {
+                Ok(g) => Some(Value::Geo(g)),
+                Err(message) => {
+                    self.problem(node.line, node.col, &f.key, message);
+                    None
+                }
+            };
+        }
+        let text = match &node.kind {
+            NodeKind::Scalar { text, .. } if !node.is_null() => text.trim(),
+            _ => {
+                self.problem(node.line, node.col, &f.key, format!("expected {}, found {}", expected(&f.ty), node.kind_name()));
+                return None;
+            }
+        };
+        match scalar_value(&f.ty, text, self.latest_year) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.problem(node.line, node.col, &f.key, message);
+                None
+            }
+        }
+    }
+
+    fn date_at(&mut self, node: &Node, key: &str) -> Option<NaiveDate> {
+        match node.as_scalar().map(parse_date) {
+            Some(Ok(d)) => Some(d),
+            Some(Err(e)) => {
+                self.problem(node.line, node.col, key, e);
+                None
+            }
+            None => {
+                self.problem(node.line, node.col, key, format!("expected a date (YYYY-MM-DD), found {}", node.kind_name()));
+                None
+            }
+        }
+    }
+
+    fn text_at(&mut self, node: &Node, key: &str) -> Option<String> {
+        match node.as_scalar().filter(|_| !node.is_null()) {
+            Some(s) => Some(s.trim().to_string()),
+            None => {
+                self.problem(node.line, node.col, key, format!("expected text, found {}", node.kind_name()));
+                None
+            }
+        }
+    }
+
+    fn notice_data(&mut self, node: &Node) -> Option<NoticeData> {
+        let published = match node.get("published") {
+            Some(v) => self.date_at(v, "published"),
+            None => {
+                self.problem(node.line, node.col, "published", "required field \"published\" (the day the notice starts) is missing".into());
+                None
+            }
+        };
+        let withdrawn = node.get("withdrawn").and_then(|w| {
+            let (Some(date), Some(reason)) = (w.get("date"), w.get("reason")) else {
+                self.problem(w.line, w.col, "withdrawn", "expected a mapping with `date` and `reason`".into());
+                return None;
+            };
+            Some(Withdrawal {
+                date: self.date_at(date, "withdrawn.date")?,
+                reason: self.text_at(reason, "withdrawn.reason")?,
+            })
+        });
+        let mut history = Vec::new();
+        if let Some(h) = node.get("history") {
+            match &h.kind {
+                NodeKind::Seq(items) => {
+                    for item in items {
+                        let (Some(date), Some(summary)) = (item.get("date"), item.get("summary")) else {
+                            self.problem(item.line, item.col, "history", "each correction needs `date` and `summary`".into());
+                            continue;
+                        };
+                        if let (Some(date), Some(summary)) = (self.date_at(date, "history.date"), self.text_at(summary, "history.summary")) {
+                            history.push(Correction { date, summary });
+                        }
+                    }
+                }
+                _ => self.problem(h.line, h.col, "history", "expected a list of corrections".into()),
+            }
+        }
+        history.sort_by(|a, b| b.date.cmp(&a.date));
+        let notice_until = node.get("notice_until").and_then(|v| self.date_at(v, "notice_until"));
+        let notice_period = node.get("notice_period").and_then(|v| match v.as_scalar().map(Period::parse) {
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => {
+                self.problem(v.line, v.col, "notice_period", e);
+                None
+            }
+            None => None,
+        });
+        Some(NoticeData {
+            published: published?,
+            withdrawn,
+            history,
+            notice_until,
+            notice_period,
+        })
+    }
+
+    /// Personal data found where it was not declared would be published: refuse it.
+    fn personal_data_check(&mut self, fields: &[FieldDef], values: &[Option<Value>], node: &Node) {
+        for (f, v) in fields.iter().zip(values) {
+            if f.personal != Personal::Public {
+                continue;
+            }
+            let Some(v) = v else { continue };
+            if !matches!(f.ty, FieldType::Text | FieldType::Markdown) {
+                continue;
+            }
+            if let Some(kind) = personal_looking(&v.plain_text()) {
+                let at = node.get(&f.key).unwrap_or(node);
+                self.problem(
+                    at.line,
+                    at.col,
+                    &f.key,
+                    format!("contains what looks like {kind}, but the field is not marked `personal`: remove it or mark the field personal"),
+                );
+            }
+        }
+    }
+}
+
+/// Names the kind of personal datum found in free text, if any.
+pub fn personal_looking(text: &str) -> Option<&'static str> {
+    let mut run = String::new();
+    let check = |run: &str| {
+        if domain::looks_like_resident_id(run) {
+            Some("a resident identity number")
+        } else if domain::looks_like_mobile(run) {
+            Some("a mobile phone number")
+        } else {
+            None
+        }
+    };
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || ((c == 'X' || c == 'x') && run.len() == 17) {
+            run.push(c);
+        } else {
+            if let Some(kind) = check(&run) {
+                return Some(kind);
+            }
+            run.clear();
+        }
+    }
+    None
+}
+
+fn expected(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Text | FieldType::Markdown => "text".into(),
+        FieldType::Date => "a date (YYYY-MM-DD)".into(),
+        FieldType::Integer => "an integer".into(),
+        FieldType::Money => "an amount in yuan (a non-negative number)".into(),
+        FieldType::Bool => "true or false".into(),
+        FieldType::Enum(v) => format!("one of: {}", v.join(", ")),
+        FieldType::CreditCode => "an 18-character unified social credit code".into(),
+        FieldType::CmaNumber => "a 12-digit CMA certificate number".into(),
+        FieldType::Ref(_) => "the id of a record".into(),
+        FieldType::Url => "an http(s) URL".into(),
+        FieldType::Geo => "a location {lat, lon}".into(),
+        FieldType::Object(_) => "a mapping".into(),
+    }
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let s = s.trim();
+    let shape_ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) if shape_ok => Ok(d),
+        _ if shape_ok => Err(format!("\"{s}\" is not a real calendar date")),
+        _ => Err(format!("expected a date as YYYY-MM-DD, found \"{s}\"")),
+    }
+}
+
+fn scalar_value(ty: &FieldType, text: &str, latest_year: i32) -> Result<Value, String> {
+    Ok(match ty {
+        FieldType::Text => Value::Text(text.to_string()),
+        FieldType::Markdown => Value::Markdown(text.to_string()),
+        FieldType::Date => Value::Date(parse_date(text)?),
+        FieldType::Integer => Value::Integer(
+            text.parse()
+                .map_err(|_| format!("expected an integer, found \"{text}\""))?,
+        ),
+        FieldType::Money => Value::Money(parse_money(text)?),
+        FieldType::Bool => match text {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(format!("expected true or false, found \"{text}\"")),
+        },
+        FieldType::Enum(values) => {
+            if values.iter().any(|v| v == text) {
+                Value::Enum(text.to_string())
+            } else {
+                let names: Vec<&str> = values.iter().map(String::as_str).collect();
+                return Err(format!(
+                    "\"{text}\" is not one of: {}{}",
+                    values.join(", "),
+                    did_you_mean(text, &names)
+                ));
+            }
+        }
+        FieldType::CreditCode => Value::CreditCode(
+            CreditCode::parse(text).map_err(|e| format!("invalid credit code \"{text}\": {e}"))?,
+        ),
+        FieldType::CmaNumber => Value::CmaNumber(
+            CmaNumber::parse(text, latest_year).map_err(|e| format!("invalid CMA number: {e}"))?,
+        ),
+        FieldType::Ref(_) => Value::Ref(RecordId::parse(text)?),
+        FieldType::Url => {
+            let lower = text.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || text.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(format!("expected an http(s) URL, found \"{text}\""));
+            }
+            Value::Url(text.to_string())
+        }
+        FieldType::Geo => return Err(format!("expected a location {{lat, lon}}, found \"{text}\"")),
+        FieldType::Object(_) => return Err(format!("expected a mapping, found \"{text}\"")),
+    })
+}
+
+fn parse_money(text: &str) -> Result<Money, String> {
+    let bad = || format!("expected an amount in yuan (e.g. 5000 or 1234.5), found \"{text}\"");
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .map(Money)
+        .ok_or_else(bad)
+}
+
+/// Geo values are mappings, so they are read here rather than as scalars.
+fn geo_value(node: &Node) -> Result<Geo, String> {
+    let num = |k: &str| {
+        node.get(k)
+            .and_then(Node::as_scalar)
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+    };
+    match (num("lat"), num("lon")) {
+        (Some(lat), Some(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => Ok(Geo { lat, lon }),
+        _ => Err("expected a location {lat: -90..90, lon: -180..180}".into()),
+    }
+}
+
+fn cross_record_checks(config: &SiteConfig, data: &Dataset) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let ids: Vec<HashSet<&RecordId>> = data
+        .collections
+        .iter()
+        .map(|records| records.iter().map(|r| &r.id).collect())
+        .collect();
+    for (ci, records) in data.collections.iter().enumerate() {
+        let collection = &config.collections[ci];
+        let mut seen: HashMap<&RecordId, &Record> = HashMap::new();
+        for r in records {
+            if let Some(first) = seen.insert(&r.id, r) {
+                diags.push(
+                    Diagnostic::error(&r.source.file, r.source.line, format!("duplicate id \"{}\": also used at {}:{}", r.id, first.source.file.display(), first.source.line))
+                        .record(r.id.to_string())
+                        .field("id"),
+                );
+            }
+        }
+        for (fi, f) in collection.fields.iter().enumerate() {
+            if f.unique {
+                let mut values: HashMap<String, &Record> = HashMap::new();
+                for r in records {
+                    let Some(v) = r.value(fi) else { continue };
+                    let key = match f.identifier {
+                        Some(crate::config::IdentifierKind::DecisionNumber) => domain::canonical_decision_number(&v.plain_text()),
+                        _ => v.plain_text(),
+                    };
+                    if let Some(first) = values.insert(key, r) {
+                        diags.push(
+                            Diagnostic::error(&r.source.file, r.source.line, format!("value \"{}\" must be unique but record \"{}\" ({}:{}) has it too", v.plain_text(), first.id, first.source.file.display(), first.source.line))
+                                .record(r.id.to_string())
+                                .field(&f.key),
+                        );
+                    }
+                }
+            }
+            check_refs(config, &f.key, &f.ty, records.iter().map(|r| (r, r.value(fi))), &ids, &mut diags);
+            if let FieldType::Object(sub) = &f.ty {
+                for (si, s) in sub.iter().enumerate() {
+                    let nested = records.iter().flat_map(|r| {
+                        objects(r.value(fi)).map(move |o| (r, o.get(si).and_then(Option::as_ref)))
+                    });
+                    check_refs(config, &format!("{}.{}", f.key, s.key), &s.ty, nested, &ids, &mut diags);
+                }
+            }
+        }
+    }
+    diags
+}
+
+fn objects(v: Option<&Value>) -> impl Iterator<Item = &Vec<Option<Value>>> {
+    let items: Vec<&Vec<Option<Value>>> = match v {
+        Some(Value::Object(o)) => vec![o],
+        Some(Value::List(list)) => list
+            .iter()
+            .filter_map(|i| match i {
+                Value::Object(o) => Some(o),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    items.into_iter()
+}
+
+fn check_refs<'a>(
+    config: &SiteConfig,
+    key: &str,
+    ty: &FieldType,
+    values: impl Iterator<Item = (&'a Record, Option<&'a Value>)>,
+    ids: &[HashSet<&RecordId>],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let FieldType::Ref(target) = ty else { return };
+    for (r, v) in values {
+        let refs: Vec<&RecordId> = match v {
+            Some(Value::Ref(id)) => vec![id],
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::Ref(id) => Some(id),
+                    _ => None,
+                })
+                .collect(),
+            _ => continue,
+        };
+        for id in refs {
+            if !ids[*target].contains(id) {
+                let candidates: Vec<&str> = ids[*target].iter().map(|i| i.as_str()).collect();
+                diags.push(
+                    Diagnostic::error(&r.source.file, r.source.line, format!("refers to \"{id}\", which is not a record of \"{}\"{}", config.collections[*target].key, did_you_mean(id.as_str(), &candidates)))
+                        .record(r.id.to_string())
+                        .field(key),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_real() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2024-02-30").unwrap_err().contains("real calendar date"));
+        assert!(parse_date("2024/02/01").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("2024-2-1").is_err());
+    }
+
+    #[test]
+    fn money_parses_exactly() {
+        assert_eq!(parse_money("5000").unwrap(), Money(500_000));
+        assert_eq!(parse_money("12.5").unwrap(), Money(1250));
+        assert!(parse_money("-1").is_err());
+        assert!(parse_money("1.234").is_err());
+        assert!(parse_money("五千").is_err());
+    }
+
+    #[test]
+    fn personal_looking_values_are_found() {
+        assert_eq!(personal_looking("联系人电话13912345678"), Some("a mobile phone number"));
+        assert_eq!(personal_looking("身份证11010519491231002X。"), Some("a resident identity number"));
+        assert_eq!(personal_looking("罚款 50000 元，文号 2024"), None);
+        assert_eq!(personal_looking("139123456789"), None);
+    }
+
+    #[test]
+    fn geo_ranges() {
+        let node = crate::yaml::parse_document("{lat: 34.2, lon: 108.9}").unwrap().unwrap();
+        assert_eq!(geo_value(&node).unwrap(), Geo { lat: 34.2, lon: 108.9 });
+        let bad = crate::yaml::parse_document("{lat: 134.2, lon: 108.9}").unwrap().unwrap();
+        assert!(geo_value(&bad).is_err());
+    }
+}
