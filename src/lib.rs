@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`config`] and [`load`] read the site, [`validate`] types
 //! every record, [`notice`] applies the public-notice rules and masks personal data, and
-//! [`render`] writes the pages through [`output`]'s staging directory. [`pipeline`] runs them in
+//! [`render`] writes the pages through [`output`]'s staging directory, and [`search`] indexes
+//! the same set with tantivy and exports it as static shards. [`pipeline`] runs them in
 //! order; [`serve`] previews the result.
 
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod validate;

@@ -89,6 +89,12 @@ impl Staging {
         Ok(self.dir.join(rel_path))
     }
 
+    /// Counts files that a stage wrote itself under [`Staging::path_for`] (e.g. a tantivy index).
+    pub fn note_written(&self, files: u64, bytes: u64) {
+        self.files.fetch_add(files, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
     pub fn files_written(&self) -> u64 {
         self.files.load(Ordering::Relaxed)
     }

@@ -190,5 +190,7 @@ fn write_outputs(
     let renderer = Renderer::new(config, set, staging, pages)?;
     renderer.render_all(staff)?;
     done("render", stages);
+    crate::search::write(config, set, staging).map_err(|e| BuildError::Stage(e.to_string()))?;
+    done("search", stages);
     Ok(())
 }

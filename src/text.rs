@@ -4,13 +4,16 @@
 /// Folds full-width ASCII forms (ＡＢＣ１２３，（） and the ideographic space) to their
 /// half-width equivalents, so identifiers typed either way compare equal.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            other => other,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+/// [`fold_width`] for one character (the search tokenizer folds as it walks, to keep offsets).
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        other => other,
+    }
 }
 
 /// Keeps the first character and replaces the rest with `*` (张三丰 → 张**).

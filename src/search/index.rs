@@ -1,0 +1,242 @@
+//! The tantivy index of the published record set. Fields are grouped by kind and boost: every
+//! site.yaml field with a `search_weight` goes, as text, into the field `t:<weight>`; each
+//! collection's title field into `title:<2 × weight>` (a record's own name outranks records
+//! that mention it); identifier fields into `i:<weight>` (×2 for a record's own identifier:
+//! its title or a `unique` field). The boost is part of the field name, so `gongshi search`
+//! needs nothing but the index to query it. A record's ordinal (its place in the published set,
+//! collection by collection) is a fast field: ties and the static shards use it.
+
+use super::tokenize::{IdentTokenizer, TextTokenizer, IDENT_TOKENIZER, TEXT_TOKENIZER};
+use super::SearchError;
+use crate::config::{FacetKind, FieldDef, FieldType, SiteConfig};
+use crate::notice::PublishedSet;
+use crate::record::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::{Index, TantivyDocument};
+
+pub const ORD: &str = "ord";
+pub const COLLECTION: &str = "collection";
+pub const RECORD_ID: &str = "rid";
+pub const TITLE_TEXT: &str = "name";
+/// Raw `field=value` terms (and `collection=<key>`) for filters.
+pub const FACET: &str = "facet";
+
+/// Writer memory for the whole indexer, shared by its threads.
+const WRITER_MEMORY: usize = 160_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Text,
+    Ident,
+}
+
+/// One scored tantivy field.
+#[derive(Debug, Clone)]
+pub struct SearchField {
+    pub name: String,
+    pub kind: Kind,
+    pub boost: f32,
+    pub field: Field,
+}
+
+impl SearchField {
+    /// Reads kind and boost back from a field name (`t:3`, `title:6`, `i:8`).
+    fn parse(name: &str, field: Field) -> Option<SearchField> {
+        let (prefix, boost) = name.split_once(':')?;
+        let kind = match prefix {
+            "t" | "title" => Kind::Text,
+            "i" => Kind::Ident,
+            _ => return None,
+        };
+        Some(SearchField { name: name.to_string(), kind, boost: boost.parse().ok()?, field })
+    }
+}
+
+/// The scored fields of an index, in schema order.
+pub fn search_fields(schema: &Schema) -> Vec<SearchField> {
+    schema
+        .fields()
+        .filter_map(|(field, entry)| SearchField::parse(entry.name(), field))
+        .collect()
+}
+
+fn boost_name(boost: f32) -> String {
+    format!("{boost}")
+}
+
+/// Where one site.yaml field's values go in the index.
+#[derive(Debug, Clone, Default)]
+struct Route {
+    text: Option<String>,
+    ident: Option<String>,
+}
+
+fn route(field: &FieldDef, is_title: bool) -> Route {
+    let weight = field.search_weight.max(0.0);
+    let own = is_title || field.unique;
+    let text = if is_title {
+        Some(format!("title:{}", boost_name(2.0 * weight.max(1.0))))
+    } else if weight > 0.0 {
+        Some(format!("t:{}", boost_name(weight)))
+    } else {
+        None
+    };
+    let ident = field.identifier.map(|_| {
+        let boost = weight.max(1.0) * if own { 2.0 } else { 1.0 };
+        format!("i:{}", boost_name(boost))
+    });
+    Route { text, ident }
+}
+
+/// Every (route name) a site uses, so the schema is the same for the same site.yaml.
+fn field_names(config: &SiteConfig) -> Vec<String> {
+    fn walk(fields: &[FieldDef], title: Option<usize>, out: &mut Vec<String>) {
+        for (i, f) in fields.iter().enumerate() {
+            if let FieldType::Object(sub) = &f.ty {
+                walk(sub, None, out);
+                continue;
+            }
+            let r = route(f, title == Some(i));
+            out.extend(r.text);
+            out.extend(r.ident);
+        }
+    }
+    let mut names = Vec::new();
+    for c in &config.collections {
+        walk(&c.fields, Some(c.title_field), &mut names);
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn build_schema(config: &SiteConfig) -> Schema {
+    let mut b = Schema::builder();
+    for name in field_names(config) {
+        let tokenizer = if name.starts_with("i:") { IDENT_TOKENIZER } else { TEXT_TOKENIZER };
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        b.add_text_field(&name, TextOptions::default().set_indexing_options(indexing));
+    }
+    b.add_u64_field(ORD, FAST);
+    b.add_text_field(COLLECTION, STRING | STORED);
+    b.add_text_field(RECORD_ID, STORED);
+    b.add_text_field(TITLE_TEXT, STORED);
+    b.add_text_field(FACET, STRING);
+    b.build()
+}
+
+/// Registers the gongshi tokenizers on an index (needed to write it; harmless to read it).
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(TEXT_TOKENIZER, TextTokenizer);
+    index.tokenizers().register(IDENT_TOKENIZER, IdentTokenizer);
+}
+
+/// The facet value of a record's field, as filters and facet counts see it: the year of a date
+/// for `facet: year`, else the value's text (the first item of a list).
+pub fn facet_value(kind: FacetKind, value: &Value) -> Option<String> {
+    let value = match value {
+        Value::List(items) => items.first()?,
+        v => v,
+    };
+    match (kind, value) {
+        (FacetKind::Year, Value::Date(d)) => Some(d.format("%Y").to_string()),
+        (FacetKind::Year, _) => None,
+        (FacetKind::Value, v) => Some(v.plain_text()).filter(|s| !s.is_empty()),
+    }
+}
+
+/// The texts each scored field receives from one record's values.
+fn add_values(
+    fields: &[FieldDef],
+    values: &[Option<Value>],
+    title: Option<usize>,
+    out: &mut Vec<(String, String)>,
+) {
+    for (i, (def, value)) in fields.iter().zip(values).enumerate() {
+        let Some(value) = value else { continue };
+        let items: Vec<&Value> = match value {
+            Value::List(items) => items.iter().collect(),
+            v => vec![v],
+        };
+        if let FieldType::Object(sub) = &def.ty {
+            for item in items {
+                if let Value::Object(o) = item {
+                    add_values(sub, o, None, out);
+                }
+            }
+            continue;
+        }
+        let r = route(def, title == Some(i));
+        for item in items {
+            let text = item.plain_text();
+            if text.is_empty() {
+                continue;
+            }
+            if let Some(name) = &r.text {
+                out.push((name.clone(), text.clone()));
+            }
+            if let Some(name) = &r.ident {
+                out.push((name.clone(), text));
+            }
+        }
+    }
+}
+
+/// What the static export needs to know about the index it reads.
+pub struct Built {
+    pub index: Index,
+    pub docs: u64,
+}
+
+/// Indexes every published record into a new index in `dir` (which must be empty), with at
+/// most two indexing threads and a bounded writer memory.
+pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Built, SearchError> {
+    let schema = build_schema(config);
+    let index = Index::create_in_dir(dir, schema.clone())?;
+    register_tokenizers(&index);
+    let by_name: BTreeMap<&str, Field> = schema.fields().map(|(f, e)| (e.name(), f)).collect();
+    let field = |name: &str| by_name[name];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)?;
+    let mut ord = 0u64;
+    let mut texts = Vec::new();
+    for (collection, published) in config.collections.iter().zip(&set.collections) {
+        let facets: Vec<(usize, FacetKind)> = collection
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.facet.map(|k| (i, k)))
+            .collect();
+        for public in &published.records {
+            let record = &public.record;
+            let mut doc = TantivyDocument::new();
+            doc.add_u64(field(ORD), ord);
+            doc.add_text(field(COLLECTION), &collection.key);
+            doc.add_text(field(RECORD_ID), record.id.as_str());
+            let title = record.value(collection.title_field).map(Value::plain_text).unwrap_or_default();
+            doc.add_text(field(TITLE_TEXT), &title);
+            doc.add_text(field(FACET), format!("collection={}", collection.key));
+            for &(i, kind) in &facets {
+                if let Some(v) = record.value(i).and_then(|v| facet_value(kind, v)) {
+                    doc.add_text(field(FACET), format!("{}={v}", collection.fields[i].key));
+                }
+            }
+            texts.clear();
+            add_values(&collection.fields, &record.values, Some(collection.title_field), &mut texts);
+            for (name, text) in &texts {
+                doc.add_text(field(name), text);
+            }
+            writer.add_document(doc)?;
+            ord += 1;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(Built { index, docs: ord })
+}

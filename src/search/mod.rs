@@ -1,0 +1,66 @@
+//! Search: a tantivy index of the published record set ([`index`], with the tokenizers of
+//! [`tokenize`]), its static export as shards a browser fetches only as needed ([`shards`]), and
+//! the `gongshi search` side that queries the tantivy index ([`query`]).
+//!
+//! Scoring is tantivy's BM25 over our tokens, summed over boosted fields. The export reads the
+//! index back and stores, per term and record, the record's whole score contribution for that
+//! term (quantised to 16 bits on a log scale), so the browser only adds numbers and the two
+//! sides rank alike. Query semantics, shared by both sides:
+//! - a query that looks like an identifier (see [`tokenize::ident_query`]) and exists in the
+//!   index is looked up whole (or as a prefix) in the identifier fields;
+//! - otherwise every text token of the query must occur (in any text field), and a record's
+//!   score is the sum over tokens and fields;
+//! - filters (`field=value`, `collection=<key>`) restrict without scoring;
+//! - ranking is score descending, then record ordinal ascending.
+
+pub mod index;
+pub mod query;
+pub mod shards;
+pub mod tokenize;
+
+use crate::config::SiteConfig;
+use crate::notice::PublishedSet;
+use crate::output::{OutputError, Staging};
+
+/// Where the tantivy index lives inside the output.
+pub const INDEX_DIR: &str = "search/index";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("no search index at {0} (run `gongshi build` first)")]
+    Missing(String),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// What the search stage wrote, for the build summary.
+#[derive(Debug, Clone, Default)]
+pub struct SearchStats {
+    pub records: u64,
+    pub terms: u64,
+    pub shards: u64,
+}
+
+/// Builds the tantivy index into the staging directory and exports its static shards.
+pub fn write(config: &SiteConfig, set: &PublishedSet, staging: &Staging) -> Result<SearchStats, SearchError> {
+    let dir = staging.path_for(INDEX_DIR)?;
+    std::fs::create_dir_all(&dir)?;
+    let built = index::build(config, set, &dir)?;
+    let mut files = 0u64;
+    let mut bytes = 0u64;
+    for entry in std::fs::read_dir(&dir)? {
+        let meta = entry?.metadata()?;
+        if meta.is_file() {
+            files += 1;
+            bytes += meta.len();
+        }
+    }
+    staging.note_written(files, bytes);
+    shards::export(config, set, &built, staging)
+}

@@ -1,0 +1,402 @@
+//! The static export of the tantivy index, for the browser client. Everything is fetched only
+//! as a query needs it; nothing grows with the number of records on every query.
+//!
+//! - `search/manifest.json`: constants, collections (ordinal ranges, facet value lists). Its
+//!   size depends on the configuration and the facet values, not on the number of records.
+//! - `search/t/<h>.bin`: the term dictionary, hash-partitioned (FNV-1a of the term's UTF-8
+//!   bytes, low `shard_bits` bits, hex) into shards of about [`SHARD_TARGET`] bytes. Entry:
+//!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
+//!   list (when `df <=` [`INLINE_MAX`]), or varint term id and varint page shift.
+//! - `search/p/<id>-<b>.bin`: impact-ordered blocks of an external term: block b holds the
+//!   postings ranked `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by ordinal), so the
+//!   first page of results needs only block 0 and the smallest score loaded bounds the rest.
+//! - `search/r/<id>-<k>.bin`: the same list in ordinal order, page k holding ordinals
+//!   `[k << shift, (k + 1) << shift)` (about [`PAGE_TARGET`] postings), for checking whether a
+//!   given record has the term (random access).
+//! - `search/d/<ord >> DOC_SHIFT>.json`: display data of [`DOC_CHUNK`] consecutive records.
+//!
+//! A posting is: varint ordinal delta (from the previous posting, or from the page start), the
+//! score as u16 little-endian (see [`quantise`]), and in dictionary entries and impact blocks
+//! one varint per facet field of the record's collection (0 = none, else 1 + the value's index
+//! in the manifest's list).
+
+use super::index::{facet_value, search_fields, Built, Kind, ORD};
+use super::{SearchError, SearchStats};
+use crate::config::{FacetKind, SiteConfig};
+use crate::notice::PublishedSet;
+use crate::output::Staging;
+use crate::record::Value;
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Term, TERMINATED};
+
+pub const INLINE_MAX: usize = 24;
+pub const BLOCK0: usize = 128;
+pub const PAGE_TARGET: u64 = 64;
+pub const SHARD_TARGET: usize = 1536;
+pub const DOC_SHIFT: u32 = 2;
+pub const DOC_CHUNK: usize = 1 << DOC_SHIFT;
+/// Score quantisation: `q = round((ln s + Q_OFFSET) · Q_SCALE)`, clamped to 1..=65535.
+pub const Q_SCALE: f64 = 2048.0;
+pub const Q_OFFSET: f64 = 12.0;
+/// How many characters of a record's searchable text its result snippet keeps.
+const SNIPPET_CHARS: usize = 240;
+/// Key fields shown under a result's title.
+const KEY_FIELDS: usize = 3;
+
+pub fn quantise(score: f32) -> u16 {
+    let q = ((f64::from(score).max(1e-30).ln() + Q_OFFSET) * Q_SCALE).round();
+    q.clamp(1.0, 65535.0) as u16
+}
+
+pub fn dequantise(q: u16) -> f64 {
+    (f64::from(q) / Q_SCALE - Q_OFFSET).exp()
+}
+
+/// FNV-1a, 32 bits: the shard of a term (the client computes the same).
+pub fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Size of block `b` of an impact-ordered list.
+pub fn block_len(b: u32) -> usize {
+    BLOCK0 << (2 * b)
+}
+
+/// Per-record facet codes, and the value lists they index.
+struct Facets {
+    /// Per collection: (field key, label, values).
+    lists: Vec<Vec<(String, String, Vec<String>)>>,
+    /// Codes of record `ord` at `offset[c] + (ord - start[c]) * width[c]`.
+    codes: Vec<u32>,
+    start: Vec<u64>,
+    offset: Vec<usize>,
+    width: Vec<usize>,
+}
+
+impl Facets {
+    fn new(config: &SiteConfig, set: &PublishedSet) -> Facets {
+        let mut f = Facets { lists: vec![], codes: vec![], start: vec![], offset: vec![], width: vec![] };
+        let mut ord = 0u64;
+        for (c, published) in config.collections.iter().zip(&set.collections) {
+            let fields: Vec<(usize, FacetKind)> =
+                c.fields.iter().enumerate().filter_map(|(i, d)| d.facet.map(|k| (i, k))).collect();
+            let values: Vec<Vec<Option<String>>> = published
+                .records
+                .iter()
+                .map(|r| fields.iter().map(|&(i, k)| r.record.value(i).and_then(|v| facet_value(k, v))).collect())
+                .collect();
+            let mut lists = Vec::new();
+            for (j, &(i, _)) in fields.iter().enumerate() {
+                let mut distinct: Vec<String> = values.iter().filter_map(|v| v[j].clone()).collect();
+                distinct.sort();
+                distinct.dedup();
+                lists.push((c.fields[i].key.clone(), c.fields[i].label.clone(), distinct));
+            }
+            f.start.push(ord);
+            f.offset.push(f.codes.len());
+            f.width.push(fields.len());
+            for v in &values {
+                for (j, value) in v.iter().enumerate() {
+                    let code = value
+                        .as_ref()
+                        .and_then(|s| lists[j].2.binary_search(s).ok())
+                        .map_or(0, |i| i as u32 + 1);
+                    f.codes.push(code);
+                }
+            }
+            f.lists.push(lists);
+            ord += published.records.len() as u64;
+        }
+        f
+    }
+
+    fn of(&self, ord: u32) -> &[u32] {
+        let ord = u64::from(ord);
+        let c = self.start.partition_point(|&s| s <= ord) - 1;
+        let at = self.offset[c] + (ord - self.start[c]) as usize * self.width[c];
+        &self.codes[at..at + self.width[c]]
+    }
+}
+
+/// Encodes postings (sorted by ordinal) from `base`.
+fn encode(out: &mut Vec<u8>, postings: &[(u32, u16)], base: u32, facets: Option<&Facets>) {
+    let mut prev = base;
+    for &(ord, q) in postings {
+        varint(out, u64::from(ord - prev));
+        prev = ord;
+        out.extend_from_slice(&q.to_le_bytes());
+        if let Some(f) = facets {
+            for &code in f.of(ord) {
+                varint(out, u64::from(code));
+            }
+        }
+    }
+}
+
+/// Every term's postings with each record's whole score contribution, read from the index.
+fn scored_postings(built: &Built) -> Result<Vec<(Vec<u8>, Vec<(u32, f32)>)>, SearchError> {
+    let reader = built.index.reader()?;
+    let searcher = reader.searcher();
+    let schema = built.index.schema();
+    let n = searcher.num_docs().max(1);
+    let segments = searcher.segment_readers();
+    let mut lists: HashMap<Vec<u8>, Vec<(u32, f32)>> = HashMap::new();
+    for sf in search_fields(&schema) {
+        let mut total_tokens = 0u64;
+        for seg in segments {
+            total_tokens += seg.inverted_index(sf.field)?.total_num_tokens();
+        }
+        let average = total_tokens as f32 / n as f32;
+        for seg in segments {
+            let inverted = seg.inverted_index(sf.field)?;
+            let norms = seg.get_fieldnorms_reader(sf.field)?;
+            let ords = seg.fast_fields().u64(ORD)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let key = stream.key();
+                let info = stream.value();
+                let df = if segments.len() == 1 {
+                    u64::from(info.doc_freq)
+                } else {
+                    let text = std::str::from_utf8(key).unwrap_or_default();
+                    searcher.doc_freq(&Term::from_field_text(sf.field, text))?
+                };
+                let weight = Bm25Weight::for_one_term_without_explain(df, n, average);
+                let mut namespaced = Vec::with_capacity(key.len() + 1);
+                if sf.kind == Kind::Ident {
+                    namespaced.push(b'#');
+                }
+                namespaced.extend_from_slice(key);
+                let list = lists.entry(namespaced).or_default();
+                let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq()) * sf.boost;
+                    let ord = ords.first(doc).unwrap_or(0) as u32;
+                    list.push((ord, score));
+                    doc = postings.advance();
+                }
+            }
+        }
+    }
+    let mut terms: Vec<_> = lists.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(terms)
+}
+
+/// Sums the contributions of one record's several fields (in field order, like the searcher).
+fn merge(mut list: Vec<(u32, f32)>) -> Vec<(u32, u16)> {
+    list.sort_by_key(|p| p.0);
+    let mut out: Vec<(u32, f32)> = Vec::with_capacity(list.len());
+    for (ord, s) in list {
+        match out.last_mut() {
+            Some(last) if last.0 == ord => last.1 += s,
+            _ => out.push((ord, s)),
+        }
+    }
+    out.into_iter().map(|(o, s)| (o, quantise(s))).collect()
+}
+
+/// The smallest shift whose pages hold about [`PAGE_TARGET`] postings of a list of `df`.
+fn page_shift(df: usize, n: u64) -> u32 {
+    let span = (PAGE_TARGET * n / df.max(1) as u64).max(1);
+    64 - (span - 1).leading_zeros()
+}
+
+/// Writes the external files of one term; returns its dictionary entry tail.
+fn write_external(
+    id: u64,
+    postings: &[(u32, u16)],
+    n: u64,
+    facets: &Facets,
+    staging: &Staging,
+) -> Result<Vec<u8>, SearchError> {
+    let mut ranked = postings.to_vec();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (mut start, mut b) = (0usize, 0u32);
+    while start < ranked.len() {
+        let end = (start + block_len(b)).min(ranked.len());
+        let mut block = ranked[start..end].to_vec();
+        block.sort_by_key(|p| p.0);
+        let mut out = Vec::new();
+        encode(&mut out, &block, 0, Some(facets));
+        staging.write(&format!("search/p/{id}-{b}.bin"), &out)?;
+        start = end;
+        b += 1;
+    }
+    let shift = page_shift(postings.len(), n);
+    let pages = ((n.max(1) - 1) >> shift) + 1;
+    let mut rest = postings;
+    for k in 0..pages {
+        let end = ((k + 1) << shift) as u32;
+        let cut = rest.partition_point(|p| p.0 < end);
+        let mut out = Vec::new();
+        encode(&mut out, &rest[..cut], (k << shift) as u32, None);
+        staging.write(&format!("search/r/{id}-{k}.bin"), &out)?;
+        rest = &rest[cut..];
+    }
+    let mut tail = Vec::new();
+    varint(&mut tail, id);
+    varint(&mut tail, u64::from(shift));
+    Ok(tail)
+}
+
+/// Display data of one record in a result list.
+fn doc_json(config: &SiteConfig, c: usize, record: &crate::record::Record) -> serde_json::Value {
+    let collection = &config.collections[c];
+    let title = record.value(collection.title_field).map(Value::plain_text).unwrap_or_default();
+    let key_fields: Vec<[String; 2]> = collection
+        .listed
+        .iter()
+        .filter_map(|&i| {
+            let v = record.value(i)?;
+            Some([collection.fields[i].label.clone(), v.plain_text()])
+        })
+        .take(KEY_FIELDS)
+        .collect();
+    let mut snippet = String::new();
+    for (i, f) in collection.fields.iter().enumerate() {
+        if i == collection.title_field || (f.search_weight <= 0.0 && f.identifier.is_none()) {
+            continue;
+        }
+        if let Some(v) = record.value(i) {
+            if !snippet.is_empty() {
+                snippet.push_str(" · ");
+            }
+            snippet.push_str(&v.plain_text());
+        }
+        if snippet.chars().count() >= SNIPPET_CHARS {
+            break;
+        }
+    }
+    let snippet: String = snippet.chars().take(SNIPPET_CHARS).collect();
+    json!({ "c": c, "id": record.id.as_str(), "t": title, "f": key_fields, "s": snippet })
+}
+
+/// Writes the manifest, dictionary shards, posting files and display chunks.
+pub fn export(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    built: &Built,
+    staging: &Staging,
+) -> Result<SearchStats, SearchError> {
+    let n = built.docs;
+    let facets = Facets::new(config, set);
+    let terms = scored_postings(built)?;
+    // Term ids of external lists, in term order, so output is deterministic.
+    let mut next_id = 0u64;
+    let ids: Vec<Option<u64>> = terms
+        .iter()
+        .map(|(_, list)| {
+            // A record may have the term in several fields: count records, not postings.
+            let mut ords: Vec<u32> = list.iter().map(|p| p.0).collect();
+            ords.sort_unstable();
+            ords.dedup();
+            (ords.len() > INLINE_MAX).then(|| {
+                next_id += 1;
+                next_id - 1
+            })
+        })
+        .collect();
+    let entries: Vec<(u32, Vec<u8>)> = terms
+        .into_par_iter()
+        .zip(ids)
+        .map(|((term, list), id)| {
+            let postings = merge(list);
+            let mut entry = Vec::with_capacity(term.len() + 8);
+            varint(&mut entry, term.len() as u64);
+            entry.extend_from_slice(&term);
+            varint(&mut entry, ((postings.len() as u64) << 1) | u64::from(id.is_some()));
+            match id {
+                Some(id) => entry.extend(write_external(id, &postings, n, &facets, staging)?),
+                None => encode(&mut entry, &postings, 0, Some(&facets)),
+            }
+            Ok((fnv1a(&term), entry))
+        })
+        .collect::<Result<_, SearchError>>()?;
+    let total: usize = entries.iter().map(|e| e.1.len()).sum();
+    let shard_bits = (total / SHARD_TARGET).max(1).next_power_of_two().trailing_zeros();
+    let mask = (1u32 << shard_bits) - 1;
+    let mut shards: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
+    for (hash, entry) in &entries {
+        shards.entry(hash & mask).or_default().extend_from_slice(entry);
+    }
+    shards.par_iter().try_for_each(|(shard, bytes)| staging.write(&format!("search/t/{shard:x}.bin"), bytes))?;
+
+    let mut docs = Vec::with_capacity(n as usize);
+    for (c, published) in set.collections.iter().enumerate() {
+        for r in &published.records {
+            docs.push((c, &r.record));
+        }
+    }
+    docs.par_chunks(DOC_CHUNK).enumerate().try_for_each(|(chunk, part)| {
+        let items: Vec<_> = part.iter().map(|(c, r)| doc_json(config, *c, r)).collect();
+        let bytes = serde_json::to_vec(&items).map_err(std::io::Error::from)?;
+        staging.write(&format!("search/d/{chunk}.json"), &bytes).map_err(SearchError::from)
+    })?;
+
+    let collections: Vec<_> = config
+        .collections
+        .iter()
+        .zip(&set.collections)
+        .enumerate()
+        .map(|(c, (col, published))| {
+            let lists: Vec<_> = facets.lists[c]
+                .iter()
+                .map(|(key, label, values)| json!({ "key": key, "label": label, "values": values }))
+                .collect();
+            json!({
+                "key": col.key, "title": col.title, "start": facets.start[c],
+                "count": published.records.len(), "facets": lists,
+            })
+        })
+        .collect();
+    let manifest = json!({
+        "version": 1, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
+        "block0": BLOCK0, "doc_shift": DOC_SHIFT, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
+        "collections": collections,
+    });
+    let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::from)?;
+    staging.write("search/manifest.json", &bytes)?;
+    Ok(SearchStats { records: n, terms: entries.len() as u64, shards: shards.len() as u64 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantised_scores_keep_order_and_precision() {
+        for s in [0.001f32, 0.37, 1.0, 5.5, 42.0] {
+            let back = dequantise(quantise(s));
+            assert!((back - f64::from(s)).abs() / f64::from(s) < 0.0003, "{s} {back}");
+        }
+        assert!(quantise(1.0) < quantise(1.01));
+    }
+
+    #[test]
+    fn fnv_matches_reference() {
+        assert_eq!(fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn pages_hold_about_the_target() {
+        assert_eq!(page_shift(100_000, 100_000), 6);
+        assert_eq!(page_shift(25, 100), 8);
+        assert_eq!(page_shift(1, 1), 6);
+    }
+}
