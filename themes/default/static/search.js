@@ -1,1 +1,435 @@
-// gongshi search client: replaced by the static-shard client (see the search issue).
+// gongshi search client: queries the static shards the build exported from its tantivy index
+// (formats: src/search/shards.rs; query rules: src/search/mod.rs). No dependencies; fetches
+// only same-origin relative URLs. The engine (createEngine) also runs under Node for the
+// parity test; the page wiring runs only where #search-form exists.
+
+const CAND = 400; // lists this short are loaded whole
+const VERIFY = 24; // candidates checked per round by random access
+const EPS = 0.01; // stop when no unseen record can beat the last shown by more than 1 %
+const ROUNDS = 10;
+
+const fold = (c) => {
+  const u = c.codePointAt(0);
+  return u >= 0xff01 && u <= 0xff5e ? String.fromCodePoint(u - 0xfee0) : u === 0x3000 ? ' ' : c;
+};
+const isCjk = (u) =>
+  u === 0x3007 || (u >= 0x3040 && u <= 0x30ff) || (u >= 0x3400 && u <= 0x4dbf) ||
+  (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff) || (u >= 0x20000 && u <= 0x2ffff);
+const WORD = /[\p{Alphabetic}\p{N}]/u;
+
+/** Text tokens with UTF-16 offsets into `text`: CJK bigrams, lowercased words. */
+export function tokenize(text) {
+  const out = [];
+  let run = [];
+  let cls = 0;
+  const flush = (end) => {
+    if (cls === 1 && run.length === 1) out.push({ t: run[0][1], a: run[0][0], b: end });
+    else if (cls === 1) {
+      for (let i = 0; i + 1 < run.length; i++) {
+        out.push({ t: run[i][1] + run[i + 1][1], a: run[i][0], b: i + 2 < run.length ? run[i + 2][0] : end });
+      }
+    } else if (cls === 2) out.push({ t: run.map((r) => r[1]).join('').toLowerCase(), a: run[0][0], b: end });
+    run = [];
+  };
+  let i = 0;
+  for (const raw of text) {
+    const c = fold(raw);
+    const k = isCjk(c.codePointAt(0)) ? 1 : WORD.test(c) ? 2 : 0;
+    if (k !== cls && run.length) flush(i);
+    cls = k;
+    if (k) run.push([i, c]);
+    i += raw.length;
+  }
+  if (run.length) flush(i);
+  return out;
+}
+
+export const queryTerms = (q) => [...new Set(tokenize(q).map((t) => t.t))];
+
+const OPEN = '[【(〔［﹝〖';
+const CLOSE = ']】)〕］﹞〗';
+export const canonical = (s) =>
+  [...s.trim()].map(fold).map((c) => (OPEN.includes(c) ? '〔' : CLOSE.includes(c) ? '〕' : c))
+    .filter((c) => !/\s/u.test(c)).join('').toLowerCase();
+
+/** The identifier a query may be: no inner space, 6+ characters, 4+ ASCII digits. */
+export function identQuery(q) {
+  const t = q.trim();
+  if ([...t].some((c) => /\s/u.test(fold(c)))) return null;
+  const c = canonical(t);
+  return [...c].length >= 6 && (c.match(/[0-9]/g) || []).length >= 4 ? c : null;
+}
+
+const fnv = (bytes) => {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h;
+};
+
+function reader(buf) {
+  let i = 0;
+  return {
+    end: () => i >= buf.length,
+    v() {
+      let x = 0;
+      let s = 1;
+      let b;
+      do {
+        b = buf[i++];
+        x += (b & 127) * s;
+        s *= 128;
+      } while (b & 128);
+      return x;
+    },
+    u16() {
+      i += 2;
+      return buf[i - 2] | (buf[i - 1] << 8);
+    },
+    bytes(n) {
+      i += n;
+      return buf.subarray(i - n, i);
+    },
+  };
+}
+
+/**
+ * The search engine over a built site's `search/` folder. `load(path)` resolves to the bytes
+ * (Uint8Array) of a file under it, or null when missing.
+ */
+export function createEngine(load) {
+  let man = null;
+  const files = new Map();
+  const get = (p) => {
+    if (!files.has(p)) files.set(p, load(p));
+    return files.get(p);
+  };
+  const json = async (p) => JSON.parse(new TextDecoder().decode(await get(p)));
+  const enc = new TextEncoder();
+  const dq = (q) => Math.exp(q / man.q_scale - man.q_offset);
+  const coll = (o) => {
+    const cs = man.collections;
+    let c = 0;
+    while (c + 1 < cs.length && cs[c + 1].start <= o) c++;
+    return c;
+  };
+  const postings = (r, n, base, facets, into) => {
+    let o = base;
+    for (let k = 0; k < n && !r.end(); k++) {
+      o += r.v();
+      const q = r.u16();
+      let f = null;
+      if (facets) {
+        f = [];
+        for (let j = man.collections[coll(o)].facets.length; j > 0; j--) f.push(r.v());
+      }
+      into.set(o, { q, f });
+    }
+    return into;
+  };
+
+  async function lookup(term) {
+    const key = enc.encode(term);
+    const buf = await get(`t/${((fnv(key) & ((1 << man.shard_bits) - 1)) >>> 0).toString(16)}.bin`);
+    if (!buf) return null;
+    const r = reader(buf);
+    while (!r.end()) {
+      const t = r.bytes(r.v());
+      const x = r.v();
+      const df = Math.floor(x / 2);
+      const same = t.length === key.length && t.every((b, i) => b === key[i]);
+      if (x % 2) {
+        const id = r.v();
+        const shift = r.v();
+        if (same) return { df, id, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
+      } else {
+        const p = postings(r, df, 0, true, new Map());
+        if (same) return { df, p, done: true, thr: 0 };
+      }
+    }
+    return null;
+  }
+
+  async function block(L) {
+    const m = postings(reader(await get(`p/${L.id}-${L.next++}.bin`)), Infinity, 0, true, new Map());
+    let min = Infinity;
+    for (const [o, x] of m) {
+      L.p.set(o, x);
+      min = Math.min(min, x.q);
+    }
+    L.thr = Math.min(L.thr || Infinity, min);
+    L.n += m.size;
+    if (L.n >= L.df) L.done = true;
+  }
+
+  async function whole(L) {
+    const jobs = [];
+    for (let left = L.df, b = 0; left > 0; b++) {
+      jobs.push(block(L));
+      left -= man.block0 * 4 ** b;
+    }
+    await Promise.all(jobs);
+    L.done = true;
+  }
+
+  async function page(L, k) {
+    if (!L.pv.has(k)) {
+      L.pv.set(k, null);
+      const buf = await get(`r/${L.id}-${k}.bin`);
+      L.pv.set(k, postings(reader(buf || new Uint8Array()), Infinity, k * L.span, false, new Map()));
+    }
+  }
+
+  // Score (q) of record o in list L: > 0 present, -1 absent, 0 unknown yet.
+  const state = (L, o) => {
+    const x = L.p.get(o);
+    if (x) return x.q;
+    if (L.done) return -1;
+    const pg = L.pv.get(Math.floor(o / L.span));
+    return pg ? (pg.get(o) || { q: -1 }).q : 0;
+  };
+
+  const passes = (o, f, filters) => {
+    const c = man.collections[coll(o)];
+    return filters.every(([k, v]) => {
+      if (k === 'collection') return c.key === v;
+      const j = c.facets.findIndex((x) => x.key === k);
+      return j >= 0 && f[j] > 0 && c.facets[j].values[f[j] - 1] === v;
+    });
+  };
+
+  async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
+    man = man || (await json('manifest.json'));
+    const K = (pg + 1) * size;
+    let mode = 'text';
+    let lists = null;
+    const id = identQuery(q);
+    if (id) {
+      const L = await lookup('#' + id);
+      if (L) {
+        mode = 'ident';
+        lists = [L];
+      }
+    }
+    const none = { mode, total: 0, complete: true, hits: [], matched: [] };
+    if (!lists) {
+      const terms = queryTerms(q);
+      if (!terms.length) return none;
+      lists = await Promise.all(terms.map(lookup));
+      if (lists.some((l) => !l)) return none;
+    }
+    lists.sort((a, b) => a.df - b.df);
+    await Promise.all(lists.map((L) => (L.done ? 0 : L.df <= CAND ? whole(L) : block(L))));
+    let exact;
+    let open;
+    for (let round = 0; ; round++) {
+      const seen = new Map();
+      for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
+      exact = [];
+      open = [];
+      let unseen = lists.some((L) => L.done) ? -Infinity : 0;
+      for (const L of lists) unseen += dq(L.thr);
+      for (const [o, f] of seen) {
+        if (!passes(o, f, filters)) continue;
+        let s = 0;
+        let ub = 0;
+        const miss = [];
+        let dead = false;
+        for (const L of lists) {
+          const x = state(L, o);
+          if (x < 0) {
+            dead = true;
+            break;
+          }
+          if (x) s += dq(x);
+          else {
+            ub += dq(L.thr);
+            miss.push(L);
+          }
+        }
+        if (dead) continue;
+        if (miss.length) open.push({ o, f, ub: s + ub, miss });
+        else exact.push({ o, f, s });
+      }
+      exact.sort((a, b) => b.s - a.s || a.o - b.o);
+      const bar = exact.length >= K ? exact[K - 1].s * (1 + EPS) : -Infinity;
+      const todo = open.filter((d) => d.ub > bar).sort((a, b) => b.ub - a.ub || a.o - b.o);
+      const more = unseen > bar;
+      if ((!todo.length && !more) || round >= ROUNDS) break;
+      const jobs = [];
+      for (const d of todo.slice(0, VERIFY)) for (const L of d.miss) jobs.push(page(L, Math.floor(d.o / L.span)));
+      if (more || !todo.length) for (const L of lists) if (!L.done) jobs.push(block(L));
+      await Promise.all(jobs);
+    }
+    const complete = !open.length && lists.some((L) => L.done);
+    let total = exact.length;
+    if (!complete) {
+      const n = man.n;
+      const est = lists.length === 1 && !filters.length ? lists[0].df : Math.round(lists.reduce((p, L) => (p * L.df) / n, n));
+      total = Math.max(total, est);
+    }
+    const hits = await Promise.all(
+      exact.slice(pg * size, K).map(async (h) => {
+        const chunk = await json(`d/${Math.floor(h.o / 2 ** man.doc_shift)}.json`);
+        return { ord: h.o, score: h.s, doc: chunk[h.o % 2 ** man.doc_shift] };
+      }),
+    );
+    return { mode, total, complete, hits, matched: exact };
+  }
+
+  /** Facet counts over the matched records: [{key, label, values: [[value, count]]}]. */
+  function facetCounts(matched) {
+    const groups = new Map();
+    const add = (key, label, value, field) => {
+      if (!groups.has(key)) groups.set(key, { key, label, field, values: new Map() });
+      const g = groups.get(key).values;
+      g.set(value, (g.get(value) || 0) + 1);
+    };
+    for (const { o, f } of matched) {
+      const c = man.collections[coll(o)];
+      add('collection', null, c.key, c.title);
+      c.facets.forEach((x, j) => f[j] && add(x.key, x.label, x.values[f[j] - 1]));
+    }
+    return [...groups.values()].map((g) => ({ ...g, values: [...g.values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) }));
+  }
+
+  return { search, facetCounts, manifest: () => man };
+}
+
+// ------------------------------------------------------------------ the /search/ page
+
+function marked(text, terms, ident) {
+  const frag = document.createDocumentFragment();
+  const spans = [];
+  if (ident) {
+    if (canonical(text).startsWith(ident)) spans.push([0, text.length]);
+  } else {
+    for (const t of tokenize(text)) if (terms.has(t.t)) spans.push([t.a, t.b]);
+  }
+  let at = 0;
+  for (const [a, b] of spans) {
+    if (b <= at) continue;
+    const from = Math.max(a, at);
+    if (from > at) frag.append(text.slice(at, from));
+    const m = document.createElement('mark');
+    m.textContent = text.slice(from, b);
+    frag.append(m);
+    at = b;
+  }
+  frag.append(text.slice(at));
+  return frag;
+}
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  e.append(...kids);
+  return e;
+}
+
+function page() {
+  const $ = (id) => document.getElementById(id);
+  const form = $('search-form');
+  const input = $('q');
+  const status = $('search-status');
+  const results = $('search-results');
+  const facets = $('search-facets');
+  const pager = $('search-pager');
+  const say = (key, n) => (status.dataset[key] || '').replace('{n}', n);
+  const base = new URL('../search/', import.meta.url);
+  const engine = createEngine(async (p) => {
+    const r = await fetch(new URL(p, base), { credentials: 'same-origin' });
+    return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+  });
+  const state = () => {
+    const u = new URLSearchParams(location.search);
+    const filters = u.getAll('f').map((f) => [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(':') + 1)]).filter((f) => f[0]);
+    return { q: u.get('q') || '', filters, page: Math.max(0, (parseInt(u.get('p'), 10) || 1) - 1) };
+  };
+  const href = (s) => {
+    const u = new URLSearchParams();
+    if (s.q) u.set('q', s.q);
+    for (const [k, v] of s.filters) u.append('f', `${k}:${v}`);
+    if (s.page) u.set('p', s.page + 1);
+    return `?${u}`;
+  };
+  const go = (s) => {
+    history.pushState(null, '', href(s));
+    run();
+  };
+  let seq = 0;
+  async function run() {
+    const s = state();
+    input.value = s.q;
+    const mine = ++seq;
+    results.replaceChildren();
+    facets.replaceChildren();
+    pager.replaceChildren();
+    if (!s.q.trim()) {
+      status.textContent = '';
+      return;
+    }
+    status.textContent = say('loading');
+    let r;
+    try {
+      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10 });
+    } catch (e) {
+      if (mine === seq) status.textContent = say('error');
+      return;
+    }
+    if (mine !== seq) return;
+    const man = engine.manifest();
+    status.textContent = r.total ? say(r.complete ? 'found' : 'about', r.total) : say('none');
+    const terms = new Set(queryTerms(s.q));
+    const ident = r.mode === 'ident' ? identQuery(s.q) : null;
+    for (const h of r.hits) {
+      const d = h.doc;
+      const c = man.collections[d.c];
+      const link = el('a', { href: `../${c.key}/${d.id}/` }, marked(d.t, terms, ident));
+      const dl = el('dl');
+      for (const [k, v] of d.f) dl.append(el('dt', null, k), el('dd', null, marked(v, terms, ident)));
+      const item = el('li', null, el('p', { class: 'result-collection' }, c.title), el('h2', null, link), dl);
+      if (d.s) item.append(el('p', { class: 'snippet' }, marked(d.s, terms, ident)));
+      results.append(item);
+    }
+    const active = (k, v) => s.filters.some((f) => f[0] === k && f[1] === v);
+    for (const g of engine.facetCounts(r.matched)) {
+      const box = el('div', { role: 'group', 'aria-label': g.label || say('collection') });
+      for (const [v, n] of g.values.slice(0, 12)) {
+        const label = g.key === 'collection' ? man.collections.find((c) => c.key === v).title : v;
+        const on = active(g.key, v);
+        const b = el('button', { type: 'button', 'aria-pressed': String(on) }, `${label} (${n})`);
+        b.addEventListener('click', () => {
+          const filters = on ? s.filters.filter((f) => !(f[0] === g.key && f[1] === v)) : [...s.filters, [g.key, v]];
+          go({ ...s, filters, page: 0 });
+        });
+        box.append(b);
+      }
+      facets.append(box);
+    }
+    if (s.filters.length) {
+      const b = el('button', { type: 'button' }, say('clear'));
+      b.addEventListener('click', () => go({ ...s, filters: [], page: 0 }));
+      facets.append(b);
+    }
+    const last = Math.ceil(r.total / 10) - 1;
+    const nav = (p, key) => {
+      const a = el('a', { href: href({ ...s, page: p }) }, say(key));
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        go({ ...s, page: p });
+        input.focus();
+      });
+      return a;
+    };
+    if (s.page > 0) pager.append(nav(s.page - 1, 'prev'));
+    if (s.page < last && r.hits.length === 10) pager.append(' ', nav(s.page + 1, 'next'));
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go({ q: input.value, filters: [], page: 0 });
+  });
+  addEventListener('popstate', run);
+  run();
+}
+
+if (typeof document !== 'undefined' && document.getElementById('search-form')) page();
