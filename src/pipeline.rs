@@ -90,17 +90,29 @@ impl Checked {
 pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
 
 /// Loads, validates and reviews the site at `as_of`; writes nothing.
-pub fn check(site: &Path, as_of: NaiveDate, max_file_bytes: u64) -> Result<Checked, Vec<Diagnostic>> {
+pub fn check(
+    site: &Path,
+    as_of: NaiveDate,
+    max_file_bytes: u64,
+) -> Result<Checked, Vec<Diagnostic>> {
     let config = config::load(site)?;
-    let opts = validate::Options { as_of, max_file_bytes };
+    let opts = validate::Options {
+        as_of,
+        max_file_bytes,
+    };
     let (dataset, mut diagnostics) = validate::validate_site(&config, &opts);
     let mut reserved: Vec<&str> = RESERVED_PATHS.to_vec();
     reserved.extend(config.collections.iter().map(|c| c.key.as_str()));
     let (pages, page_diags) = crate::content::load_pages(&config, &reserved);
     diagnostics.extend(page_diags);
     let calendar_dir = config.root.join(&config.site.holiday_calendar);
-    let calendar = HolidayCalendar::load(Some(&calendar_dir))
-        .map_err(|e| vec![Diagnostic::error(Path::new(&config.site.holiday_calendar), 0, e)])?;
+    let calendar = HolidayCalendar::load(Some(&calendar_dir)).map_err(|e| {
+        vec![Diagnostic::error(
+            Path::new(&config.site.holiday_calendar),
+            0,
+            e,
+        )]
+    })?;
     let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
     diagnostics.extend(review);
     crate::diagnostic::sort(&mut diagnostics);
@@ -117,7 +129,8 @@ pub fn check(site: &Path, as_of: NaiveDate, max_file_bytes: u64) -> Result<Check
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
-    let mut checked = check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
+    let mut checked =
+        check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
     if checked.has_errors(opts.strict) {
         return Err(BuildError::Invalid(checked.diagnostics));
     }
@@ -180,12 +193,20 @@ fn write_outputs(
     staging: &Staging,
     stages: &mut Vec<StageTiming>,
 ) -> Result<(), BuildError> {
-    let mut mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+    let mut mark = (
+        Instant::now(),
+        staging.files_written(),
+        staging.bytes_written(),
+    );
     let mut done = |stage: &'static str, stages: &mut Vec<StageTiming>| {
         let files = staging.files_written() - mark.1;
         let bytes = staging.bytes_written() - mark.2;
         stages.push(timing(stage, mark.0, files, bytes));
-        mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+        mark = (
+            Instant::now(),
+            staging.files_written(),
+            staging.bytes_written(),
+        );
     };
     let renderer = Renderer::new(config, set, staging, pages)?;
     renderer.render_all(staff)?;

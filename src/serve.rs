@@ -14,7 +14,10 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.server_addr();
-    eprintln!("serving {} at http://{addr}/ (Ctrl-C to stop)", opts.out.display());
+    eprintln!(
+        "serving {} at http://{addr}/ (Ctrl-C to stop)",
+        opts.out.display()
+    );
     let out = opts.out.clone();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
@@ -55,8 +58,12 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
     let out_parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
     let relevant = |paths: &[PathBuf]| {
         paths.iter().any(|p| {
-            let hidden = p.components().any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
-            !p.starts_with(&out) && !(p.starts_with(&out_parent) && hidden) && !p.starts_with(opts.site.join("target"))
+            let hidden = p
+                .components()
+                .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
+            !p.starts_with(&out)
+                && !(p.starts_with(&out_parent) && hidden)
+                && !p.starts_with(opts.site.join("target"))
         })
     };
     loop {
@@ -130,7 +137,10 @@ fn respond(out: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
     };
-    let body = path.as_ref().and_then(|p| std::fs::read(p).ok()).unwrap_or_else(|| b"not found".to_vec());
+    let body = path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .unwrap_or_else(|| b"not found".to_vec());
     let mut response = tiny_http::Response::from_data(body).with_status_code(status);
     if let Some(h) = header(path.as_deref().map_or("text/plain", content_type)) {
         response.add_header(h);
