@@ -350,6 +350,27 @@ pub fn review(
     (diags, report)
 }
 
+/// Prints the staff summary (late and soon-ending notices) to stderr.
+pub fn print_staff_report(report: &StaffReport) {
+    eprintln!(
+        "notices ending within {EXPIRING_WITHIN_DAYS} days: {}",
+        report.expiring.len()
+    );
+    for i in &report.expiring {
+        eprintln!(
+            "  {}/{} {} ({}:{})",
+            i.collection, i.id, i.detail, i.file, i.line
+        );
+    }
+    eprintln!("notices published late: {}", report.late.len());
+    for i in &report.late {
+        eprintln!(
+            "  {}/{} {} ({}:{})",
+            i.collection, i.id, i.detail, i.file, i.line
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,26 +413,5 @@ mod tests {
             Some(&Value::Money(crate::record::Money(1_000_000)))
         ));
         assert!(condition_holds(&Condition::Present(false), None));
-    }
-}
-
-/// Prints the staff summary (late and soon-ending notices) to stderr.
-pub fn print_staff_report(report: &StaffReport) {
-    eprintln!(
-        "notices ending within {EXPIRING_WITHIN_DAYS} days: {}",
-        report.expiring.len()
-    );
-    for i in &report.expiring {
-        eprintln!(
-            "  {}/{} {} ({}:{})",
-            i.collection, i.id, i.detail, i.file, i.line
-        );
-    }
-    eprintln!("notices published late: {}", report.late.len());
-    for i in &report.late {
-        eprintln!(
-            "  {}/{} {} ({}:{})",
-            i.collection, i.id, i.detail, i.file, i.line
-        );
     }
 }

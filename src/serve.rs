@@ -4,7 +4,7 @@
 
 use crate::pipeline::{self, BuildError, BuildOptions};
 use notify::{RecursiveMode, Watcher};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -55,17 +55,14 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
     })?;
     watcher.watch(&opts.site, RecursiveMode::Recursive)?;
     let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
-    let out_parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let relevant = |paths: &[PathBuf]| {
-        paths.iter().any(|p| {
-            let hidden = p
-                .components()
-                .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
-            !p.starts_with(&out)
-                && !(p.starts_with(&out_parent) && hidden)
-                && !p.starts_with(opts.site.join("target"))
-        })
+    let target = std::fs::canonicalize(&opts.site).unwrap_or_else(|_| opts.site.clone()).join("target");
+    // Output, build products and hidden paths (.git, staging directories) never trigger a build.
+    let ignored = |p: &Path| {
+        p.starts_with(&out)
+            || p.starts_with(&target)
+            || p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     };
+    let relevant = |paths: &[PathBuf]| paths.iter().any(|p| !ignored(p));
     loop {
         let paths = rx.recv()?;
         if !relevant(&paths) {

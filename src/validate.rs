@@ -374,7 +374,7 @@ impl Ctx<'_> {
                 ),
             }
         }
-        history.sort_by(|a, b| b.date.cmp(&a.date));
+        history.sort_by_key(|c| std::cmp::Reverse(c.date));
         let notice_until = node
             .get("notice_until")
             .and_then(|v| self.date_at(v, "notice_until"));

@@ -35,6 +35,9 @@ pub struct ContentPage {
     pub html: String,
 }
 
+/// A facet field's index and, per value, the indices of the records that have it.
+type Facet = (usize, Vec<(String, Vec<usize>)>);
+
 #[derive(Serialize)]
 struct NavItem {
     title: String,
@@ -282,7 +285,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Facet field index → value → indices of the records having it, values in a stable order.
-    fn facets(&self, ci: usize) -> Vec<(usize, Vec<(String, Vec<usize>)>)> {
+    fn facets(&self, ci: usize) -> Vec<Facet> {
         let c = &self.config.collections[ci];
         let pc = &self.set.collections[ci];
         c.fields
@@ -313,7 +316,7 @@ impl<'a> Renderer<'a> {
         base: &str,
         title: &str,
         indices: &[usize],
-        facets: &[(usize, Vec<(String, Vec<usize>)>)],
+        facets: &[Facet],
         active: Option<(&str, &str)>,
     ) -> Result<(), RenderError> {
         let c = &self.config.collections[ci];
