@@ -158,7 +158,12 @@ pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagno
         ));
     }
     let bytes = std::fs::read(&file.abs_path).map_err(io_err)?;
-    let text = decode(&bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
+    parse_records(rel, &bytes)
+}
+
+/// Parses the bytes of one data file into record nodes (a mapping is one record, a list many).
+pub fn parse_records(rel: &Path, bytes: &[u8]) -> Result<Vec<Node>, Diagnostic> {
+    let text = decode(bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
     let root = yaml::parse_document(text).map_err(|e| {
         Diagnostic::error(rel, e.line, format!("YAML syntax: {}", e.message)).at_col(e.col)
     })?;

@@ -55,12 +55,15 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
     })?;
     watcher.watch(&opts.site, RecursiveMode::Recursive)?;
     let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
-    let target = std::fs::canonicalize(&opts.site).unwrap_or_else(|_| opts.site.clone()).join("target");
+    let target = std::fs::canonicalize(&opts.site)
+        .unwrap_or_else(|_| opts.site.clone())
+        .join("target");
     // Output, build products and hidden paths (.git, staging directories) never trigger a build.
     let ignored = |p: &Path| {
         p.starts_with(&out)
             || p.starts_with(&target)
-            || p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            || p.components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     };
     let relevant = |paths: &[PathBuf]| paths.iter().any(|p| !ignored(p));
     loop {

@@ -13,6 +13,7 @@ use crate::yaml::{Node, NodeKind};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// All records of a site, grouped by collection in `site.yaml` order.
@@ -53,16 +54,46 @@ fn validate_file(
     file: &DataFile,
     opts: &Options,
 ) -> (Vec<Record>, Vec<Diagnostic>) {
-    let nodes = match load::read_records(file, opts.max_file_bytes) {
-        Ok(n) => n,
-        Err(d) => return (Vec::new(), vec![d]),
-    };
-    let collection = &config.collections[file.collection];
+    match load::read_records(file, opts.max_file_bytes) {
+        Ok(nodes) => validate_nodes(config, file.collection, &file.rel_path, &nodes, opts.as_of),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+/// Validates the bytes of one data file of `collection` on their own (no cross-record checks):
+/// the entry point for fuzzing and for editors.
+pub fn validate_bytes(
+    config: &SiteConfig,
+    collection: usize,
+    rel_path: &Path,
+    bytes: &[u8],
+    as_of: NaiveDate,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    match load::parse_records(rel_path, bytes) {
+        Ok(nodes) => validate_nodes(
+            config,
+            collection,
+            &Arc::new(rel_path.to_path_buf()),
+            &nodes,
+            as_of,
+        ),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+fn validate_nodes(
+    config: &SiteConfig,
+    collection: usize,
+    file: &Arc<PathBuf>,
+    nodes: &[Node],
+    as_of: NaiveDate,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    let collection = &config.collections[collection];
     let mut ctx = Ctx {
-        file: &file.rel_path,
+        file,
         record: None,
         diags: Vec::new(),
-        latest_year: opts.as_of.year(),
+        latest_year: as_of.year(),
     };
     let records = nodes
         .iter()
@@ -72,7 +103,7 @@ fn validate_file(
 }
 
 struct Ctx<'a> {
-    file: &'a Arc<std::path::PathBuf>,
+    file: &'a Arc<PathBuf>,
     record: Option<String>,
     diags: Vec<Diagnostic>,
     latest_year: i32,
