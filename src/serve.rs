@@ -53,16 +53,19 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
             let _ = tx.send(event.paths);
         }
     })?;
-    watcher.watch(&opts.site, RecursiveMode::Recursive)?;
+    let site = std::fs::canonicalize(&opts.site)?;
+    watcher.watch(&site, RecursiveMode::Recursive)?;
     let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
-    let target = std::fs::canonicalize(&opts.site)
-        .unwrap_or_else(|_| opts.site.clone())
-        .join("target");
-    // Output, build products and hidden paths (.git, staging directories) never trigger a build.
+    // Output, build products and hidden paths inside the site (.git, staging directories)
+    // never trigger a build.
     let ignored = |p: &Path| {
+        let Ok(rel) = p.strip_prefix(&site) else {
+            return true;
+        };
         p.starts_with(&out)
-            || p.starts_with(&target)
-            || p.components()
+            || rel.starts_with("target")
+            || rel
+                .components()
                 .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     };
     let relevant = |paths: &[PathBuf]| paths.iter().any(|p| !ignored(p));
