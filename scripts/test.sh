@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/test-deps.sh
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
+# The fuzz target is built (not run) so it keeps compiling against the library.
+cargo build -p gongshi-fuzz --quiet
 cargo test --all-targets

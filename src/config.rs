@@ -335,7 +335,8 @@ impl Period {
         if s == "forever" {
             return Ok(Period::Forever);
         }
-        let (num, unit) = s.split_at(s.len().saturating_sub(1));
+        let unit_at = s.char_indices().last().map_or(0, |(i, _)| i);
+        let (num, unit) = s.split_at(unit_at);
         let n: u32 = num.parse().map_err(|_| {
             format!("period \"{s}\" is not a number followed by d, m or y, or \"forever\"")
         })?;
@@ -672,6 +673,8 @@ mod tests {
         assert_eq!(Period::parse("forever"), Ok(Period::Forever));
         assert!(Period::parse("3w").is_err());
         assert!(Period::parse("").is_err());
+        // Found by the fuzzer: a multi-byte last character.
+        assert!(Period::parse("1?1号").is_err());
     }
 
     #[test]
