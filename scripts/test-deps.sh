@@ -30,3 +30,9 @@ pip_install() {
 
 command -v cargo >/dev/null || { echo "test-deps: cargo is required (rustup)" >&2; exit 2; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy
+
+# tests/export.rs: the data package must pass `frictionless validate`, every Atom feed must parse
+# in feedparser, and SHA256SUMS must pass `sha256sum -c` (GNU coreutils).
+command -v python3 >/dev/null || apt_install python3 python3-pip
+pip_install frictionless feedparser
+command -v sha256sum >/dev/null || apt_install coreutils

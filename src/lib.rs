@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage: [`config`] and [`load`] read the site, [`validate`] types
 //! every record, [`notice`] applies the public-notice rules and masks personal data, and
-//! [`render`] writes the pages through [`output`]'s staging directory. [`pipeline`] runs them in
+//! [`render`] writes the pages through [`output`]'s staging directory, and [`export`] writes the
+//! open datasets, feeds, sitemap and change list from the same set. [`pipeline`] runs them in
 //! order; [`serve`] previews the result.
 
 pub mod calendar;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod domain;
+pub mod export;
 pub mod load;
 pub mod notice;
 pub mod output;

@@ -5,6 +5,7 @@
 use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
@@ -49,6 +50,11 @@ pub enum BuildError {
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    /// `--previous` names a manifest that cannot be read.
+    #[error("--previous {}: {}", .0.display(), .1)]
+    Previous(PathBuf, String),
     #[error("{0}")]
     Stage(String),
 }
@@ -153,8 +159,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let set = notice::publish(&config, dataset, opts.as_of);
     stages.push(timing("notice", t, 0, 0));
 
+    // The earlier manifest must be read before this build's output replaces it.
+    let mut diagnostics = diagnostics;
+    let previous = match read_previous(opts.previous.as_deref(), &opts.out) {
+        Ok(p) => p,
+        Err(PreviousError::Unusable(path, e)) => return Err(BuildError::Previous(path, e)),
+        Err(PreviousError::Ignored(path, e)) => {
+            diagnostics.push(Diagnostic::warning(
+                &path,
+                0,
+                format!("earlier build's manifest ignored, no change list: {e}"),
+            ));
+            None
+        }
+    };
+
     let staging = Staging::new(&opts.out)?;
-    match write_outputs(&config, &set, pages, &staff, &staging, &mut stages) {
+    let outputs = Outputs {
+        config: &config,
+        set: &set,
+        staff: &staff,
+        previous: previous.as_ref(),
+    };
+    match write_outputs(&outputs, pages, &staging, &mut stages) {
         Ok(()) => {
             let files = staging.files_written();
             let bytes = staging.bytes_written();
@@ -185,14 +212,27 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
     }
 }
 
+/// What the output stages read.
+struct Outputs<'a> {
+    config: &'a SiteConfig,
+    set: &'a PublishedSet,
+    staff: &'a StaffReport,
+    /// An earlier build's manifest, for the change list.
+    previous: Option<&'a Manifest>,
+}
+
 fn write_outputs(
-    config: &SiteConfig,
-    set: &PublishedSet,
+    outputs: &Outputs,
     pages: Vec<ContentPage>,
-    staff: &StaffReport,
     staging: &Staging,
     stages: &mut Vec<StageTiming>,
 ) -> Result<(), BuildError> {
+    let Outputs {
+        config,
+        set,
+        staff,
+        previous,
+    } = *outputs;
     let mut mark = (
         Instant::now(),
         staging.files_written(),
@@ -211,5 +251,7 @@ fn write_outputs(
     let renderer = Renderer::new(config, set, staging, pages)?;
     renderer.render_all(staff)?;
     done("render", stages);
+    crate::export::export(config, set, previous, staging, &renderer)?;
+    done("export", stages);
     Ok(())
 }

@@ -163,7 +163,14 @@ fn xss_payloads_in_data_and_content_are_inert() {
                             .is_some_and(|a| a.ends_with("search/") || a == "./")),
                 "{path}: <{name}> element"
             );
-            if name == "script" {
+            // A JSON-LD data block is never executed: it may be inline, but must be pure JSON
+            // with no '<' (so no payload can close the element).
+            if name == "script" && el.value().attr("type") == Some("application/ld+json") {
+                let json = el.inner_html();
+                assert!(!json.contains('<'), "{path}: '<' in JSON-LD");
+                serde_json::from_str::<serde_json::Value>(&json)
+                    .unwrap_or_else(|e| panic!("{path}: JSON-LD is not JSON: {e}"));
+            } else if name == "script" {
                 assert!(
                     el.value()
                         .attr("src")

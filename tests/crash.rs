@@ -70,7 +70,10 @@ fn sigkill_mid_build_never_publishes_half_a_site() {
     write_labs(&site, 1500, "新");
     let reference = tmp.path().join("reference");
     let started = Instant::now();
-    build(&site, &reference, "2024-04-15").expect("reference build");
+    // A build over `out` lists the changes since the build it replaces: so does the reference.
+    let mut opts = gongshi::pipeline::BuildOptions::new(&site, &reference, date("2024-04-15"));
+    opts.previous = Some(out.clone());
+    gongshi::pipeline::build(&opts).expect("reference build");
     let full = started.elapsed();
     let new = tree_digest(&reference);
     assert_ne!(old, new);
@@ -96,6 +99,7 @@ fn sigkill_mid_build_never_publishes_half_a_site() {
         if now == new {
             // Start over from the old output so later kills test the interesting window again.
             write_labs(&site, 1500, "旧");
+            std::fs::remove_dir_all(&out).unwrap();
             build(&site, &out, "2024-04-15").expect("restore");
             write_labs(&site, 1500, "新");
         }

@@ -36,7 +36,7 @@ pub struct ContentPage {
 }
 
 /// A facet field's index and, per value, the indices of the records that have it.
-type Facet = (usize, Vec<(String, Vec<usize>)>);
+pub type Facet = (usize, Vec<(String, Vec<usize>)>);
 
 #[derive(Serialize)]
 struct NavItem {
@@ -122,6 +122,24 @@ impl<'a> Renderer<'a> {
 
     pub fn i18n(&self) -> &HashMap<String, String> {
         &self.theme.strings
+    }
+
+    pub fn content_pages(&self) -> &[ContentPage] {
+        &self.pages
+    }
+
+    /// Renders a page made by another stage (the data catalogue, the change list) with the
+    /// site's layout: `vars` are added to the context every page gets.
+    pub fn write_extra_page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        vars: Context,
+    ) -> Result<(), RenderError> {
+        let mut ctx = self.base_context(path, title);
+        ctx.extend(vars);
+        self.write_page(template, path, &ctx)
     }
 
     fn base_context(&self, path: &str, title: &str) -> Context {
@@ -284,30 +302,8 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// Facet field index → value → indices of the records having it, values in a stable order.
     fn facets(&self, ci: usize) -> Vec<Facet> {
-        let c = &self.config.collections[ci];
-        let pc = &self.set.collections[ci];
-        c.fields
-            .iter()
-            .enumerate()
-            .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
-            .map(|(fi, kind)| {
-                let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (ri, r) in pc.records.iter().enumerate() {
-                    for v in facet_values(r.record.value(fi), kind) {
-                        groups.entry(v).or_default().push(ri);
-                    }
-                }
-                let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-                if kind == FacetKind::Year {
-                    values.reverse();
-                } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
-                    values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
-                }
-                (fi, values)
-            })
-            .collect()
+        facet_groups(&self.config.collections[ci], &self.set.collections[ci])
     }
 
     fn listing(
@@ -487,6 +483,31 @@ fn collection_ctx(c: &Collection) -> CollectionCtx<'_> {
     }
 }
 
+/// Facet field index → value → indices of the records having it, values in a stable order:
+/// the facet pages of a collection.
+pub fn facet_groups(c: &Collection, pc: &crate::notice::PublishedCollection) -> Vec<Facet> {
+    c.fields
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
+        .map(|(fi, kind)| {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (ri, r) in pc.records.iter().enumerate() {
+                for v in facet_values(r.record.value(fi), kind) {
+                    groups.entry(v).or_default().push(ri);
+                }
+            }
+            let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+            if kind == FacetKind::Year {
+                values.reverse();
+            } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
+                values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
+            }
+            (fi, values)
+        })
+        .collect()
+}
+
 fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
     match (value, kind) {
         (None, _) => Vec::new(),
@@ -498,7 +519,7 @@ fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
 
 /// The path part of the base URL (`https://x.org/gongshi/` → `/gongshi/`), for pages that can be
 /// served at any depth (404).
-fn base_path(base_url: &str) -> String {
+pub fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);

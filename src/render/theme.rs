@@ -12,7 +12,7 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 11] = bundled!(
+const TEMPLATES: [(&str, &str); 13] = bundled!(
     "base.html",
     "macros.html",
     "index.html",
@@ -24,6 +24,8 @@ const TEMPLATES: [(&str, &str); 11] = bundled!(
     "404.html",
     "staff.html",
     "search.html",
+    "data.html",
+    "changes.html",
 );
 
 const STATIC: [(&str, &[u8]); 2] = [
