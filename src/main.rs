@@ -31,7 +31,8 @@ enum Command {
         as_of: Option<String>,
         #[arg(long)]
         base_url: Option<String>,
-        /// An earlier build's data/manifest.json, for the list of changes.
+        /// An earlier build's data/manifest.json (or its output folder), for /changes/;
+        /// default: the manifest already in --out.
         #[arg(long)]
         previous: Option<PathBuf>,
         /// Treat warnings as errors.

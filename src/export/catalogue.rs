@@ -2,7 +2,11 @@
 //! SHA-256, the as-of date and licence, a data dictionary per collection, and a schema.org
 //! `Dataset` in JSON-LD for search engines; plus `/data/SHA256SUMS` for `sha256sum -c`.
 
+use super::ExportError;
 use crate::config::SiteConfig;
+use crate::notice::PublishedSet;
+use crate::output::Staging;
+use crate::render::Renderer;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
@@ -148,6 +152,71 @@ pub fn json_ld(
     serde_json::to_string(&ld)
         .unwrap_or_default()
         .replace('<', "\\u003c")
+}
+
+/// What the catalogue shows of one collection.
+#[derive(Serialize)]
+pub struct CollectionEntry {
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub records: usize,
+    pub files: Vec<DataFile>,
+    pub dictionary: Vec<DictionaryRow>,
+    /// Why a format is missing (XLSX over Excel's row limit).
+    pub note: Option<String>,
+}
+
+/// `/data/SHA256SUMS` over every data file, and the `/data/` catalogue page.
+pub fn catalogue_page(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    collections: &[&CollectionEntry],
+    package_files: &[DataFile],
+    has_changes: bool,
+    staging: &Staging,
+    renderer: &Renderer,
+) -> Result<(), ExportError> {
+    let mut all_files: Vec<DataFile> = collections
+        .iter()
+        .flat_map(|c| c.files.iter().cloned())
+        .collect();
+    all_files.extend(package_files.iter().cloned());
+    let sums = sha256sums(&all_files);
+    staging.write("data/SHA256SUMS", &sums)?;
+
+    let earliest = set
+        .collections
+        .iter()
+        .flat_map(|pc| pc.records.iter().map(|r| r.record.notice.published))
+        .min();
+    let mut vars = tera::Context::new();
+    vars.insert("collections", collections);
+    vars.insert("package_files", package_files);
+    vars.insert("sums_size", &human_size(sums.len()));
+    vars.insert("has_changes", &has_changes);
+    vars.insert("json_ld", &json_ld(config, &all_files, earliest, set.as_of));
+    vars.insert(
+        "total_records",
+        &set.collections
+            .iter()
+            .map(|pc| pc.records.len())
+            .sum::<usize>(),
+    );
+    vars.insert(
+        "alternates",
+        &[(
+            "application/json",
+            "datapackage.json",
+            "Frictionless Data Package",
+        )],
+    );
+    let title = renderer
+        .i18n()
+        .get("data_title")
+        .map_or("Open data", String::as_str);
+    renderer.write_extra_page("data.html", "data/", title, vars)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,8 +6,11 @@
 //! A record's content hash is the SHA-256 of its `/<collection>/<id>.json` file, so anyone can
 //! check a hash against the published file.
 
+use super::ExportError;
 use crate::config::SiteConfig;
 use crate::notice::PublishedSet;
+use crate::output::Staging;
+use crate::render::Renderer;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -233,6 +236,95 @@ pub fn diff(
         });
     }
     list
+}
+
+#[derive(Serialize)]
+struct ChangeGroup<'a> {
+    key: &'static str,
+    heading: &'a str,
+    rows: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    date: Option<String>,
+    collection_title: String,
+    /// Relative link to the record page or its notice-ended page; none for removed records.
+    href: Option<String>,
+    text: String,
+    detail: String,
+}
+
+/// `/changes/` (page) and `/changes/changes.json`.
+pub fn changes_page(
+    config: &SiteConfig,
+    list: &ChangeList,
+    staging: &Staging,
+    renderer: &Renderer,
+) -> Result<(), ExportError> {
+    let json = serde_json::to_value(list).unwrap_or_default();
+    staging.write("changes/changes.json", &super::pretty(&json))?;
+    let strings = renderer.i18n();
+    let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
+    let rows = |changes: &[Change]| -> Vec<ChangeRow> {
+        changes
+            .iter()
+            .map(|c| {
+                let reason = c.reason.map(|r| {
+                    t(match r {
+                        TakedownReason::Expired => "changes_reason_expired",
+                        TakedownReason::Withdrawn => "changes_reason_withdrawn",
+                        TakedownReason::Removed => "changes_reason_removed",
+                    })
+                });
+                let detail = match (reason, &c.detail) {
+                    (Some(r), Some(d)) => format!("{r}：{d}"),
+                    (Some(r), None) => r,
+                    (None, Some(d)) => d.clone(),
+                    (None, None) => String::new(),
+                };
+                ChangeRow {
+                    date: c.date.map(|d| d.to_string()),
+                    collection_title: config
+                        .collections
+                        .iter()
+                        .find(|k| k.key == c.collection)
+                        .map_or_else(|| c.collection.clone(), |k| k.title.clone()),
+                    href: (c.reason != Some(TakedownReason::Removed))
+                        .then(|| format!("../{}/{}/", c.collection, c.id)),
+                    text: c.title.clone().unwrap_or_else(|| c.id.clone()),
+                    detail,
+                }
+            })
+            .collect()
+    };
+    let (added, corrected, taken_down) = (
+        t("changes_added"),
+        t("changes_corrected"),
+        t("changes_taken_down"),
+    );
+    let groups = [
+        ChangeGroup {
+            key: "added",
+            heading: &added,
+            rows: rows(&list.added),
+        },
+        ChangeGroup {
+            key: "corrected",
+            heading: &corrected,
+            rows: rows(&list.corrected),
+        },
+        ChangeGroup {
+            key: "taken-down",
+            heading: &taken_down,
+            rows: rows(&list.taken_down),
+        },
+    ];
+    let mut vars = tera::Context::new();
+    vars.insert("since", &list.since.to_string());
+    vars.insert("groups", &groups);
+    renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,10 +17,9 @@ use crate::config::{Collection, SiteConfig};
 use crate::notice::{PublishedCollection, PublishedSet};
 use crate::output::{sha256_hex, OutputError, Staging};
 use crate::render::{view, RenderError, Renderer};
-use catalogue::{DataFile, DictionaryRow};
-use changes::{ChangeList, Manifest, ManifestEntry, TakedownReason};
+use catalogue::{CollectionEntry, DataFile};
+use changes::{Manifest, ManifestEntry};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::HashMap;
 use tabular::{Cell, Column, ColumnKind, OnNotice};
 
@@ -41,28 +40,14 @@ fn format_error(path: &str) -> impl FnOnce(String) -> ExportError + '_ {
     }
 }
 
-/// What the catalogue shows of one collection.
-#[derive(Serialize)]
-struct CollectionEntry {
-    key: String,
-    title: String,
-    description: String,
-    records: usize,
-    files: Vec<DataFile>,
-    dictionary: Vec<DictionaryRow>,
-    /// Why a format is missing (XLSX over Excel's row limit).
-    note: Option<String>,
-}
-
 /// Everything one collection's export produced that later steps need.
 struct Exported<'a> {
     columns: Vec<Column<'a>>,
     labels: Vec<String>,
-    files: Vec<DataFile>,
+    /// The CSV file, which the data package describes.
+    csv: DataFile,
     manifest: Vec<ManifestEntry>,
-    csv_path: String,
-    csv_bytes: usize,
-    csv_sha256: String,
+    /// Per published record, in the set's order: its title and its listed fields as text.
     titles: Vec<String>,
     summaries: Vec<String>,
     entry: CollectionEntry,
@@ -86,99 +71,57 @@ pub fn export(
         )?);
     }
 
-    let resources: Vec<datapackage::Resource> = exported
-        .iter()
-        .enumerate()
-        .map(|(ci, e)| datapackage::Resource {
-            collection: ci,
-            columns: &e.columns,
-            titles: &e.labels,
-            path: e.csv_path.clone(),
-            bytes: e.csv_bytes,
-            sha256: e.csv_sha256.clone(),
-        })
-        .collect();
-    let as_of = set.as_of.to_string();
-    let package = datapackage::datapackage(config, &resources, &as_of);
-    let package_bytes = pretty(&package);
-    staging.write("data/datapackage.json", &package_bytes)?;
-
+    let package = write_package(config, set, &exported, staging)?;
     let manifest = Manifest {
         format: changes::MANIFEST_FORMAT.to_string(),
         as_of: set.as_of,
-        records: exported.iter().flat_map(|e| e.manifest.clone()).collect(),
+        records: exported
+            .iter_mut()
+            .flat_map(|e| std::mem::take(&mut e.manifest))
+            .collect(),
     };
     let manifest_bytes = manifest.to_json();
     staging.write("data/manifest.json", &manifest_bytes)?;
+    let manifest_file = DataFile::new(
+        "manifest.json".into(),
+        "JSON",
+        "application/json",
+        Some(manifest.records.len()),
+        &manifest_bytes,
+    );
 
-    let change_list = previous.map(|p| {
-        changes::diff(config, set, p, &manifest, &|ci, ri| {
-            exported[ci].titles[ri].clone()
-        })
-    });
+    let titles: Vec<Vec<String>> = exported
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.titles))
+        .collect();
+    let summaries: Vec<Vec<String>> = exported
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.summaries))
+        .collect();
+    let change_list = previous
+        .map(|p| changes::diff(config, set, p, &manifest, &|ci, ri| titles[ci][ri].clone()));
     if let Some(list) = &change_list {
-        changes_page(config, list, staging, renderer)?;
+        changes::changes_page(config, list, staging, renderer)?;
     }
-
-    let feed_titles: Vec<Vec<String>> = exported.iter().map(|e| e.titles.clone()).collect();
-    let feed_summaries: Vec<Vec<String>> = exported.iter().map(|e| e.summaries.clone()).collect();
     let text = feeds::FeedText {
-        titles: &feed_titles,
-        summaries: &feed_summaries,
+        titles: &titles,
+        summaries: &summaries,
         strings,
     };
     for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
         staging.write(&path, &bytes)?;
     }
 
-    let mut all_files: Vec<DataFile> = exported.iter().flat_map(|e| e.files.clone()).collect();
-    all_files.push(DataFile::new(
-        "datapackage.json".into(),
-        "Data Package",
-        "application/json",
-        None,
-        &package_bytes,
-    ));
-    all_files.push(DataFile::new(
-        "manifest.json".into(),
-        "JSON",
-        "application/json",
-        Some(manifest.records.len()),
-        &manifest_bytes,
-    ));
-    let sums = catalogue::sha256sums(&all_files);
-    staging.write("data/SHA256SUMS", &sums)?;
-
-    let earliest = set
-        .collections
-        .iter()
-        .flat_map(|pc| pc.records.iter().map(|r| r.record.notice.published))
-        .min();
-    let mut vars = tera::Context::new();
-    vars.insert(
-        "collections",
-        &exported.iter().map(|e| &e.entry).collect::<Vec<_>>(),
-    );
-    vars.insert("package_files", &all_files[all_files.len() - 2..]);
-    vars.insert("sums_size", &catalogue::human_size(sums.len()));
-    vars.insert("has_changes", &change_list.is_some());
-    vars.insert(
-        "json_ld",
-        &catalogue::json_ld(config, &all_files, earliest, set.as_of),
-    );
-    vars.insert("total_records", &manifest.records.len());
-    vars.insert(
-        "alternates",
-        &[(
-            "application/json",
-            "datapackage.json",
-            "Frictionless Data Package",
-        )],
-    );
-    let title = strings
-        .get("data_title")
-        .map_or("Open data", String::as_str);
-    renderer.write_extra_page("data.html", "data/", title, vars)?;
+    let entries: Vec<&CollectionEntry> = exported.iter().map(|e| &e.entry).collect();
+    catalogue::catalogue_page(
+        config,
+        set,
+        &entries,
+        &[package, manifest_file],
+        change_list.is_some(),
+        staging,
+        renderer,
+    )?;
 
     let pages = sitemap::SitePages {
         content_slugs: renderer
@@ -195,7 +138,38 @@ pub fn export(
     Ok(())
 }
 
-fn pretty(value: &serde_json::Value) -> Vec<u8> {
+/// `/data/datapackage.json`, describing every collection's CSV file.
+fn write_package(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    exported: &[Exported],
+    staging: &Staging,
+) -> Result<DataFile, ExportError> {
+    let resources: Vec<datapackage::Resource> = exported
+        .iter()
+        .enumerate()
+        .map(|(ci, e)| datapackage::Resource {
+            collection: ci,
+            columns: &e.columns,
+            titles: &e.labels,
+            path: e.csv.name.clone(),
+            bytes: e.csv.bytes,
+            sha256: e.csv.sha256.clone(),
+        })
+        .collect();
+    let package = datapackage::datapackage(config, &resources, &set.as_of.to_string());
+    let bytes = pretty(&package);
+    staging.write("data/datapackage.json", &bytes)?;
+    Ok(DataFile::new(
+        "datapackage.json".into(),
+        "Data Package",
+        "application/json",
+        None,
+        &bytes,
+    ))
+}
+
+pub(crate) fn pretty(value: &serde_json::Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
     bytes.push(b'\n');
     bytes
@@ -289,15 +263,15 @@ fn export_collection<'a>(
                      format: &'static str,
                      media: &'static str,
                      bytes: Vec<u8>|
-     -> Result<(), ExportError> {
+     -> Result<DataFile, ExportError> {
         staging.write(&format!("data/{name}"), &bytes)?;
-        files.push(DataFile::new(name, format, media, Some(n), &bytes));
-        Ok(())
+        let file = DataFile::new(name, format, media, Some(n), &bytes);
+        files.push(file.clone());
+        Ok(file)
     };
     let csv_name = format!("{}.csv", c.key);
     let csv = tabular::csv_bytes(&columns, &rows).map_err(format_error(&csv_name))?;
-    let (csv_bytes, csv_sha256) = (csv.len(), sha256_hex(&csv));
-    write(csv_name.clone(), "CSV", "text/csv", csv)?;
+    let csv = write(csv_name, "CSV", "text/csv", csv)?;
     write(
         format!("{}.json", c.key),
         "JSON",
@@ -369,112 +343,20 @@ fn export_collection<'a>(
     let schema_fields = datapackage::schema_fields(config, &columns, &labels);
     let dictionary = catalogue::dictionary(&schema_fields, &examples(&rows, columns.len()));
     Ok(Exported {
+        columns,
+        labels,
+        csv,
+        manifest,
+        titles,
+        summaries,
         entry: CollectionEntry {
             key: c.key.clone(),
             title: c.title.clone(),
             description: c.description.clone(),
             records: n,
-            files: files.clone(),
+            files,
             dictionary,
             note,
         },
-        columns,
-        labels,
-        files,
-        manifest,
-        csv_path: csv_name,
-        csv_bytes,
-        csv_sha256,
-        titles,
-        summaries,
     })
-}
-
-#[derive(Serialize)]
-struct ChangeGroup<'a> {
-    key: &'static str,
-    heading: &'a str,
-    rows: Vec<ChangeRow>,
-}
-
-#[derive(Serialize)]
-struct ChangeRow {
-    date: Option<String>,
-    collection_title: String,
-    /// Relative link to the record page or its notice-ended page; none for removed records.
-    href: Option<String>,
-    text: String,
-    detail: String,
-}
-
-/// `/changes/` (page) and `/changes/changes.json`.
-fn changes_page(
-    config: &SiteConfig,
-    list: &ChangeList,
-    staging: &Staging,
-    renderer: &Renderer,
-) -> Result<(), ExportError> {
-    let json = serde_json::to_value(list).unwrap_or_default();
-    staging.write("changes/changes.json", &pretty(&json))?;
-    let strings = renderer.i18n();
-    let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let rows = |changes: &[changes::Change]| -> Vec<ChangeRow> {
-        changes
-            .iter()
-            .map(|c| {
-                let reason = c.reason.map(|r| {
-                    t(match r {
-                        TakedownReason::Expired => "changes_reason_expired",
-                        TakedownReason::Withdrawn => "changes_reason_withdrawn",
-                        TakedownReason::Removed => "changes_reason_removed",
-                    })
-                });
-                let detail = match (reason, &c.detail) {
-                    (Some(r), Some(d)) => format!("{r}：{d}"),
-                    (Some(r), None) => r,
-                    (None, Some(d)) => d.clone(),
-                    (None, None) => String::new(),
-                };
-                ChangeRow {
-                    date: c.date.map(|d| d.to_string()),
-                    collection_title: config
-                        .collections
-                        .iter()
-                        .find(|k| k.key == c.collection)
-                        .map_or_else(|| c.collection.clone(), |k| k.title.clone()),
-                    href: (c.reason != Some(TakedownReason::Removed))
-                        .then(|| format!("../{}/{}/", c.collection, c.id)),
-                    text: c.title.clone().unwrap_or_else(|| c.id.clone()),
-                    detail,
-                }
-            })
-            .collect()
-    };
-    let (added, corrected, taken_down) = (
-        t("changes_added"),
-        t("changes_corrected"),
-        t("changes_taken_down"),
-    );
-    let groups = [
-        ChangeGroup {
-            key: "added",
-            heading: &added,
-            rows: rows(&list.added),
-        },
-        ChangeGroup {
-            key: "corrected",
-            heading: &corrected,
-            rows: rows(&list.corrected),
-        },
-        ChangeGroup {
-            key: "taken-down",
-            heading: &taken_down,
-            rows: rows(&list.taken_down),
-        },
-    ];
-    let mut vars = tera::Context::new();
-    vars.insert("since", &list.since.to_string());
-    vars.insert("groups", &groups);
-    renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;
-    Ok(())
 }
