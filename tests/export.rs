@@ -544,6 +544,10 @@ fn two_builds_list_added_corrected_and_taken_down() {
     let page = read(&out, "changes/index.html");
     assert!(page.contains("西安新检测有限公司") && page.contains("更正机构名称"));
     assert!(page.contains("bj-delta") && page.contains("行政复议决定撤销"));
+    assert!(
+        page.contains("公示内容已更新"),
+        "a silent correction is still explained"
+    );
     assert!(read(&out, "data/index.html").contains("changes.json"));
     assert!(read(&out, "sitemap.xml").contains("/changes/</loc>"));
 

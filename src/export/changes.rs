@@ -266,7 +266,8 @@ pub fn changes_page(
     staging.write("changes/changes.json", &super::pretty(&json))?;
     let strings = renderer.i18n();
     let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
-    let rows = |changes: &[Change]| -> Vec<ChangeRow> {
+    // A correction without a recorded summary still says what happened.
+    let rows = |changes: &[Change], otherwise: &str| -> Vec<ChangeRow> {
         changes
             .iter()
             .map(|c| {
@@ -281,7 +282,7 @@ pub fn changes_page(
                     (Some(r), Some(d)) => format!("{r}：{d}"),
                     (Some(r), None) => r,
                     (None, Some(d)) => d.clone(),
-                    (None, None) => String::new(),
+                    (None, None) => otherwise.to_string(),
                 };
                 ChangeRow {
                     date: c.date.map(|d| d.to_string()),
@@ -307,17 +308,17 @@ pub fn changes_page(
         ChangeGroup {
             key: "added",
             heading: &added,
-            rows: rows(&list.added),
+            rows: rows(&list.added, ""),
         },
         ChangeGroup {
             key: "corrected",
             heading: &corrected,
-            rows: rows(&list.corrected),
+            rows: rows(&list.corrected, &t("content_changed")),
         },
         ChangeGroup {
             key: "taken-down",
             heading: &taken_down,
-            rows: rows(&list.taken_down),
+            rows: rows(&list.taken_down, ""),
         },
     ];
     let mut vars = tera::Context::new();
