@@ -50,7 +50,8 @@ impl HolidayCalendar {
     pub fn load(site_calendar_dir: Option<&Path>) -> Result<Self, String> {
         let mut cal = HolidayCalendar::default();
         for text in BUNDLED {
-            cal.add_year(text).map_err(|e| format!("bundled calendar: {e}"))?;
+            cal.add_year(text)
+                .map_err(|e| format!("bundled calendar: {e}"))?;
         }
         if let Some(dir) = site_calendar_dir {
             if let Ok(entries) = std::fs::read_dir(dir) {
@@ -61,8 +62,8 @@ impl HolidayCalendar {
                     .collect();
                 paths.sort();
                 for p in paths {
-                    let text = std::fs::read_to_string(&p)
-                        .map_err(|e| format!("{}: {e}", p.display()))?;
+                    let text =
+                        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
                     cal.add_year(&text)
                         .map_err(|e| format!("{}: {e}", p.display()))?;
                 }
@@ -142,7 +143,11 @@ mod tests {
             assert!(!cal.is_working_day(d(day)).unwrap(), "{day}");
         }
         // Fri 2024-02-09 to Mon 2024-02-19: only Sun 2024-02-18 and Mon 2024-02-19 are working days.
-        assert_eq!(cal.working_days_between(d("2024-02-09"), d("2024-02-19")).unwrap(), 2);
+        assert_eq!(
+            cal.working_days_between(d("2024-02-09"), d("2024-02-19"))
+                .unwrap(),
+            2
+        );
     }
 
     #[test]
@@ -151,9 +156,15 @@ mod tests {
         assert!(cal.is_working_day(d("2024-09-29")).unwrap()); // Sunday, make-up
         assert!(cal.is_working_day(d("2024-10-12")).unwrap()); // Saturday, make-up
         assert!(!cal.is_working_day(d("2024-10-07")).unwrap()); // Monday, holiday
-        assert_eq!(cal.add_working_days(d("2024-09-30"), 1).unwrap(), d("2024-10-08"));
+        assert_eq!(
+            cal.add_working_days(d("2024-09-30"), 1).unwrap(),
+            d("2024-10-08")
+        );
         // 20 working days after 2024-09-20 (Fri): includes 09-29 and 10-12.
-        assert_eq!(cal.add_working_days(d("2024-09-20"), 20).unwrap(), d("2024-10-23"));
+        assert_eq!(
+            cal.add_working_days(d("2024-09-20"), 20).unwrap(),
+            d("2024-10-23")
+        );
     }
 
     #[test]
@@ -161,6 +172,9 @@ mod tests {
         let cal = HolidayCalendar::load(None).unwrap();
         assert!(!cal.is_working_day(d("2025-06-28")).unwrap()); // Saturday
         assert!(cal.is_working_day(d("2025-06-30")).unwrap());
-        assert_eq!(cal.is_working_day(d("2027-01-04")), Err(MissingYear { year: 2027 }));
+        assert_eq!(
+            cal.is_working_day(d("2027-01-04")),
+            Err(MissingYear { year: 2027 })
+        );
     }
 }

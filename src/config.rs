@@ -316,7 +316,9 @@ pub enum Personal {
     /// Never published in any output.
     Omit,
     /// Keep the first character (张**), when `when` holds (always when it is `None`).
-    KeepFirstChar { when: Option<(String, Vec<String>)> },
+    KeepFirstChar {
+        when: Option<(String, Vec<String>)>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,15 +335,18 @@ impl Period {
         if s == "forever" {
             return Ok(Period::Forever);
         }
-        let (num, unit) = s.split_at(s.len().saturating_sub(1));
-        let n: u32 = num
-            .parse()
-            .map_err(|_| format!("period \"{s}\" is not a number followed by d, m or y, or \"forever\""))?;
+        let unit_at = s.char_indices().last().map_or(0, |(i, _)| i);
+        let (num, unit) = s.split_at(unit_at);
+        let n: u32 = num.parse().map_err(|_| {
+            format!("period \"{s}\" is not a number followed by d, m or y, or \"forever\"")
+        })?;
         match unit {
             "d" => Ok(Period::Days(n)),
             "m" => Ok(Period::Months(n)),
             "y" => Ok(Period::Years(n)),
-            _ => Err(format!("period \"{s}\" must end in d (days), m (months) or y (years)")),
+            _ => Err(format!(
+                "period \"{s}\" must end in d (days), m (months) or y (years)"
+            )),
         }
     }
 }
@@ -388,7 +393,11 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     })?;
     let raw: RawSite = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
         let line = e.location().map_or(0, |l| l.line());
-        vec![Diagnostic::error(&file, line, format!("invalid site configuration: {e}"))]
+        vec![Diagnostic::error(
+            &file,
+            line,
+            format!("invalid site configuration: {e}"),
+        )]
     })?;
     resolve(site_dir, raw)
 }
@@ -400,7 +409,11 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
     let mut collections = Vec::new();
     for (key, rc) in &raw.collections {
         let mut report = |msg: String| {
-            problems.push(Diagnostic::error(&file, 0, format!("collection \"{key}\": {msg}")))
+            problems.push(Diagnostic::error(
+                &file,
+                0,
+                format!("collection \"{key}\": {msg}"),
+            ))
         };
         if crate::domain::RecordId::parse(key).is_err() {
             report("a collection key must be a slug (a-z, 0-9, '-', '_')".into());
@@ -434,7 +447,11 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
         });
     }
     if raw.site.page_size == 0 {
-        problems.push(Diagnostic::error(&file, 0, "site.page_size must be at least 1".into()));
+        problems.push(Diagnostic::error(
+            &file,
+            0,
+            "site.page_size must be at least 1".into(),
+        ));
     }
     if problems.is_empty() {
         Ok(SiteConfig {
@@ -477,17 +494,25 @@ fn resolve_fields(
                 let values = match (&rf.values, &rf.values_from) {
                     (Some(v), None) => v.clone(),
                     (None, Some(name)) => enums.get(name).cloned().unwrap_or_else(|| {
-                        report(format!("field \"{key}\": values_from \"{name}\" is not a list under `enums`"));
+                        report(format!(
+                            "field \"{key}\": values_from \"{name}\" is not a list under `enums`"
+                        ));
                         Vec::new()
                     }),
                     _ => {
-                        report(format!("field \"{key}\": an enum needs `values` or `values_from`"));
+                        report(format!(
+                            "field \"{key}\": an enum needs `values` or `values_from`"
+                        ));
                         Vec::new()
                     }
                 };
                 FieldType::Enum(values)
             }
-            "ref" => match rf.to.as_ref().and_then(|t| collections.iter().position(|c| c == t)) {
+            "ref" => match rf
+                .to
+                .as_ref()
+                .and_then(|t| collections.iter().position(|c| c == t))
+            {
                 Some(i) => FieldType::Ref(i),
                 None => {
                     report(format!(
@@ -516,7 +541,9 @@ fn resolve_fields(
             Some(RawFacet::On(true)) => Some(FacetKind::Value),
             Some(RawFacet::Kind(k)) if k == "year" => Some(FacetKind::Year),
             Some(RawFacet::Kind(k)) => {
-                report(format!("field \"{key}\": facet \"{k}\" is not true, false or year"));
+                report(format!(
+                    "field \"{key}\": facet \"{k}\" is not true, false or year"
+                ));
                 None
             }
         };
@@ -527,7 +554,9 @@ fn resolve_fields(
             (Some(RawIdentifier::On(true)), _)
             | (None, FieldType::CreditCode | FieldType::CmaNumber) => Some(IdentifierKind::Code),
             (Some(RawIdentifier::Kind(k)), _) => {
-                report(format!("field \"{key}\": identifier \"{k}\" is not true or decision_number"));
+                report(format!(
+                    "field \"{key}\": identifier \"{k}\" is not true or decision_number"
+                ));
                 None
             }
             _ => None,
@@ -541,14 +570,18 @@ fn resolve_fields(
             Some(RawPersonal::Mask { mask, when }) if mask == "keep_first_char" => {
                 let when = when.as_ref().and_then(|w| w.iter().next()).map(|(f, v)| {
                     if !raw.contains_key(f) {
-                        report(format!("field \"{key}\": personal.when names unknown field \"{f}\""));
+                        report(format!(
+                            "field \"{key}\": personal.when names unknown field \"{f}\""
+                        ));
                     }
                     (f.clone(), v.clone())
                 });
                 Personal::KeepFirstChar { when }
             }
             Some(RawPersonal::Mask { mask: m, .. }) | Some(RawPersonal::Simple(m)) => {
-                report(format!("field \"{key}\": personal \"{m}\" is not omit or keep_first_char"));
+                report(format!(
+                    "field \"{key}\": personal \"{m}\" is not omit or keep_first_char"
+                ));
                 Personal::Omit
             }
         };
@@ -606,7 +639,9 @@ fn resolve_notice(
                     } else if let Some(p) = c.present {
                         Condition::Present(p)
                     } else {
-                        report(format!("notice condition on \"{f}\" needs only, in, below or present"));
+                        report(format!(
+                            "notice condition on \"{f}\" needs only, in, below or present"
+                        ));
                         return None;
                     };
                     field(f, report).map(|i| (i, cond))
@@ -638,6 +673,8 @@ mod tests {
         assert_eq!(Period::parse("forever"), Ok(Period::Forever));
         assert!(Period::parse("3w").is_err());
         assert!(Period::parse("").is_err());
+        // Found by the fuzzer: a multi-byte last character.
+        assert!(Period::parse("1?1号").is_err());
     }
 
     #[test]

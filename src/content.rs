@@ -31,7 +31,10 @@ pub fn load_pages(config: &SiteConfig, reserved: &[&str]) -> (Vec<ContentPage>, 
     let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         let rel = Path::new(CONTENT_DIR).join(&name);
         if name.starts_with('.') || !name.ends_with(".md") || !path.is_file() {
             continue;
@@ -61,10 +64,19 @@ fn parse_page(slug: &str, text: &str) -> Result<(i64, ContentPage), (usize, Stri
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or((1, "a content page starts with front matter between `---` lines (title, description)".to_string()))?;
-    let end = rest.find("\n---").ok_or((1, "front matter is not closed by a `---` line".to_string()))?;
+        .ok_or((
+            1,
+            "a content page starts with front matter between `---` lines (title, description)"
+                .to_string(),
+        ))?;
+    let end = rest
+        .find("\n---")
+        .ok_or((1, "front matter is not closed by a `---` line".to_string()))?;
     let front: FrontMatter = serde_yaml::from_str(&rest[..end]).map_err(|e| {
-        (e.location().map_or(1, |l| l.line() + 1), format!("front matter: {e}"))
+        (
+            e.location().map_or(1, |l| l.line() + 1),
+            format!("front matter: {e}"),
+        )
     })?;
     let body = rest[end + 4..].trim_start_matches(['-', '\r', '\n']);
     Ok((
@@ -84,7 +96,11 @@ mod tests {
 
     #[test]
     fn parses_front_matter_and_sanitises_body() {
-        let (_, page) = parse_page("about", "---\ntitle: 关于\ndescription: d\n---\n# 标题\n<script>x</script>\n").unwrap();
+        let (_, page) = parse_page(
+            "about",
+            "---\ntitle: 关于\ndescription: d\n---\n# 标题\n<script>x</script>\n",
+        )
+        .unwrap();
         assert_eq!(page.title, "关于");
         assert!(page.html.contains("<h1>标题</h1>"));
         assert!(!page.html.contains("<script"));

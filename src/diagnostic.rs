@@ -113,7 +113,9 @@ impl Diagnostic {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -131,10 +133,14 @@ mod tests {
 
     #[test]
     fn human_and_github_forms_name_everything() {
-        let d = Diagnostic::error(Path::new("data/labs/a.yaml"), 12, "bad, really: 100%".into())
-            .at_col(5)
-            .record("xa-lab")
-            .field("credit_code");
+        let d = Diagnostic::error(
+            Path::new("data/labs/a.yaml"),
+            12,
+            "bad, really: 100%".into(),
+        )
+        .at_col(5)
+        .record("xa-lab")
+        .field("credit_code");
         assert_eq!(
             d.human(),
             "data/labs/a.yaml:12:5: error: record \"xa-lab\", field \"credit_code\": bad, really: 100%"

@@ -135,7 +135,10 @@ impl CmaNumber {
                 "year of issue {year} is after the build date's year {latest_year}"
             ));
         }
-        if !CMA_AUTHORITIES.iter().any(|(code, _)| *code == &number[2..4]) {
+        if !CMA_AUTHORITIES
+            .iter()
+            .any(|(code, _)| *code == &number[2..4])
+        {
             return Err(format!(
                 "issuing authority code {} is not 00 (national) or a province code 01–31",
                 &number[2..4]
@@ -179,7 +182,8 @@ impl RecordId {
     pub const MAX_LEN: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        let ok_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
         if raw.is_empty() || raw.len() > Self::MAX_LEN {
             return Err(format!(
                 "an id has 1 to {} characters, found {}",
@@ -246,7 +250,10 @@ pub fn looks_like_resident_id(s: &str) -> bool {
 pub fn looks_like_mobile(s: &str) -> bool {
     let digits = s.trim_start_matches("+86").trim_start_matches("86-");
     let b = digits.as_bytes();
-    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -280,7 +287,10 @@ mod tests {
     fn cma_number_parses_parts() {
         let n = CmaNumber::parse("152701060345", 2025).unwrap();
         let p = n.parts();
-        assert_eq!((p.year, p.authority_name, p.serial.as_str()), (2015, "陕西", "0345"));
+        assert_eq!(
+            (p.year, p.authority_name, p.serial.as_str()),
+            (2015, "陕西", "0345")
+        );
         assert!(CmaNumber::parse("15270106034", 2025).is_err());
         assert!(CmaNumber::parse("302701060345", 2025).is_err());
         assert!(CmaNumber::parse("159901060345", 2025).is_err());

@@ -2,8 +2,9 @@
 //!
 //! The pipeline, one module per stage: [`config`] and [`load`] read the site, [`validate`] types
 //! every record, [`notice`] applies the public-notice rules and masks personal data, and
-//! [`render`] writes the pages through [`output`]'s staging directory, and [`search`] indexes
-//! the same set with tantivy and exports it as static shards. [`pipeline`] runs them in
+//! [`render`] writes the pages through [`output`]'s staging directory, [`export`] writes the
+//! open datasets, feeds, sitemap and change list from the same set, and [`search`] indexes it
+//! with tantivy and exports it as static shards. [`pipeline`] runs them in
 //! order; [`serve`] previews the result.
 
 pub mod calendar;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod domain;
+pub mod export;
 pub mod load;
 pub mod notice;
 pub mod output;

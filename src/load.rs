@@ -86,7 +86,10 @@ fn walk_collection(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| relative(&config.root, p)).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| relative(&config.root, p))
+                    .unwrap_or_default();
                 diags.push(Diagnostic::error(&path, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -132,7 +135,8 @@ fn walk_collection(
 }
 
 fn is_symlink(p: &Path) -> bool {
-    p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink())
+    p.symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -143,7 +147,9 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagnostic> {
     let rel = file.rel_path.as_path();
     let io_err = |e: std::io::Error| Diagnostic::error(rel, 0, format!("cannot read: {e}"));
-    let size = std::fs::symlink_metadata(&file.abs_path).map_err(io_err)?.len();
+    let size = std::fs::symlink_metadata(&file.abs_path)
+        .map_err(io_err)?
+        .len();
     if size > max_bytes {
         return Err(Diagnostic::error(
             rel,
@@ -152,9 +158,15 @@ pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagno
         ));
     }
     let bytes = std::fs::read(&file.abs_path).map_err(io_err)?;
-    let text = decode(&bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
-    let root = yaml::parse_document(text)
-        .map_err(|e| Diagnostic::error(rel, e.line, format!("YAML syntax: {}", e.message)).at_col(e.col))?;
+    parse_records(rel, &bytes)
+}
+
+/// Parses the bytes of one data file into record nodes (a mapping is one record, a list many).
+pub fn parse_records(rel: &Path, bytes: &[u8]) -> Result<Vec<Node>, Diagnostic> {
+    let text = decode(bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
+    let root = yaml::parse_document(text).map_err(|e| {
+        Diagnostic::error(rel, e.line, format!("YAML syntax: {}", e.message)).at_col(e.col)
+    })?;
     match root {
         None => Err(Diagnostic::warning(rel, 0, "empty file: no records".into())),
         Some(node) => match node.kind {
@@ -186,7 +198,10 @@ fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
     })?;
     if let Some(pos) = text.find('\0') {
         let line = 1 + text[..pos].matches('\n').count();
-        return Err((line, format!("NUL byte at byte offset {pos}: this is not a text file")));
+        return Err((
+            line,
+            format!("NUL byte at byte offset {pos}: this is not a text file"),
+        ));
     }
     Ok(text)
 }
@@ -218,7 +233,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("credit_cod", &["credit_code", "city"]), "; did you mean \"credit_code\"?");
+        assert_eq!(
+            did_you_mean("credit_cod", &["credit_code", "city"]),
+            "; did you mean \"credit_code\"?"
+        );
         assert_eq!(did_you_mean("zzz", &["credit_code"]), "");
     }
 }

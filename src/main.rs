@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "gongshi", version, about = "Static open-data site generator for public disclosure (公示)")]
+#[command(
+    name = "gongshi",
+    version,
+    about = "Static open-data site generator for public disclosure (公示)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +31,8 @@ enum Command {
         as_of: Option<String>,
         #[arg(long)]
         base_url: Option<String>,
-        /// An earlier build's data/manifest.json, for the list of changes.
+        /// An earlier build's data/manifest.json (or its output folder), for /changes/;
+        /// default: the manifest already in --out.
         #[arg(long)]
         previous: Option<PathBuf>,
         /// Treat warnings as errors.
@@ -92,10 +97,14 @@ enum Format {
 
 fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
     if let Some(s) = arg {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| format!("--as-of \"{s}\" is not a date (YYYY-MM-DD)"));
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .with_context(|| format!("--as-of \"{s}\" is not a date (YYYY-MM-DD)"));
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch.trim().parse().context("SOURCE_DATE_EPOCH is not a number of seconds")?;
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .context("SOURCE_DATE_EPOCH is not a number of seconds")?;
         return chrono::DateTime::from_timestamp(secs, 0)
             .map(|t| t.date_naive())
             .context("SOURCE_DATE_EPOCH is out of range");
@@ -115,7 +124,15 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { site, out, as_of: date, base_url, previous, strict, max_file_bytes } => {
+        Command::Build {
+            site,
+            out,
+            as_of: date,
+            base_url,
+            previous,
+            strict,
+            max_file_bytes,
+        } => {
             let mut opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
             opts.base_url = base_url;
             opts.previous = previous;
@@ -126,20 +143,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     for w in &summary.warnings {
                         eprintln!("{}", w.human());
                     }
-                    eprintln!("built {} files, {} bytes, {} records on notice, as of {}, into {}", summary.files, summary.bytes, summary.published, opts.as_of, opts.out.display());
+                    eprintln!(
+                        "built {} files, {} bytes, {} records on notice, as of {}, into {}",
+                        summary.files,
+                        summary.bytes,
+                        summary.published,
+                        opts.as_of,
+                        opts.out.display()
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(BuildError::Invalid(diags)) => {
                     for d in &diags {
                         eprintln!("{}", d.human());
                     }
-                    eprintln!("build failed: {} error(s); nothing was written", diags.iter().filter(|d| d.is_error() || strict).count());
+                    eprintln!(
+                        "build failed: {} error(s); nothing was written",
+                        diags.iter().filter(|d| d.is_error() || strict).count()
+                    );
                     Ok(ExitCode::from(1))
                 }
                 Err(e) => Err(e.into()),
             }
         }
-        Command::Check { site, as_of: date, format, strict, max_file_bytes } => {
+        Command::Check {
+            site,
+            as_of: date,
+            format,
+            strict,
+            max_file_bytes,
+        } => {
             let date = as_of(date.as_deref())?;
             let checked = pipeline::check(&site, date, max_file_bytes);
             let (diags, staff) = match &checked {
@@ -167,11 +200,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 eprintln!("{} error(s), {} warning(s)", errors, diags.len() - errors);
             }
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Search { out, query, collection, filters, limit, offset, json } => {
+        Command::Search {
+            out,
+            query,
+            collection,
+            filters,
+            limit,
+            offset,
+            json,
+        } => {
             use gongshi::search::query;
-            let mut request = query::Request { query, offset, limit, filters: Vec::new() };
+            let mut request = query::Request {
+                query,
+                offset,
+                limit,
+                filters: Vec::new(),
+            };
             if let Some(c) = collection {
                 request.filters.push(("collection".into(), c));
             }
@@ -183,14 +233,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&results)?);
             } else {
-                println!("{} result(s) for \"{}\" ({})", results.total, results.query, results.mode);
+                println!(
+                    "{} result(s) for \"{}\" ({})",
+                    results.total, results.query, results.mode
+                );
                 for (i, h) in results.hits.iter().enumerate() {
-                    println!("{:>3}. [{}] {}  {}/{}  score {:.4}", offset + i + 1, h.collection, h.title, h.collection, h.id, h.score);
+                    println!(
+                        "{:>3}. [{}] {}  {}/{}  score {:.4}",
+                        offset + i + 1,
+                        h.collection,
+                        h.title,
+                        h.collection,
+                        h.id,
+                        h.score
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { site, out, port, as_of: date } => {
+        Command::Serve {
+            site,
+            out,
+            port,
+            as_of: date,
+        } => {
             let opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
             gongshi::serve::serve(opts, port)?;
             Ok(ExitCode::SUCCESS)

@@ -19,13 +19,20 @@ use serde::Serialize;
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum NoticeStatus {
     /// On notice; `last_day` is the final day shown (None: indefinitely).
-    OnNotice { last_day: Option<NaiveDate> },
+    OnNotice {
+        last_day: Option<NaiveDate>,
+    },
     /// Its publication day is after the as-of date.
     Embargoed,
     /// A rule says it is never published (e.g. warning-only penalties).
     NotPublished,
-    Expired { last_day: NaiveDate },
-    Withdrawn { date: NaiveDate, reason: String },
+    Expired {
+        last_day: NaiveDate,
+    },
+    Withdrawn {
+        date: NaiveDate,
+        reason: String,
+    },
 }
 
 /// A record on notice, with personal data already masked or removed.
@@ -121,7 +128,10 @@ pub fn status(collection: &Collection, record: &Record, as_of: NaiveDate) -> Not
         .or(rule.and_then(|r| r.period))
         .unwrap_or(collection.notice.period);
     let mut end = add_period(notice.published, period);
-    if let Some(Value::Date(until)) = rule.and_then(|r| r.at_least_until).and_then(|f| record.value(f)) {
+    if let Some(Value::Date(until)) = rule
+        .and_then(|r| r.at_least_until)
+        .and_then(|f| record.value(f))
+    {
         end = end.map(|e| e.max(until.succ_opt().unwrap_or(*until)));
     }
     if let Some(until) = notice.notice_until {
@@ -190,7 +200,9 @@ fn mask_values(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<Option<Valu
         .map(|(field, value)| {
             let value = value.as_ref()?;
             let value = match &field.ty {
-                FieldType::Object(sub) => map_objects(value, &|o| Value::Object(mask_values(sub, o))),
+                FieldType::Object(sub) => {
+                    map_objects(value, &|o| Value::Object(mask_values(sub, o)))
+                }
                 _ => value.clone(),
             };
             match &field.personal {
@@ -265,7 +277,9 @@ pub fn review(
     let mut diags = Vec::new();
     let mut report = StaffReport::default();
     let mut missing_years = std::collections::BTreeSet::new();
-    let soon = as_of.checked_add_days(Days::new(EXPIRING_WITHIN_DAYS)).unwrap_or(as_of);
+    let soon = as_of
+        .checked_add_days(Days::new(EXPIRING_WITHIN_DAYS))
+        .unwrap_or(as_of);
     for (collection, records) in config.collections.iter().zip(&data.collections) {
         for record in records {
             let item = |detail: String, date: NaiveDate| StaffItem {
@@ -276,15 +290,23 @@ pub fn review(
                 detail,
                 date,
             };
-            if let NoticeStatus::OnNotice { last_day: Some(last) } = status(collection, record, as_of) {
+            if let NoticeStatus::OnNotice {
+                last_day: Some(last),
+            } = status(collection, record, as_of)
+            {
                 if last <= soon {
                     report.expiring.push(item(format!("公示截止 {last}"), last));
                 }
             }
-            let (Some(field), Some(limit)) = (collection.notice.decision_date_field, collection.notice.late_after_working_days) else {
+            let (Some(field), Some(limit)) = (
+                collection.notice.decision_date_field,
+                collection.notice.late_after_working_days,
+            ) else {
                 continue;
             };
-            let Some(Value::Date(decided)) = record.value(field) else { continue };
+            let Some(Value::Date(decided)) = record.value(field) else {
+                continue;
+            };
             let published = record.notice.published;
             match calendar.working_days_between(*decided, published) {
                 Ok(days) if days > limit => {
@@ -306,18 +328,47 @@ pub fn review(
                 Err(missing) => {
                     if missing_years.insert(missing.year) {
                         diags.push(
-                            Diagnostic::warning(&record.source.file, record.source.line, format!("cannot check timeliness: {missing}"))
-                                .record(record.id.to_string())
-                                .field("published"),
+                            Diagnostic::warning(
+                                &record.source.file,
+                                record.source.line,
+                                format!("cannot check timeliness: {missing}"),
+                            )
+                            .record(record.id.to_string())
+                            .field("published"),
                         );
                     }
                 }
             }
         }
     }
-    report.expiring.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
-    report.late.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+    report
+        .expiring
+        .sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    report
+        .late
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     (diags, report)
+}
+
+/// Prints the staff summary (late and soon-ending notices) to stderr.
+pub fn print_staff_report(report: &StaffReport) {
+    eprintln!(
+        "notices ending within {EXPIRING_WITHIN_DAYS} days: {}",
+        report.expiring.len()
+    );
+    for i in &report.expiring {
+        eprintln!(
+            "  {}/{} {} ({}:{})",
+            i.collection, i.id, i.detail, i.file, i.line
+        );
+    }
+    eprintln!("notices published late: {}", report.late.len());
+    for i in &report.late {
+        eprintln!(
+            "  {}/{} {} ({}:{})",
+            i.collection, i.id, i.detail, i.file, i.line
+        );
+    }
 }
 
 #[cfg(test)]
@@ -330,31 +381,37 @@ mod tests {
 
     #[test]
     fn periods_end_inclusively() {
-        assert_eq!(add_period(d("2024-01-15"), Period::Months(3)), Some(d("2024-04-15")));
-        assert_eq!(add_period(d("2024-02-29"), Period::Years(3)), Some(d("2027-02-28")));
-        assert_eq!(add_period(d("2024-01-31"), Period::Months(1)), Some(d("2024-02-29")));
+        assert_eq!(
+            add_period(d("2024-01-15"), Period::Months(3)),
+            Some(d("2024-04-15"))
+        );
+        assert_eq!(
+            add_period(d("2024-02-29"), Period::Years(3)),
+            Some(d("2027-02-28"))
+        );
+        assert_eq!(
+            add_period(d("2024-01-31"), Period::Months(1)),
+            Some(d("2024-02-29"))
+        );
         assert_eq!(add_period(d("2024-01-01"), Period::Forever), None);
     }
 
     #[test]
     fn conditions() {
         let list = Value::List(vec![Value::Enum("警告".into()), Value::Enum("罚款".into())]);
-        assert!(condition_holds(&Condition::Only(vec!["警告".into(), "罚款".into()]), Some(&list)));
-        assert!(!condition_holds(&Condition::Only(vec!["警告".into()]), Some(&list)));
+        assert!(condition_holds(
+            &Condition::Only(vec!["警告".into(), "罚款".into()]),
+            Some(&list)
+        ));
+        assert!(!condition_holds(
+            &Condition::Only(vec!["警告".into()]),
+            Some(&list)
+        ));
         assert!(condition_holds(&Condition::Below(10000.0), None));
-        assert!(!condition_holds(&Condition::Below(10000.0), Some(&Value::Money(crate::record::Money(1_000_000)))));
+        assert!(!condition_holds(
+            &Condition::Below(10000.0),
+            Some(&Value::Money(crate::record::Money(1_000_000)))
+        ));
         assert!(condition_holds(&Condition::Present(false), None));
-    }
-}
-
-/// Prints the staff summary (late and soon-ending notices) to stderr.
-pub fn print_staff_report(report: &StaffReport) {
-    eprintln!("notices ending within {EXPIRING_WITHIN_DAYS} days: {}", report.expiring.len());
-    for i in &report.expiring {
-        eprintln!("  {}/{} {} ({}:{})", i.collection, i.id, i.detail, i.file, i.line);
-    }
-    eprintln!("notices published late: {}", report.late.len());
-    for i in &report.late {
-        eprintln!("  {}/{} {} ({}:{})", i.collection, i.id, i.detail, i.file, i.line);
     }
 }

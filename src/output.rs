@@ -45,7 +45,9 @@ impl Staging {
         let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io_at(&parent))?;
         clean_leftovers(&out);
-        let name = out.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
+        let name = out
+            .file_name()
+            .map_or("out".into(), |n| n.to_string_lossy().to_string());
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
@@ -116,7 +118,10 @@ impl Staging {
             return Ok(());
         }
         let parent = self.out.parent().unwrap_or(Path::new("/"));
-        let name = self.out.file_name().map_or("out".into(), |n| n.to_string_lossy().to_string());
+        let name = self
+            .out
+            .file_name()
+            .map_or("out".into(), |n| n.to_string_lossy().to_string());
         let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
         std::fs::rename(&self.out, &old).map_err(io_at(&old))?;
         std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
@@ -152,8 +157,12 @@ fn clean_leftovers(out: &Path) {
         let ours = [STAGING_MARK, OLD_MARK]
             .iter()
             .any(|mark| entry_name.starts_with(&format!(".{name}{mark}")));
-        let pid = entry_name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
+        let pid = entry_name
+            .rsplit('-')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
+        let alive = pid
+            .is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
         if ours && !alive {
             let _ = std::fs::remove_dir_all(entry.path());
         }
@@ -198,7 +207,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 #[cfg(test)]
@@ -214,7 +226,10 @@ mod tests {
         }
         staging.write("a/b/index.html", b"ok").unwrap();
         staging.commit().unwrap();
-        assert_eq!(std::fs::read(tmp.path().join("public/a/b/index.html")).unwrap(), b"ok");
+        assert_eq!(
+            std::fs::read(tmp.path().join("public/a/b/index.html")).unwrap(),
+            b"ok"
+        );
     }
 
     #[test]

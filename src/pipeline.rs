@@ -5,6 +5,7 @@
 use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
@@ -49,6 +50,11 @@ pub enum BuildError {
     Render(#[from] crate::render::RenderError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    /// `--previous` names a manifest that cannot be read.
+    #[error("--previous {}: {}", .0.display(), .1)]
+    Previous(PathBuf, String),
     #[error("{0}")]
     Stage(String),
 }
@@ -90,17 +96,29 @@ impl Checked {
 pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
 
 /// Loads, validates and reviews the site at `as_of`; writes nothing.
-pub fn check(site: &Path, as_of: NaiveDate, max_file_bytes: u64) -> Result<Checked, Vec<Diagnostic>> {
+pub fn check(
+    site: &Path,
+    as_of: NaiveDate,
+    max_file_bytes: u64,
+) -> Result<Checked, Vec<Diagnostic>> {
     let config = config::load(site)?;
-    let opts = validate::Options { as_of, max_file_bytes };
+    let opts = validate::Options {
+        as_of,
+        max_file_bytes,
+    };
     let (dataset, mut diagnostics) = validate::validate_site(&config, &opts);
     let mut reserved: Vec<&str> = RESERVED_PATHS.to_vec();
     reserved.extend(config.collections.iter().map(|c| c.key.as_str()));
     let (pages, page_diags) = crate::content::load_pages(&config, &reserved);
     diagnostics.extend(page_diags);
     let calendar_dir = config.root.join(&config.site.holiday_calendar);
-    let calendar = HolidayCalendar::load(Some(&calendar_dir))
-        .map_err(|e| vec![Diagnostic::error(Path::new(&config.site.holiday_calendar), 0, e)])?;
+    let calendar = HolidayCalendar::load(Some(&calendar_dir)).map_err(|e| {
+        vec![Diagnostic::error(
+            Path::new(&config.site.holiday_calendar),
+            0,
+            e,
+        )]
+    })?;
     let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
     diagnostics.extend(review);
     crate::diagnostic::sort(&mut diagnostics);
@@ -117,7 +135,8 @@ pub fn check(site: &Path, as_of: NaiveDate, max_file_bytes: u64) -> Result<Check
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
-    let mut checked = check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
+    let mut checked =
+        check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
     if checked.has_errors(opts.strict) {
         return Err(BuildError::Invalid(checked.diagnostics));
     }
@@ -140,8 +159,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let set = notice::publish(&config, dataset, opts.as_of);
     stages.push(timing("notice", t, 0, 0));
 
+    // The earlier manifest must be read before this build's output replaces it.
+    let mut diagnostics = diagnostics;
+    let previous = match read_previous(opts.previous.as_deref(), &opts.out) {
+        Ok(p) => p,
+        Err(PreviousError::Unusable(path, e)) => return Err(BuildError::Previous(path, e)),
+        Err(PreviousError::Ignored(path, e)) => {
+            diagnostics.push(Diagnostic::warning(
+                &path,
+                0,
+                format!("earlier build's manifest ignored, no change list: {e}"),
+            ));
+            None
+        }
+    };
+
     let staging = Staging::new(&opts.out)?;
-    match write_outputs(&config, &set, pages, &staff, &staging, &mut stages) {
+    let outputs = Outputs {
+        config: &config,
+        set: &set,
+        staff: &staff,
+        previous: previous.as_ref(),
+    };
+    match write_outputs(&outputs, pages, &staging, &mut stages) {
         Ok(()) => {
             let files = staging.files_written();
             let bytes = staging.bytes_written();
@@ -172,24 +212,47 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
     }
 }
 
+/// What the output stages read.
+struct Outputs<'a> {
+    config: &'a SiteConfig,
+    set: &'a PublishedSet,
+    staff: &'a StaffReport,
+    /// An earlier build's manifest, for the change list.
+    previous: Option<&'a Manifest>,
+}
+
 fn write_outputs(
-    config: &SiteConfig,
-    set: &PublishedSet,
+    outputs: &Outputs,
     pages: Vec<ContentPage>,
-    staff: &StaffReport,
     staging: &Staging,
     stages: &mut Vec<StageTiming>,
 ) -> Result<(), BuildError> {
-    let mut mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+    let Outputs {
+        config,
+        set,
+        staff,
+        previous,
+    } = *outputs;
+    let mut mark = (
+        Instant::now(),
+        staging.files_written(),
+        staging.bytes_written(),
+    );
     let mut done = |stage: &'static str, stages: &mut Vec<StageTiming>| {
         let files = staging.files_written() - mark.1;
         let bytes = staging.bytes_written() - mark.2;
         stages.push(timing(stage, mark.0, files, bytes));
-        mark = (Instant::now(), staging.files_written(), staging.bytes_written());
+        mark = (
+            Instant::now(),
+            staging.files_written(),
+            staging.bytes_written(),
+        );
     };
     let renderer = Renderer::new(config, set, staging, pages)?;
     renderer.render_all(staff)?;
     done("render", stages);
+    crate::export::export(config, set, previous, staging, &renderer)?;
+    done("export", stages);
     crate::search::write(config, set, staging).map_err(|e| BuildError::Stage(e.to_string()))?;
     done("search", stages);
     Ok(())

@@ -4,7 +4,7 @@
 
 use crate::pipeline::{self, BuildError, BuildOptions};
 use notify::{RecursiveMode, Watcher};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -14,7 +14,10 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.server_addr();
-    eprintln!("serving {} at http://{addr}/ (Ctrl-C to stop)", opts.out.display());
+    eprintln!(
+        "serving {} at http://{addr}/ (Ctrl-C to stop)",
+        opts.out.display()
+    );
     let out = opts.out.clone();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
@@ -50,15 +53,22 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
             let _ = tx.send(event.paths);
         }
     })?;
-    watcher.watch(&opts.site, RecursiveMode::Recursive)?;
+    let site = std::fs::canonicalize(&opts.site)?;
+    watcher.watch(&site, RecursiveMode::Recursive)?;
     let out = std::fs::canonicalize(&opts.out).unwrap_or_else(|_| opts.out.clone());
-    let out_parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let relevant = |paths: &[PathBuf]| {
-        paths.iter().any(|p| {
-            let hidden = p.components().any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')));
-            !p.starts_with(&out) && !(p.starts_with(&out_parent) && hidden) && !p.starts_with(opts.site.join("target"))
-        })
+    // Output, build products and hidden paths inside the site (.git, staging directories)
+    // never trigger a build.
+    let ignored = |p: &Path| {
+        let Ok(rel) = p.strip_prefix(&site) else {
+            return true;
+        };
+        p.starts_with(&out)
+            || rel.starts_with("target")
+            || rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
     };
+    let relevant = |paths: &[PathBuf]| paths.iter().any(|p| !ignored(p));
     loop {
         let paths = rx.recv()?;
         if !relevant(&paths) {
@@ -130,7 +140,10 @@ fn respond(out: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
     };
-    let body = path.as_ref().and_then(|p| std::fs::read(p).ok()).unwrap_or_else(|| b"not found".to_vec());
+    let body = path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .unwrap_or_else(|| b"not found".to_vec());
     let mut response = tiny_http::Response::from_data(body).with_status_code(status);
     if let Some(h) = header(path.as_deref().map_or("text/plain", content_type)) {
         response.add_header(h);

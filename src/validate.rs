@@ -6,11 +6,14 @@ use crate::config::{Collection, FieldDef, FieldType, Period, Personal, SiteConfi
 use crate::diagnostic::Diagnostic;
 use crate::domain::{self, CmaNumber, CreditCode, RecordId};
 use crate::load::{self, did_you_mean, DataFile};
-use crate::record::{Correction, Geo, Money, NoticeData, Record, Source, Value, Withdrawal, SYSTEM_KEYS};
+use crate::record::{
+    Correction, Geo, Money, NoticeData, Record, Source, Value, Withdrawal, SYSTEM_KEYS,
+};
 use crate::yaml::{Node, NodeKind};
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// All records of a site, grouped by collection in `site.yaml` order.
@@ -46,17 +49,51 @@ pub fn validate_site(config: &SiteConfig, opts: &Options) -> (Dataset, Vec<Diagn
     (dataset, diags)
 }
 
-fn validate_file(config: &SiteConfig, file: &DataFile, opts: &Options) -> (Vec<Record>, Vec<Diagnostic>) {
-    let nodes = match load::read_records(file, opts.max_file_bytes) {
-        Ok(n) => n,
-        Err(d) => return (Vec::new(), vec![d]),
-    };
-    let collection = &config.collections[file.collection];
+fn validate_file(
+    config: &SiteConfig,
+    file: &DataFile,
+    opts: &Options,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    match load::read_records(file, opts.max_file_bytes) {
+        Ok(nodes) => validate_nodes(config, file.collection, &file.rel_path, &nodes, opts.as_of),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+/// Validates the bytes of one data file of `collection` on their own (no cross-record checks):
+/// the entry point for fuzzing and for editors.
+pub fn validate_bytes(
+    config: &SiteConfig,
+    collection: usize,
+    rel_path: &Path,
+    bytes: &[u8],
+    as_of: NaiveDate,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    match load::parse_records(rel_path, bytes) {
+        Ok(nodes) => validate_nodes(
+            config,
+            collection,
+            &Arc::new(rel_path.to_path_buf()),
+            &nodes,
+            as_of,
+        ),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+fn validate_nodes(
+    config: &SiteConfig,
+    collection: usize,
+    file: &Arc<PathBuf>,
+    nodes: &[Node],
+    as_of: NaiveDate,
+) -> (Vec<Record>, Vec<Diagnostic>) {
+    let collection = &config.collections[collection];
     let mut ctx = Ctx {
-        file: &file.rel_path,
+        file,
         record: None,
         diags: Vec::new(),
-        latest_year: opts.as_of.year(),
+        latest_year: as_of.year(),
     };
     let records = nodes
         .iter()
@@ -66,7 +103,7 @@ fn validate_file(config: &SiteConfig, file: &DataFile, opts: &Options) -> (Vec<R
 }
 
 struct Ctx<'a> {
-    file: &'a Arc<std::path::PathBuf>,
+    file: &'a Arc<PathBuf>,
     record: Option<String>,
     diags: Vec<Diagnostic>,
     latest_year: i32,
@@ -74,7 +111,9 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn problem(&mut self, node_line: usize, col: usize, field: &str, message: String) {
-        let mut d = Diagnostic::error(self.file, node_line, message).at_col(col).field(field);
+        let mut d = Diagnostic::error(self.file, node_line, message)
+            .at_col(col)
+            .field(field);
         if let Some(r) = &self.record {
             d = d.record(r.clone());
         }
@@ -85,15 +124,21 @@ impl Ctx<'_> {
         self.record = None;
         let NodeKind::Map(entries) = &node.kind else {
             self.diags.push(
-                Diagnostic::error(self.file, node.line, format!("expected a record (a mapping), found {}", node.kind_name()))
-                    .at_col(node.col),
+                Diagnostic::error(
+                    self.file,
+                    node.line,
+                    format!("expected a record (a mapping), found {}", node.kind_name()),
+                )
+                .at_col(node.col),
             );
             return None;
         };
         let id = match node.get("id") {
             None => {
                 self.diags.push(
-                    Diagnostic::error(self.file, node.line, "record has no `id`".into()).field("id").at_col(node.col),
+                    Diagnostic::error(self.file, node.line, "record has no `id`".into())
+                        .field("id")
+                        .at_col(node.col),
                 );
                 None
             }
@@ -104,7 +149,12 @@ impl Ctx<'_> {
                     None
                 }
                 None => {
-                    self.problem(v.line, v.col, "id", format!("expected a text id, found {}", v.kind_name()));
+                    self.problem(
+                        v.line,
+                        v.col,
+                        "id",
+                        format!("expected a text id, found {}", v.kind_name()),
+                    );
                     None
                 }
             },
@@ -128,7 +178,10 @@ impl Ctx<'_> {
                     key.line,
                     key.col,
                     k,
-                    format!("unknown field \"{k}\" in collection \"{}\"{hint}", collection.key),
+                    format!(
+                        "unknown field \"{k}\" in collection \"{}\"{hint}",
+                        collection.key
+                    ),
                 );
                 let _ = value;
             }
@@ -172,20 +225,44 @@ impl Ctx<'_> {
             return self.single_value(f, node);
         }
         let NodeKind::Seq(items) = &node.kind else {
-            self.problem(node.line, node.col, &f.key, format!("expected a list of {}, found {}", f.ty.name(), node.kind_name()));
+            self.problem(
+                node.line,
+                node.col,
+                &f.key,
+                format!(
+                    "expected a list of {}, found {}",
+                    f.ty.name(),
+                    node.kind_name()
+                ),
+            );
             return None;
         };
         if items.is_empty() && f.required {
             self.problem(node.line, node.col, &f.key, "required list is empty".into());
         }
-        let values: Vec<Value> = items.iter().filter_map(|item| self.single_value(f, item)).collect();
+        let values: Vec<Value> = items
+            .iter()
+            .filter_map(|item| self.single_value(f, item))
+            .collect();
         (values.len() == items.len()).then_some(Value::List(values))
     }
 
     fn single_value(&mut self, f: &FieldDef, node: &Node) -> Option<Value> {
         if let FieldType::Object(sub) = &f.ty {
             if !matches!(node.kind, NodeKind::Map(_)) {
-                self.problem(node.line, node.col, &f.key, format!("expected a mapping of {}, found {}", sub.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(", "), node.kind_name()));
+                self.problem(
+                    node.line,
+                    node.col,
+                    &f.key,
+                    format!(
+                        "expected a mapping of {}, found {}",
+                        sub.iter()
+                            .map(|s| s.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        node.kind_name()
+                    ),
+                );
                 return None;
             }
             if let NodeKind::Map(entries) = &node.kind {
@@ -193,7 +270,12 @@ impl Ctx<'_> {
                     let key = k.as_scalar().unwrap_or_default();
                     if !sub.iter().any(|s| s.key == key) {
                         let names: Vec<&str> = sub.iter().map(|s| s.key.as_str()).collect();
-                        self.problem(k.line, k.col, &format!("{}.{key}", f.key), format!("unknown field \"{key}\"{}", did_you_mean(key, &names)));
+                        self.problem(
+                            k.line,
+                            k.col,
+                            &format!("{}.{key}", f.key),
+                            format!("unknown field \"{key}\"{}", did_you_mean(key, &names)),
+                        );
                     }
                 }
             }
@@ -212,7 +294,12 @@ impl Ctx<'_> {
         let text = match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => text.trim(),
             _ => {
-                self.problem(node.line, node.col, &f.key, format!("expected {}, found {}", expected(&f.ty), node.kind_name()));
+                self.problem(
+                    node.line,
+                    node.col,
+                    &f.key,
+                    format!("expected {}, found {}", expected(&f.ty), node.kind_name()),
+                );
                 return None;
             }
         };
@@ -233,7 +320,12 @@ impl Ctx<'_> {
                 None
             }
             None => {
-                self.problem(node.line, node.col, key, format!("expected a date (YYYY-MM-DD), found {}", node.kind_name()));
+                self.problem(
+                    node.line,
+                    node.col,
+                    key,
+                    format!("expected a date (YYYY-MM-DD), found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -243,7 +335,12 @@ impl Ctx<'_> {
         match node.as_scalar().filter(|_| !node.is_null()) {
             Some(s) => Some(s.trim().to_string()),
             None => {
-                self.problem(node.line, node.col, key, format!("expected text, found {}", node.kind_name()));
+                self.problem(
+                    node.line,
+                    node.col,
+                    key,
+                    format!("expected text, found {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -253,13 +350,23 @@ impl Ctx<'_> {
         let published = match node.get("published") {
             Some(v) => self.date_at(v, "published"),
             None => {
-                self.problem(node.line, node.col, "published", "required field \"published\" (the day the notice starts) is missing".into());
+                self.problem(
+                    node.line,
+                    node.col,
+                    "published",
+                    "required field \"published\" (the day the notice starts) is missing".into(),
+                );
                 None
             }
         };
         let withdrawn = node.get("withdrawn").and_then(|w| {
             let (Some(date), Some(reason)) = (w.get("date"), w.get("reason")) else {
-                self.problem(w.line, w.col, "withdrawn", "expected a mapping with `date` and `reason`".into());
+                self.problem(
+                    w.line,
+                    w.col,
+                    "withdrawn",
+                    "expected a mapping with `date` and `reason`".into(),
+                );
                 return None;
             };
             Some(Withdrawal {
@@ -272,28 +379,46 @@ impl Ctx<'_> {
             match &h.kind {
                 NodeKind::Seq(items) => {
                     for item in items {
-                        let (Some(date), Some(summary)) = (item.get("date"), item.get("summary")) else {
-                            self.problem(item.line, item.col, "history", "each correction needs `date` and `summary`".into());
+                        let (Some(date), Some(summary)) = (item.get("date"), item.get("summary"))
+                        else {
+                            self.problem(
+                                item.line,
+                                item.col,
+                                "history",
+                                "each correction needs `date` and `summary`".into(),
+                            );
                             continue;
                         };
-                        if let (Some(date), Some(summary)) = (self.date_at(date, "history.date"), self.text_at(summary, "history.summary")) {
+                        if let (Some(date), Some(summary)) = (
+                            self.date_at(date, "history.date"),
+                            self.text_at(summary, "history.summary"),
+                        ) {
                             history.push(Correction { date, summary });
                         }
                     }
                 }
-                _ => self.problem(h.line, h.col, "history", "expected a list of corrections".into()),
+                _ => self.problem(
+                    h.line,
+                    h.col,
+                    "history",
+                    "expected a list of corrections".into(),
+                ),
             }
         }
-        history.sort_by(|a, b| b.date.cmp(&a.date));
-        let notice_until = node.get("notice_until").and_then(|v| self.date_at(v, "notice_until"));
-        let notice_period = node.get("notice_period").and_then(|v| match v.as_scalar().map(Period::parse) {
-            Some(Ok(p)) => Some(p),
-            Some(Err(e)) => {
-                self.problem(v.line, v.col, "notice_period", e);
-                None
-            }
-            None => None,
-        });
+        history.sort_by_key(|c| std::cmp::Reverse(c.date));
+        let notice_until = node
+            .get("notice_until")
+            .and_then(|v| self.date_at(v, "notice_until"));
+        let notice_period =
+            node.get("notice_period")
+                .and_then(|v| match v.as_scalar().map(Period::parse) {
+                    Some(Ok(p)) => Some(p),
+                    Some(Err(e)) => {
+                        self.problem(v.line, v.col, "notice_period", e);
+                        None
+                    }
+                    None => None,
+                });
         Some(NoticeData {
             published: published?,
             withdrawn,
@@ -421,7 +546,11 @@ fn scalar_value(ty: &FieldType, text: &str, latest_year: i32) -> Result<Value, S
             }
             Value::Url(text.to_string())
         }
-        FieldType::Geo => return Err(format!("expected a location {{lat, lon}}, found \"{text}\"")),
+        FieldType::Geo => {
+            return Err(format!(
+                "expected a location {{lat, lon}}, found \"{text}\""
+            ))
+        }
         FieldType::Object(_) => return Err(format!("expected a mapping, found \"{text}\"")),
     })
 }
@@ -429,7 +558,11 @@ fn scalar_value(ty: &FieldType, text: &str, latest_year: i32) -> Result<Value, S
 fn parse_money(text: &str) -> Result<Money, String> {
     let bad = || format!("expected an amount in yuan (e.g. 5000 or 1234.5), found \"{text}\"");
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
@@ -450,7 +583,11 @@ fn geo_value(node: &Node) -> Result<Geo, String> {
             .filter(|v| v.is_finite())
     };
     match (num("lat"), num("lon")) {
-        (Some(lat), Some(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => Ok(Geo { lat, lon }),
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
+            Ok(Geo { lat, lon })
+        }
         _ => Err("expected a location {lat: -90..90, lon: -180..180}".into()),
     }
 }
@@ -468,9 +605,18 @@ fn cross_record_checks(config: &SiteConfig, data: &Dataset) -> Vec<Diagnostic> {
         for r in records {
             if let Some(first) = seen.insert(&r.id, r) {
                 diags.push(
-                    Diagnostic::error(&r.source.file, r.source.line, format!("duplicate id \"{}\": also used at {}:{}", r.id, first.source.file.display(), first.source.line))
-                        .record(r.id.to_string())
-                        .field("id"),
+                    Diagnostic::error(
+                        &r.source.file,
+                        r.source.line,
+                        format!(
+                            "duplicate id \"{}\": also used at {}:{}",
+                            r.id,
+                            first.source.file.display(),
+                            first.source.line
+                        ),
+                    )
+                    .record(r.id.to_string())
+                    .field("id"),
                 );
             }
         }
@@ -480,7 +626,9 @@ fn cross_record_checks(config: &SiteConfig, data: &Dataset) -> Vec<Diagnostic> {
                 for r in records {
                     let Some(v) = r.value(fi) else { continue };
                     let key = match f.identifier {
-                        Some(crate::config::IdentifierKind::DecisionNumber) => domain::canonical_decision_number(&v.plain_text()),
+                        Some(crate::config::IdentifierKind::DecisionNumber) => {
+                            domain::canonical_decision_number(&v.plain_text())
+                        }
                         _ => v.plain_text(),
                     };
                     if let Some(first) = values.insert(key, r) {
@@ -492,13 +640,27 @@ fn cross_record_checks(config: &SiteConfig, data: &Dataset) -> Vec<Diagnostic> {
                     }
                 }
             }
-            check_refs(config, &f.key, &f.ty, records.iter().map(|r| (r, r.value(fi))), &ids, &mut diags);
+            check_refs(
+                config,
+                &f.key,
+                &f.ty,
+                records.iter().map(|r| (r, r.value(fi))),
+                &ids,
+                &mut diags,
+            );
             if let FieldType::Object(sub) = &f.ty {
                 for (si, s) in sub.iter().enumerate() {
                     let nested = records.iter().flat_map(|r| {
                         objects(r.value(fi)).map(move |o| (r, o.get(si).and_then(Option::as_ref)))
                     });
-                    check_refs(config, &format!("{}.{}", f.key, s.key), &s.ty, nested, &ids, &mut diags);
+                    check_refs(
+                        config,
+                        &format!("{}.{}", f.key, s.key),
+                        &s.ty,
+                        nested,
+                        &ids,
+                        &mut diags,
+                    );
                 }
             }
         }
@@ -546,9 +708,17 @@ fn check_refs<'a>(
             if !ids[*target].contains(id) {
                 let candidates: Vec<&str> = ids[*target].iter().map(|i| i.as_str()).collect();
                 diags.push(
-                    Diagnostic::error(&r.source.file, r.source.line, format!("refers to \"{id}\", which is not a record of \"{}\"{}", config.collections[*target].key, did_you_mean(id.as_str(), &candidates)))
-                        .record(r.id.to_string())
-                        .field(key),
+                    Diagnostic::error(
+                        &r.source.file,
+                        r.source.line,
+                        format!(
+                            "refers to \"{id}\", which is not a record of \"{}\"{}",
+                            config.collections[*target].key,
+                            did_you_mean(id.as_str(), &candidates)
+                        ),
+                    )
+                    .record(r.id.to_string())
+                    .field(key),
                 );
             }
         }
@@ -562,7 +732,9 @@ mod tests {
     #[test]
     fn dates_must_be_real() {
         assert!(parse_date("2024-02-29").is_ok());
-        assert!(parse_date("2024-02-30").unwrap_err().contains("real calendar date"));
+        assert!(parse_date("2024-02-30")
+            .unwrap_err()
+            .contains("real calendar date"));
         assert!(parse_date("2024/02/01").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2024-2-1").is_err());
     }
@@ -578,17 +750,33 @@ mod tests {
 
     #[test]
     fn personal_looking_values_are_found() {
-        assert_eq!(personal_looking("联系人电话13912345678"), Some("a mobile phone number"));
-        assert_eq!(personal_looking("身份证11010519491231002X。"), Some("a resident identity number"));
+        assert_eq!(
+            personal_looking("联系人电话13912345678"),
+            Some("a mobile phone number")
+        );
+        assert_eq!(
+            personal_looking("身份证11010519491231002X。"),
+            Some("a resident identity number")
+        );
         assert_eq!(personal_looking("罚款 50000 元，文号 2024"), None);
         assert_eq!(personal_looking("139123456789"), None);
     }
 
     #[test]
     fn geo_ranges() {
-        let node = crate::yaml::parse_document("{lat: 34.2, lon: 108.9}").unwrap().unwrap();
-        assert_eq!(geo_value(&node).unwrap(), Geo { lat: 34.2, lon: 108.9 });
-        let bad = crate::yaml::parse_document("{lat: 134.2, lon: 108.9}").unwrap().unwrap();
+        let node = crate::yaml::parse_document("{lat: 34.2, lon: 108.9}")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            geo_value(&node).unwrap(),
+            Geo {
+                lat: 34.2,
+                lon: 108.9
+            }
+        );
+        let bad = crate::yaml::parse_document("{lat: 134.2, lon: 108.9}")
+            .unwrap()
+            .unwrap();
         assert!(geo_value(&bad).is_err());
     }
 }

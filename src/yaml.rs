@@ -22,7 +22,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     /// `plain` is false for quoted and block scalars: those are always strings.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -232,7 +235,8 @@ fn attach(
                     return Err(err(mark, "mapping keys must be plain text"));
                 }
                 if let (NodeKind::Map(entries), Some(key)) = (&map.kind, node.as_scalar()) {
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_scalar() == Some(key))
+                    if let Some((first, _)) =
+                        entries.iter().find(|(k, _)| k.as_scalar() == Some(key))
                     {
                         return Err(err(
                             mark,
@@ -289,7 +293,9 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_bounded() {
-        let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut doc = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["b", "c", "d", "e", "f", "g", "h", "i"];
         let mut prev = "a";
         for n in names {
@@ -306,7 +312,10 @@ mod tests {
     fn deep_nesting_is_refused() {
         let doc = "[".repeat(5000) + &"]".repeat(5000);
         let e = parse_document(&doc).unwrap_err();
-        assert!(e.message.contains("nesting") || e.message.contains("recursion"), "{e:?}");
+        assert!(
+            e.message.contains("nesting") || e.message.contains("recursion"),
+            "{e:?}"
+        );
     }
 
     #[test]

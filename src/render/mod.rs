@@ -35,6 +35,9 @@ pub struct ContentPage {
     pub html: String,
 }
 
+/// A facet field's index and, per value, the indices of the records that have it.
+pub type Facet = (usize, Vec<(String, Vec<usize>)>);
+
 #[derive(Serialize)]
 struct NavItem {
     title: String,
@@ -121,6 +124,24 @@ impl<'a> Renderer<'a> {
         &self.theme.strings
     }
 
+    pub fn content_pages(&self) -> &[ContentPage] {
+        &self.pages
+    }
+
+    /// Renders a page made by another stage (the data catalogue, the change list) with the
+    /// site's layout: `vars` are added to the context every page gets.
+    pub fn write_extra_page(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        vars: Context,
+    ) -> Result<(), RenderError> {
+        let mut ctx = self.base_context(path, title);
+        ctx.extend(vars);
+        self.write_page(template, path, &ctx)
+    }
+
     fn base_context(&self, path: &str, title: &str) -> Context {
         let mut ctx = Context::new();
         let root = if path == "404.html" {
@@ -135,7 +156,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("content_pages", &self.pages);
         ctx.insert("page_title", title);
         ctx.insert("page_path", path);
-        ctx.insert("canonical", &format!("{}{}", self.config.site.base_url, path));
+        ctx.insert(
+            "canonical",
+            &format!("{}{}", self.config.site.base_url, path),
+        );
         ctx.insert("as_of", &self.set.as_of.to_string());
         ctx.insert("asset_version", &self.theme.asset_version);
         ctx.insert("noindex", &false);
@@ -204,11 +228,24 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context("", &self.config.site.title);
         let mut newest: Vec<(chrono::NaiveDate, usize, &crate::notice::PublicRecord)> = Vec::new();
         for (ci, pc) in self.set.collections.iter().enumerate() {
-            newest.extend(pc.records.iter().take(10).map(|r| (r.record.notice.published, ci, r)));
+            newest.extend(
+                pc.records
+                    .iter()
+                    .take(10)
+                    .map(|r| (r.record.notice.published, ci, r)),
+            );
         }
-        newest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.record.id.cmp(&b.2.record.id)));
+        newest.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(a.2.record.id.cmp(&b.2.record.id))
+        });
         let vc = self.view_ctx("");
-        let rows: Vec<RowView> = newest.iter().take(12).map(|(_, ci, r)| view::row(&vc, *ci, r)).collect();
+        let rows: Vec<RowView> = newest
+            .iter()
+            .take(12)
+            .map(|(_, ci, r)| view::row(&vc, *ci, r))
+            .collect();
         ctx.insert("newest", &rows);
         ctx.insert("collections", &self.nav);
         self.write_page("index.html", "", &ctx)
@@ -232,7 +269,12 @@ impl<'a> Renderer<'a> {
                 .map(|(value, ids)| FacetLink {
                     label: f.label.clone(),
                     value: value.clone(),
-                    href: format!("{root}{}/{}/{}/", c.key, f.key, url_segment(&facet_segment(value))),
+                    href: format!(
+                        "{root}{}/{}/{}/",
+                        c.key,
+                        f.key,
+                        url_segment(&facet_segment(value))
+                    ),
                     count: ids.len(),
                 })
                 .collect();
@@ -241,38 +283,27 @@ impl<'a> Renderer<'a> {
             values.par_iter().try_for_each(|(value, ids)| {
                 let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
                 let title = format!("{} · {}：{}", c.title, f.label, value);
-                self.listing(ci, &path, &title, ids, &facets, Some((f.label.as_str(), value.as_str())))
+                self.listing(
+                    ci,
+                    &path,
+                    &title,
+                    ids,
+                    &facets,
+                    Some((f.label.as_str(), value.as_str())),
+                )
             })?;
         }
-        pc.records.par_iter().try_for_each(|r| self.record_page(ci, r))?;
-        pc.taken_down.par_iter().try_for_each(|t| self.takedown_page(ci, t))?;
+        pc.records
+            .par_iter()
+            .try_for_each(|r| self.record_page(ci, r))?;
+        pc.taken_down
+            .par_iter()
+            .try_for_each(|t| self.takedown_page(ci, t))?;
         Ok(())
     }
 
-    /// Facet field index → value → indices of the records having it, values in a stable order.
-    fn facets(&self, ci: usize) -> Vec<(usize, Vec<(String, Vec<usize>)>)> {
-        let c = &self.config.collections[ci];
-        let pc = &self.set.collections[ci];
-        c.fields
-            .iter()
-            .enumerate()
-            .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
-            .map(|(fi, kind)| {
-                let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                for (ri, r) in pc.records.iter().enumerate() {
-                    for v in facet_values(r.record.value(fi), kind) {
-                        groups.entry(v).or_default().push(ri);
-                    }
-                }
-                let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-                if kind == FacetKind::Year {
-                    values.reverse();
-                } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
-                    values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
-                }
-                (fi, values)
-            })
-            .collect()
+    fn facets(&self, ci: usize) -> Vec<Facet> {
+        facet_groups(&self.config.collections[ci], &self.set.collections[ci])
     }
 
     fn listing(
@@ -281,7 +312,7 @@ impl<'a> Renderer<'a> {
         base: &str,
         title: &str,
         indices: &[usize],
-        facets: &[(usize, Vec<(String, Vec<usize>)>)],
+        facets: &[Facet],
         active: Option<(&str, &str)>,
     ) -> Result<(), RenderError> {
         let c = &self.config.collections[ci];
@@ -289,10 +320,18 @@ impl<'a> Renderer<'a> {
         let size = self.config.site.page_size;
         let total = indices.len().div_ceil(size).max(1);
         (1..=total).into_par_iter().try_for_each(|page| {
-            let path = if page == 1 { base.to_string() } else { format!("{base}page/{page}/") };
+            let path = if page == 1 {
+                base.to_string()
+            } else {
+                format!("{base}page/{page}/")
+            };
             let root = root_for(&path);
             let href = |p: usize| {
-                if p == 1 { format!("{root}{base}") } else { format!("{root}{base}page/{p}/") }
+                if p == 1 {
+                    format!("{root}{base}")
+                } else {
+                    format!("{root}{base}page/{p}/")
+                }
             };
             let pager = Pager {
                 page,
@@ -320,14 +359,23 @@ impl<'a> Renderer<'a> {
                             .map(|(v, ids)| FacetLink {
                                 label: f.label.clone(),
                                 value: v.clone(),
-                                href: format!("{root}{}/{}/{}/", c.key, f.key, url_segment(&facet_segment(v))),
+                                href: format!(
+                                    "{root}{}/{}/{}/",
+                                    c.key,
+                                    f.key,
+                                    url_segment(&facet_segment(v))
+                                ),
                                 count: ids.len(),
                             })
                             .collect(),
                     }
                 })
                 .collect();
-            let page_title = if page == 1 { title.to_string() } else { format!("{title}（{page}/{total}）") };
+            let page_title = if page == 1 {
+                title.to_string()
+            } else {
+                format!("{title}（{page}/{total}）")
+            };
             let mut ctx = self.base_context(&path, &page_title);
             ctx.insert("collection", &collection_ctx(c));
             ctx.insert("heading", title);
@@ -336,13 +384,31 @@ impl<'a> Renderer<'a> {
             ctx.insert("pager", &pager);
             ctx.insert("facets", &groups);
             ctx.insert("active_facet", &active);
-            ctx.insert("listed_labels", &c.listed.iter().map(|i| c.fields[*i].label.clone()).collect::<Vec<_>>());
+            ctx.insert(
+                "listed_labels",
+                &c.listed
+                    .iter()
+                    .map(|i| c.fields[*i].label.clone())
+                    .collect::<Vec<_>>(),
+            );
             ctx.insert(
                 "alternates",
                 &[
-                    ("text/csv".to_string(), format!("{root}data/{}.csv", c.key), "CSV".to_string()),
-                    ("application/json".to_string(), format!("{root}data/{}.json", c.key), "JSON".to_string()),
-                    ("application/atom+xml".to_string(), format!("{root}{}/feed.xml", c.key), "Atom".to_string()),
+                    (
+                        "text/csv".to_string(),
+                        format!("{root}data/{}.csv", c.key),
+                        "CSV".to_string(),
+                    ),
+                    (
+                        "application/json".to_string(),
+                        format!("{root}data/{}.json", c.key),
+                        "JSON".to_string(),
+                    ),
+                    (
+                        "application/atom+xml".to_string(),
+                        format!("{root}{}/feed.xml", c.key),
+                        "Atom".to_string(),
+                    ),
                 ],
             );
             self.write_page("list.html", &path, &ctx)
@@ -366,12 +432,19 @@ impl<'a> Renderer<'a> {
             .links
             .backlinks(ci, &r.record.id)
             .iter()
-            .map(|l| view::Link { href: format!("{root}{}", l.href), ..l.clone() })
+            .map(|l| view::Link {
+                href: format!("{root}{}", l.href),
+                ..l.clone()
+            })
             .collect();
         ctx.insert("backlinks", &backlinks);
         ctx.insert(
             "alternates",
-            &[("application/json".to_string(), format!("{root}{}/{}.json", c.key, r.record.id), "JSON".to_string())],
+            &[(
+                "application/json".to_string(),
+                format!("{root}{}/{}.json", c.key, r.record.id),
+                "JSON".to_string(),
+            )],
         );
         let template = c
             .template
@@ -410,6 +483,31 @@ fn collection_ctx(c: &Collection) -> CollectionCtx<'_> {
     }
 }
 
+/// Facet field index → value → indices of the records having it, values in a stable order:
+/// the facet pages of a collection.
+pub fn facet_groups(c: &Collection, pc: &crate::notice::PublishedCollection) -> Vec<Facet> {
+    c.fields
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
+        .map(|(fi, kind)| {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (ri, r) in pc.records.iter().enumerate() {
+                for v in facet_values(r.record.value(fi), kind) {
+                    groups.entry(v).or_default().push(ri);
+                }
+            }
+            let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+            if kind == FacetKind::Year {
+                values.reverse();
+            } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
+                values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
+            }
+            (fi, values)
+        })
+        .collect()
+}
+
 fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
     match (value, kind) {
         (None, _) => Vec::new(),
@@ -421,10 +519,16 @@ fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
 
 /// The path part of the base URL (`https://x.org/gongshi/` → `/gongshi/`), for pages that can be
 /// served at any depth (404).
-fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
     let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-    if path.ends_with('/') { path.to_string() } else { format!("{path}/") }
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

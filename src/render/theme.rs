@@ -12,7 +12,7 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 11] = bundled!(
+const TEMPLATES: [(&str, &str); 13] = bundled!(
     "base.html",
     "macros.html",
     "index.html",
@@ -24,15 +24,26 @@ const TEMPLATES: [(&str, &str); 11] = bundled!(
     "404.html",
     "staff.html",
     "search.html",
+    "data.html",
+    "changes.html",
 );
 
 const STATIC: [(&str, &[u8]); 2] = [
-    ("style.css", include_bytes!("../../themes/default/static/style.css")),
-    ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
 ];
 
 const I18N: [(&str, &str); 2] = [
-    ("zh-CN", include_str!("../../themes/default/i18n/zh-CN.yaml")),
+    (
+        "zh-CN",
+        include_str!("../../themes/default/i18n/zh-CN.yaml"),
+    ),
     ("en", include_str!("../../themes/default/i18n/en.yaml")),
 ];
 
@@ -48,13 +59,19 @@ impl Theme {
     pub fn load(config: &SiteConfig) -> Result<Self, String> {
         let dir = config.root.join("themes").join(&config.site.theme);
         if config.site.theme != "default" && !dir.is_dir() {
-            return Err(format!("theme \"{}\" not found at {}", config.site.theme, dir.display()));
+            return Err(format!(
+                "theme \"{}\" not found at {}",
+                config.site.theme,
+                dir.display()
+            ));
         }
         let mut sources: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
-        read_dir_into(&dir.join("templates"), &mut sources, |b| String::from_utf8(b).ok())?;
+        read_dir_into(&dir.join("templates"), &mut sources, |b| {
+            String::from_utf8(b).ok()
+        })?;
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| format!("templates: {e:?}"))?;
@@ -97,13 +114,16 @@ fn load_strings(theme_dir: &Path, language: &str) -> Result<HashMap<String, Stri
     let mut strings = HashMap::new();
     for lang in ["en", language] {
         if let Some((_, text)) = I18N.iter().find(|(l, _)| *l == lang) {
-            let map: HashMap<String, String> = serde_yaml::from_str(text).map_err(|e| format!("i18n {lang}: {e}"))?;
+            let map: HashMap<String, String> =
+                serde_yaml::from_str(text).map_err(|e| format!("i18n {lang}: {e}"))?;
             strings.extend(map);
         }
         let own = theme_dir.join("i18n").join(format!("{lang}.yaml"));
         if own.is_file() {
-            let text = std::fs::read_to_string(&own).map_err(|e| format!("{}: {e}", own.display()))?;
-            let map: HashMap<String, String> = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", own.display()))?;
+            let text =
+                std::fs::read_to_string(&own).map_err(|e| format!("{}: {e}", own.display()))?;
+            let map: HashMap<String, String> =
+                serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", own.display()))?;
             strings.extend(map);
         }
     }
@@ -118,15 +138,20 @@ fn read_dir_into<T>(
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| e.to_string())?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).map_err(|e| e.to_string())?;
         let name = rel.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
-        let value = convert(bytes).ok_or_else(|| format!("{}: not UTF-8 text", entry.path().display()))?;
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        let value =
+            convert(bytes).ok_or_else(|| format!("{}: not UTF-8 text", entry.path().display()))?;
         into.insert(name, value);
     }
     Ok(())

@@ -79,15 +79,20 @@ impl LinkIndex {
             let c = &config.collections[ci];
             for r in &pc.records {
                 for (fi, f) in c.fields.iter().enumerate() {
-                    let FieldType::Ref(target) = f.ty else { continue };
+                    let FieldType::Ref(target) = f.ty else {
+                        continue;
+                    };
                     for id in ref_ids(r.record.value(fi)) {
                         if titles.contains_key(&(target, id.clone())) {
-                            backlinks.entry((target, id.clone())).or_default().push(Link {
-                                href: record_path(c, &r.record.id),
-                                title: title_of(c, &r.record),
-                                collection_title: c.title.clone(),
-                                via: f.label.clone(),
-                            });
+                            backlinks
+                                .entry((target, id.clone()))
+                                .or_default()
+                                .push(Link {
+                                    href: record_path(c, &r.record.id),
+                                    title: title_of(c, &r.record),
+                                    collection_title: c.title.clone(),
+                                    via: f.label.clone(),
+                                });
                         }
                     }
                 }
@@ -97,7 +102,9 @@ impl LinkIndex {
     }
 
     pub fn title(&self, collection: usize, id: &RecordId) -> Option<&str> {
-        self.titles.get(&(collection, id.clone())).map(String::as_str)
+        self.titles
+            .get(&(collection, id.clone()))
+            .map(String::as_str)
     }
 
     pub fn backlinks(&self, collection: usize, id: &RecordId) -> &[Link] {
@@ -217,7 +224,12 @@ impl ViewCtx<'_> {
         }
     }
 
-    pub fn fields(&self, collection: &Collection, record: &Record, only: Option<&[usize]>) -> Vec<FieldView> {
+    pub fn fields(
+        &self,
+        collection: &Collection,
+        record: &Record,
+        only: Option<&[usize]>,
+    ) -> Vec<FieldView> {
         let all: Vec<usize> = (0..collection.fields.len()).collect();
         only.unwrap_or(&all)
             .iter()
@@ -272,7 +284,14 @@ mod tests {
         ];
         for p in payloads {
             let html = markdown_html(p).to_lowercase();
-            for bad in ["<script", "onerror", "javascript:", "<iframe", "<style", "data:text"] {
+            for bad in [
+                "<script",
+                "onerror",
+                "javascript:",
+                "<iframe",
+                "<style",
+                "data:text",
+            ] {
                 assert!(!html.contains(bad), "{p} -> {html}");
             }
         }
@@ -281,6 +300,9 @@ mod tests {
 
     #[test]
     fn escapes_html() {
-        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! needs nothing but the index to query it. A record's ordinal (its place in the published set,
 //! collection by collection) is a fast field: ties and the static shards use it.
 
+use super::canonical;
 use super::tokenize::{IdentTokenizer, TextTokenizer, IDENT_TOKENIZER, TEXT_TOKENIZER};
 use super::SearchError;
 use crate::config::{FacetKind, FieldDef, FieldType, SiteConfig};
@@ -13,6 +14,7 @@ use crate::notice::PublishedSet;
 use crate::record::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
@@ -25,7 +27,7 @@ pub const TITLE_TEXT: &str = "name";
 /// Raw `field=value` terms (and `collection=<key>`) for filters.
 pub const FACET: &str = "facet";
 
-/// Writer memory for the whole indexer, shared by its threads.
+/// Writer memory of the one indexing thread; past it, segments are flushed and merged after.
 const WRITER_MEMORY: usize = 160_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,7 +54,12 @@ impl SearchField {
             "i" => Kind::Ident,
             _ => return None,
         };
-        Some(SearchField { name: name.to_string(), kind, boost: boost.parse().ok()?, field })
+        Some(SearchField {
+            name: name.to_string(),
+            kind,
+            boost: boost.parse().ok()?,
+            field,
+        })
     }
 }
 
@@ -117,7 +124,11 @@ fn field_names(config: &SiteConfig) -> Vec<String> {
 fn build_schema(config: &SiteConfig) -> Schema {
     let mut b = Schema::builder();
     for name in field_names(config) {
-        let tokenizer = if name.starts_with("i:") { IDENT_TOKENIZER } else { TEXT_TOKENIZER };
+        let tokenizer = if name.starts_with("i:") {
+            IDENT_TOKENIZER
+        } else {
+            TEXT_TOKENIZER
+        };
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
@@ -202,8 +213,9 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
     register_tokenizers(&index);
     let by_name: BTreeMap<&str, Field> = schema.fields().map(|(f, e)| (e.name(), f)).collect();
     let field = |name: &str| by_name[name];
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(2);
-    let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, WRITER_MEMORY)?;
+    // One thread keeps documents in record order, which canonical.rs relies on.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut ord = 0u64;
     let mut texts = Vec::new();
     for (collection, published) in config.collections.iter().zip(&set.collections) {
@@ -219,7 +231,10 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
             doc.add_u64(field(ORD), ord);
             doc.add_text(field(COLLECTION), &collection.key);
             doc.add_text(field(RECORD_ID), record.id.as_str());
-            let title = record.value(collection.title_field).map(Value::plain_text).unwrap_or_default();
+            let title = record
+                .value(collection.title_field)
+                .map(Value::plain_text)
+                .unwrap_or_default();
             doc.add_text(field(TITLE_TEXT), &title);
             doc.add_text(field(FACET), format!("collection={}", collection.key));
             for &(i, kind) in &facets {
@@ -228,7 +243,12 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
                 }
             }
             texts.clear();
-            add_values(&collection.fields, &record.values, Some(collection.title_field), &mut texts);
+            add_values(
+                &collection.fields,
+                &record.values,
+                Some(collection.title_field),
+                &mut texts,
+            );
             for (name, text) in &texts {
                 doc.add_text(field(name), text);
             }
@@ -237,6 +257,10 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
         }
     }
     writer.commit()?;
-    writer.wait_merging_threads()?;
+    canonical::merge_in_record_order(&index, writer)?;
+    drop(index);
+    canonical::rename_segment_by_content(dir)?;
+    let index = Index::open_in_dir(dir)?;
+    register_tokenizers(&index);
     Ok(Built { index, docs: ord })
 }

@@ -13,6 +13,7 @@
 //! - filters (`field=value`, `collection=<key>`) restrict without scoring;
 //! - ranking is score descending, then record ordinal ascending.
 
+mod canonical;
 pub mod index;
 pub mod query;
 pub mod shards;
@@ -48,7 +49,11 @@ pub struct SearchStats {
 }
 
 /// Builds the tantivy index into the staging directory and exports its static shards.
-pub fn write(config: &SiteConfig, set: &PublishedSet, staging: &Staging) -> Result<SearchStats, SearchError> {
+pub fn write(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    staging: &Staging,
+) -> Result<SearchStats, SearchError> {
     let dir = staging.path_for(INDEX_DIR)?;
     std::fs::create_dir_all(&dir)?;
     let built = index::build(config, set, &dir)?;

@@ -1,7 +1,9 @@
 //! `gongshi search`: opens the tantivy index a build wrote and ranks records for a query, with
 //! the semantics described in [`super`] (the browser client follows the same rules).
 
-use super::index::{register_tokenizers, search_fields, Kind, COLLECTION, FACET, ORD, RECORD_ID, TITLE_TEXT};
+use super::index::{
+    register_tokenizers, search_fields, Kind, COLLECTION, FACET, ORD, RECORD_ID, TITLE_TEXT,
+};
 use super::tokenize::{ident_query, query_terms};
 use super::{SearchError, INDEX_DIR};
 use serde::Serialize;
@@ -9,7 +11,9 @@ use std::path::Path;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value as _};
-use tantivy::{DocAddress, DocId, Index, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -24,7 +28,9 @@ pub struct Request {
 pub fn parse_filter(arg: &str) -> Result<(String, String), SearchError> {
     match arg.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
-        _ => Err(SearchError::Usage(format!("filter \"{arg}\" is not field=value"))),
+        _ => Err(SearchError::Usage(format!(
+            "filter \"{arg}\" is not field=value"
+        ))),
     }
 }
 
@@ -58,7 +64,10 @@ pub fn open(out: &Path) -> Result<Index, SearchError> {
 }
 
 fn boosted(term: Term, boost: f32) -> Box<dyn Query> {
-    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), boost))
+    Box::new(BoostQuery::new(
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        boost,
+    ))
 }
 
 /// Every matching record with its score, sorted by score descending then ordinal.
@@ -74,8 +83,16 @@ impl Collector for AllScored {
     type Fruit = Vec<(Score, u64, DocAddress)>;
     type Child = SegmentScored;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentScored> {
-        Ok(SegmentScored { segment, ords: reader.fast_fields().u64(ORD)?, hits: Vec::new() })
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentScored> {
+        Ok(SegmentScored {
+            segment,
+            ords: reader.fast_fields().u64(ORD)?,
+            hits: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -94,7 +111,8 @@ impl SegmentCollector for SegmentScored {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let ord = self.ords.first(doc).unwrap_or(0);
-        self.hits.push((score, ord, DocAddress::new(self.segment, doc)));
+        self.hits
+            .push((score, ord, DocAddress::new(self.segment, doc)));
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -124,7 +142,10 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
         }
         if found > 0 {
             mode = "ident";
-            let clauses = terms.into_iter().map(|(t, b)| (Occur::Should, boosted(t, b))).collect();
+            let clauses = terms
+                .into_iter()
+                .map(|(t, b)| (Occur::Should, boosted(t, b)))
+                .collect();
             main = Some(Box::new(BooleanQuery::new(clauses)));
         }
     }
@@ -137,23 +158,39 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
                     let per_field = fields
                         .iter()
                         .filter(|f| f.kind == Kind::Text)
-                        .map(|f| (Occur::Should, boosted(Term::from_field_text(f.field, token), f.boost)))
+                        .map(|f| {
+                            (
+                                Occur::Should,
+                                boosted(Term::from_field_text(f.field, token), f.boost),
+                            )
+                        })
                         .collect();
-                    (Occur::Must, Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>)
+                    (
+                        Occur::Must,
+                        Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             main = Some(Box::new(BooleanQuery::new(clauses)));
         }
     }
     let Some(main) = main else {
-        return Ok(Results { query: request.query.clone(), mode, total: 0, hits: Vec::new() });
+        return Ok(Results {
+            query: request.query.clone(),
+            mode,
+            total: 0,
+            hits: Vec::new(),
+        });
     };
     let facet = field(FACET)?;
     let mut clauses = vec![(Occur::Must, main)];
     for (key, value) in &request.filters {
         let term = Term::from_field_text(facet, &format!("{key}={value}"));
         let filter = TermQuery::new(term, IndexRecordOption::Basic);
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+        ));
     }
     let query = BooleanQuery::new(clauses);
     let all = searcher.search(&query, &AllScored)?;
@@ -161,8 +198,24 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     let mut hits = Vec::new();
     for &(score, ord, address) in all.iter().skip(request.offset).take(request.limit) {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        hits.push(Hit { ord, collection: text(collection), id: text(rid), title: text(title), score });
+        let text = |f| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        hits.push(Hit {
+            ord,
+            collection: text(collection),
+            id: text(rid),
+            title: text(title),
+            score,
+        });
     }
-    Ok(Results { query: request.query.clone(), mode, total: all.len(), hits })
+    Ok(Results {
+        query: request.query.clone(),
+        mode,
+        total: all.len(),
+        hits,
+    })
 }

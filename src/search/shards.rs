@@ -59,7 +59,9 @@ pub fn dequantise(q: u16) -> f64 {
 
 /// FNV-1a, 32 bits: the shard of a term (the client computes the same).
 pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -88,19 +90,35 @@ struct Facets {
 
 impl Facets {
     fn new(config: &SiteConfig, set: &PublishedSet) -> Facets {
-        let mut f = Facets { lists: vec![], codes: vec![], start: vec![], offset: vec![], width: vec![] };
+        let mut f = Facets {
+            lists: vec![],
+            codes: vec![],
+            start: vec![],
+            offset: vec![],
+            width: vec![],
+        };
         let mut ord = 0u64;
         for (c, published) in config.collections.iter().zip(&set.collections) {
-            let fields: Vec<(usize, FacetKind)> =
-                c.fields.iter().enumerate().filter_map(|(i, d)| d.facet.map(|k| (i, k))).collect();
+            let fields: Vec<(usize, FacetKind)> = c
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.facet.map(|k| (i, k)))
+                .collect();
             let values: Vec<Vec<Option<String>>> = published
                 .records
                 .iter()
-                .map(|r| fields.iter().map(|&(i, k)| r.record.value(i).and_then(|v| facet_value(k, v))).collect())
+                .map(|r| {
+                    fields
+                        .iter()
+                        .map(|&(i, k)| r.record.value(i).and_then(|v| facet_value(k, v)))
+                        .collect()
+                })
                 .collect();
             let mut lists = Vec::new();
             for (j, &(i, _)) in fields.iter().enumerate() {
-                let mut distinct: Vec<String> = values.iter().filter_map(|v| v[j].clone()).collect();
+                let mut distinct: Vec<String> =
+                    values.iter().filter_map(|v| v[j].clone()).collect();
                 distinct.sort();
                 distinct.dedup();
                 lists.push((c.fields[i].key.clone(), c.fields[i].label.clone(), distinct));
@@ -146,8 +164,11 @@ fn encode(out: &mut Vec<u8>, postings: &[(u32, u16)], base: u32, facets: Option<
     }
 }
 
+/// A term's bytes and, per record ordinal, the record's whole score contribution for it.
+type ScoredPostings = (Vec<u8>, Vec<(u32, f32)>);
+
 /// Every term's postings with each record's whole score contribution, read from the index.
-fn scored_postings(built: &Built) -> Result<Vec<(Vec<u8>, Vec<(u32, f32)>)>, SearchError> {
+fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     let reader = built.index.reader()?;
     let searcher = reader.searcher();
     let schema = built.index.schema();
@@ -181,10 +202,12 @@ fn scored_postings(built: &Built) -> Result<Vec<(Vec<u8>, Vec<(u32, f32)>)>, Sea
                 }
                 namespaced.extend_from_slice(key);
                 let list = lists.entry(namespaced).or_default();
-                let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+                let mut postings =
+                    inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq()) * sf.boost;
+                    let score =
+                        weight.score(norms.fieldnorm_id(doc), postings.term_freq()) * sf.boost;
                     let ord = ords.first(doc).unwrap_or(0) as u32;
                     list.push((ord, score));
                     doc = postings.advance();
@@ -257,7 +280,10 @@ fn write_external(
 /// Display data of one record in a result list.
 fn doc_json(config: &SiteConfig, c: usize, record: &crate::record::Record) -> serde_json::Value {
     let collection = &config.collections[c];
-    let title = record.value(collection.title_field).map(Value::plain_text).unwrap_or_default();
+    let title = record
+        .value(collection.title_field)
+        .map(Value::plain_text)
+        .unwrap_or_default();
     let key_fields: Vec<[String; 2]> = collection
         .listed
         .iter()
@@ -319,7 +345,10 @@ pub fn export(
             let mut entry = Vec::with_capacity(term.len() + 8);
             varint(&mut entry, term.len() as u64);
             entry.extend_from_slice(&term);
-            varint(&mut entry, ((postings.len() as u64) << 1) | u64::from(id.is_some()));
+            varint(
+                &mut entry,
+                ((postings.len() as u64) << 1) | u64::from(id.is_some()),
+            );
             match id {
                 Some(id) => entry.extend(write_external(id, &postings, n, &facets, staging)?),
                 None => encode(&mut entry, &postings, 0, Some(&facets)),
@@ -328,13 +357,21 @@ pub fn export(
         })
         .collect::<Result<_, SearchError>>()?;
     let total: usize = entries.iter().map(|e| e.1.len()).sum();
-    let shard_bits = (total / SHARD_TARGET).max(1).next_power_of_two().trailing_zeros();
+    let shard_bits = (total / SHARD_TARGET)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros();
     let mask = (1u32 << shard_bits) - 1;
     let mut shards: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
     for (hash, entry) in &entries {
-        shards.entry(hash & mask).or_default().extend_from_slice(entry);
+        shards
+            .entry(hash & mask)
+            .or_default()
+            .extend_from_slice(entry);
     }
-    shards.par_iter().try_for_each(|(shard, bytes)| staging.write(&format!("search/t/{shard:x}.bin"), bytes))?;
+    shards
+        .par_iter()
+        .try_for_each(|(shard, bytes)| staging.write(&format!("search/t/{shard:x}.bin"), bytes))?;
 
     let mut docs = Vec::with_capacity(n as usize);
     for (c, published) in set.collections.iter().enumerate() {
@@ -342,11 +379,15 @@ pub fn export(
             docs.push((c, &r.record));
         }
     }
-    docs.par_chunks(DOC_CHUNK).enumerate().try_for_each(|(chunk, part)| {
-        let items: Vec<_> = part.iter().map(|(c, r)| doc_json(config, *c, r)).collect();
-        let bytes = serde_json::to_vec(&items).map_err(std::io::Error::from)?;
-        staging.write(&format!("search/d/{chunk}.json"), &bytes).map_err(SearchError::from)
-    })?;
+    docs.par_chunks(DOC_CHUNK)
+        .enumerate()
+        .try_for_each(|(chunk, part)| {
+            let items: Vec<_> = part.iter().map(|(c, r)| doc_json(config, *c, r)).collect();
+            let bytes = serde_json::to_vec(&items).map_err(std::io::Error::from)?;
+            staging
+                .write(&format!("search/d/{chunk}.json"), &bytes)
+                .map_err(SearchError::from)
+        })?;
 
     let collections: Vec<_> = config
         .collections
@@ -371,7 +412,11 @@ pub fn export(
     });
     let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::from)?;
     staging.write("search/manifest.json", &bytes)?;
-    Ok(SearchStats { records: n, terms: entries.len() as u64, shards: shards.len() as u64 })
+    Ok(SearchStats {
+        records: n,
+        terms: entries.len() as u64,
+        shards: shards.len() as u64,
+    })
 }
 
 #[cfg(test)]
@@ -382,7 +427,10 @@ mod tests {
     fn quantised_scores_keep_order_and_precision() {
         for s in [0.001f32, 0.37, 1.0, 5.5, 42.0] {
             let back = dequantise(quantise(s));
-            assert!((back - f64::from(s)).abs() / f64::from(s) < 0.0003, "{s} {back}");
+            assert!(
+                (back - f64::from(s)).abs() / f64::from(s) < 0.0003,
+                "{s} {back}"
+            );
         }
         assert!(quantise(1.0) < quantise(1.01));
     }

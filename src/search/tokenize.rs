@@ -63,26 +63,27 @@ pub fn text_tokens(text: &str) -> Vec<Token> {
     // (byte offset, folded char) of the current run.
     let mut run: Vec<(usize, char)> = Vec::new();
     let mut run_class = Class::Other;
-    let flush = |run: &mut Vec<(usize, char)>, class: Class, end: usize, tokens: &mut Vec<Token>| {
-        match class {
-            Class::Cjk if run.len() == 1 => {
-                tokens.push(token(run[0].1.to_string(), run[0].0, end, tokens.len()));
-            }
-            Class::Cjk => {
-                for i in 0..run.len() - 1 {
-                    let to = run.get(i + 2).map_or(end, |r| r.0);
-                    let text: String = [run[i].1, run[i + 1].1].iter().collect();
-                    tokens.push(token(text, run[i].0, to, tokens.len()));
+    let flush =
+        |run: &mut Vec<(usize, char)>, class: Class, end: usize, tokens: &mut Vec<Token>| {
+            match class {
+                Class::Cjk if run.len() == 1 => {
+                    tokens.push(token(run[0].1.to_string(), run[0].0, end, tokens.len()));
                 }
+                Class::Cjk => {
+                    for i in 0..run.len() - 1 {
+                        let to = run.get(i + 2).map_or(end, |r| r.0);
+                        let text: String = [run[i].1, run[i + 1].1].iter().collect();
+                        tokens.push(token(text, run[i].0, to, tokens.len()));
+                    }
+                }
+                Class::Word => {
+                    let text: String = run.iter().flat_map(|(_, c)| c.to_lowercase()).collect();
+                    tokens.push(token(text, run[0].0, end, tokens.len()));
+                }
+                Class::Other => {}
             }
-            Class::Word => {
-                let text: String = run.iter().flat_map(|(_, c)| c.to_lowercase()).collect();
-                tokens.push(token(text, run[0].0, end, tokens.len()));
-            }
-            Class::Other => {}
-        }
-        run.clear();
-    };
+            run.clear();
+        };
     for (offset, raw) in text.char_indices() {
         let c = crate::text::fold_char(raw);
         let cls = class(c);
@@ -134,7 +135,10 @@ pub fn query_terms(query: &str) -> Vec<String> {
 /// has it, and falls back to text search when not.
 pub fn ident_query(query: &str) -> Option<String> {
     let trimmed = query.trim();
-    if trimmed.chars().any(|c| crate::text::fold_char(c).is_whitespace()) {
+    if trimmed
+        .chars()
+        .any(|c| crate::text::fold_char(c).is_whitespace())
+    {
         return None;
     }
     let canonical = canonical_identifier(trimmed);
@@ -168,7 +172,10 @@ pub struct TextTokenizer;
 impl Tokenizer for TextTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream { tokens: text_tokens(text), next: 0 }
+        VecTokenStream {
+            tokens: text_tokens(text),
+            next: 0,
+        }
     }
 }
 
@@ -179,7 +186,10 @@ pub struct IdentTokenizer;
 impl Tokenizer for IdentTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream { tokens: ident_tokens(text), next: 0 }
+        VecTokenStream {
+            tokens: ident_tokens(text),
+            next: 0,
+        }
     }
 }
 
@@ -198,7 +208,10 @@ mod tests {
         let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
         assert_eq!(positions, [0, 1, 2, 3]);
         assert_eq!((tokens[1].offset_from, tokens[1].offset_to), (3, 9));
-        assert_eq!(&"西安检测，Lab"[tokens[3].offset_from..tokens[3].offset_to], "Lab");
+        assert_eq!(
+            &"西安检测，Lab"[tokens[3].offset_from..tokens[3].offset_to],
+            "Lab"
+        );
     }
 
     #[test]
@@ -235,7 +248,10 @@ mod tests {
         assert_eq!(t.last(), Some(&"陕市监罚〔2024〕12号"));
         assert_eq!(t[0], "陕市监罚〔2");
         assert_eq!(ident_tokens("91330201MA282UF146").len(), 13);
-        assert_eq!(ident_query("陕市监罚（２０２４）12号").as_deref(), Some("陕市监罚〔2024〕12号"));
+        assert_eq!(
+            ident_query("陕市监罚（２０２４）12号").as_deref(),
+            Some("陕市监罚〔2024〕12号")
+        );
         assert_eq!(ident_query("913302").as_deref(), Some("913302"));
         assert_eq!(ident_query("西安 2024 检测"), None);
         assert_eq!(ident_query("西安检测中心"), None);

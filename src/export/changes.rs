@@ -1,0 +1,350 @@
+//! What changed since an earlier build. Every build writes `/data/manifest.json` (each
+//! published record's collection, id and content hash, and the as-of date); given an earlier
+//! build's manifest, the build lists the records added, corrected (content hash changed) and
+//! taken down (expired, withdrawn or gone) since then, for `/changes/` and the feeds.
+//!
+//! A record's content hash is the SHA-256 of its `/<collection>/<id>.json` file, so anyone can
+//! check a hash against the published file.
+
+use super::ExportError;
+use crate::config::SiteConfig;
+use crate::notice::PublishedSet;
+use crate::output::Staging;
+use crate::render::Renderer;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST_FORMAT: &str = "gongshi-manifest/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub as_of: NaiveDate,
+    pub records: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub collection: String,
+    pub id: String,
+    /// `sha256:` and the hex digest of the record's JSON file.
+    pub hash: String,
+}
+
+impl Manifest {
+    pub fn to_json(&self) -> Vec<u8> {
+        // One record per line: small diffs between builds, readable, still plain JSON.
+        let mut out = format!(
+            "{{\"format\":{},\"as_of\":\"{}\",\"records\":[",
+            serde_json::Value::from(self.format.as_str()),
+            self.as_of
+        );
+        for (i, r) in self.records.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&serde_json::to_string(r).unwrap_or_default());
+        }
+        out.push_str("\n]}\n");
+        out.into_bytes()
+    }
+}
+
+/// Where the earlier manifest comes from: `--previous` (a manifest file, or a build's output
+/// folder) when given, else the current output folder, read before the new build replaces it.
+#[derive(Debug)]
+pub enum PreviousError {
+    /// `--previous` was given but cannot be used.
+    Unusable(PathBuf, String),
+    /// The output folder's manifest cannot be used; the build goes on without a change list.
+    Ignored(PathBuf, String),
+}
+
+pub fn read_previous(
+    explicit: Option<&Path>,
+    out: &Path,
+) -> Result<Option<Manifest>, PreviousError> {
+    match explicit {
+        Some(p) => {
+            let file = if p.is_dir() {
+                p.join("data/manifest.json")
+            } else {
+                p.to_path_buf()
+            };
+            read_manifest(&file)
+                .map(Some)
+                .map_err(|e| PreviousError::Unusable(file, e))
+        }
+        None => {
+            let file = out.join("data/manifest.json");
+            if !file.is_file() {
+                return Ok(None);
+            }
+            read_manifest(&file)
+                .map(Some)
+                .map_err(|e| PreviousError::Ignored(file, e))
+        }
+    }
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|e| format!("not a gongshi manifest: {e}"))?;
+    if manifest.format != MANIFEST_FORMAT {
+        return Err(format!(
+            "manifest format \"{}\" is not \"{MANIFEST_FORMAT}\"",
+            manifest.format
+        ));
+    }
+    Ok(manifest)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TakedownReason {
+    Expired,
+    Withdrawn,
+    /// No longer in the data at all (deleted, or moved back under embargo).
+    Removed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub collection: String,
+    pub id: String,
+    /// Absolute URL of the record page (or its notice-ended page).
+    pub url: String,
+    /// The record's title; `None` for records taken down (their content is no longer public).
+    pub title: Option<String>,
+    /// Added: the publication day; corrected: the newest correction day after the earlier
+    /// build, else this build's day; taken down: the day it ended, when known.
+    pub date: Option<NaiveDate>,
+    /// Corrections' summaries, or the withdrawal reason.
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<TakedownReason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeList {
+    pub since: NaiveDate,
+    pub as_of: NaiveDate,
+    pub added: Vec<Change>,
+    pub corrected: Vec<Change>,
+    pub taken_down: Vec<Change>,
+}
+
+/// Compares the earlier manifest with this build's. `titles` gives each published record's
+/// title by (collection index, record index), in the set's order.
+pub fn diff(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    previous: &Manifest,
+    current: &Manifest,
+    title: &dyn Fn(usize, usize) -> String,
+) -> ChangeList {
+    let before: HashMap<(&str, &str), &str> = previous
+        .records
+        .iter()
+        .map(|r| ((r.collection.as_str(), r.id.as_str()), r.hash.as_str()))
+        .collect();
+    let now: HashMap<(&str, &str), &str> = current
+        .records
+        .iter()
+        .map(|r| ((r.collection.as_str(), r.id.as_str()), r.hash.as_str()))
+        .collect();
+    let base = &config.site.base_url;
+    let mut list = ChangeList {
+        since: previous.as_of,
+        as_of: set.as_of,
+        added: Vec::new(),
+        corrected: Vec::new(),
+        taken_down: Vec::new(),
+    };
+    for (ci, (c, pc)) in config.collections.iter().zip(&set.collections).enumerate() {
+        for (ri, r) in pc.records.iter().enumerate() {
+            let id = r.record.id.as_str();
+            let change = |date, detail| Change {
+                collection: c.key.clone(),
+                id: id.to_string(),
+                url: format!("{base}{}/{id}/", c.key),
+                title: Some(title(ci, ri)),
+                date,
+                detail,
+                reason: None,
+            };
+            match (
+                before.get(&(c.key.as_str(), id)),
+                now.get(&(c.key.as_str(), id)),
+            ) {
+                (None, _) => list
+                    .added
+                    .push(change(Some(r.record.notice.published), None)),
+                (Some(old), Some(new)) if old != new => {
+                    let recent: Vec<_> = r
+                        .record
+                        .notice
+                        .history
+                        .iter()
+                        .filter(|h| h.date > previous.as_of)
+                        .collect();
+                    let date = recent.iter().map(|h| h.date).max().unwrap_or(set.as_of);
+                    let detail = (!recent.is_empty()).then(|| {
+                        recent
+                            .iter()
+                            .map(|h| h.summary.as_str())
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    });
+                    list.corrected.push(change(Some(date), detail));
+                }
+                _ => {}
+            }
+        }
+        let taken: BTreeMap<&str, &crate::notice::TakenDown> =
+            pc.taken_down.iter().map(|t| (t.id.as_str(), t)).collect();
+        for r in previous.records.iter().filter(|r| r.collection == c.key) {
+            if now.contains_key(&(c.key.as_str(), r.id.as_str())) {
+                continue;
+            }
+            let t = taken.get(r.id.as_str());
+            let reason = match t {
+                Some(t) if t.withdrawn_reason.is_some() => TakedownReason::Withdrawn,
+                Some(_) => TakedownReason::Expired,
+                None => TakedownReason::Removed,
+            };
+            list.taken_down.push(Change {
+                collection: c.key.clone(),
+                id: r.id.clone(),
+                url: format!("{base}{}/{}/", c.key, r.id),
+                title: None,
+                date: t.map(|t| t.ended),
+                detail: t.and_then(|t| t.withdrawn_reason.clone()),
+                reason: Some(reason),
+            });
+        }
+    }
+    let order =
+        |c: &SiteConfig, x: &Change| c.collections.iter().position(|k| k.key == x.collection);
+    for changes in [&mut list.added, &mut list.corrected, &mut list.taken_down] {
+        changes.sort_by(|a, b| {
+            b.date
+                .cmp(&a.date)
+                .then_with(|| order(config, a).cmp(&order(config, b)))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+    }
+    list
+}
+
+#[derive(Serialize)]
+struct ChangeGroup<'a> {
+    key: &'static str,
+    heading: &'a str,
+    rows: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    date: Option<String>,
+    collection_title: String,
+    /// Relative link to the record page or its notice-ended page; none for removed records.
+    href: Option<String>,
+    text: String,
+    detail: String,
+}
+
+/// `/changes/` (page) and `/changes/changes.json`.
+pub fn changes_page(
+    config: &SiteConfig,
+    list: &ChangeList,
+    staging: &Staging,
+    renderer: &Renderer,
+) -> Result<(), ExportError> {
+    let json = serde_json::to_value(list).unwrap_or_default();
+    staging.write("changes/changes.json", &super::pretty(&json))?;
+    let strings = renderer.i18n();
+    let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
+    // A correction without a recorded summary still says what happened.
+    let rows = |changes: &[Change], otherwise: &str| -> Vec<ChangeRow> {
+        changes
+            .iter()
+            .map(|c| {
+                let reason = c.reason.map(|r| {
+                    t(match r {
+                        TakedownReason::Expired => "changes_reason_expired",
+                        TakedownReason::Withdrawn => "changes_reason_withdrawn",
+                        TakedownReason::Removed => "changes_reason_removed",
+                    })
+                });
+                let detail = match (reason, &c.detail) {
+                    (Some(r), Some(d)) => format!("{r}：{d}"),
+                    (Some(r), None) => r,
+                    (None, Some(d)) => d.clone(),
+                    (None, None) => otherwise.to_string(),
+                };
+                ChangeRow {
+                    date: c.date.map(|d| d.to_string()),
+                    collection_title: config
+                        .collections
+                        .iter()
+                        .find(|k| k.key == c.collection)
+                        .map_or_else(|| c.collection.clone(), |k| k.title.clone()),
+                    href: (c.reason != Some(TakedownReason::Removed))
+                        .then(|| format!("../{}/{}/", c.collection, c.id)),
+                    text: c.title.clone().unwrap_or_else(|| c.id.clone()),
+                    detail,
+                }
+            })
+            .collect()
+    };
+    let (added, corrected, taken_down) = (
+        t("changes_added"),
+        t("changes_corrected"),
+        t("changes_taken_down"),
+    );
+    let groups = [
+        ChangeGroup {
+            key: "added",
+            heading: &added,
+            rows: rows(&list.added, ""),
+        },
+        ChangeGroup {
+            key: "corrected",
+            heading: &corrected,
+            rows: rows(&list.corrected, &t("content_changed")),
+        },
+        ChangeGroup {
+            key: "taken-down",
+            heading: &taken_down,
+            rows: rows(&list.taken_down, ""),
+        },
+    ];
+    let mut vars = tera::Context::new();
+    vars.insert("since", &list.since.to_string());
+    vars.insert("groups", &groups);
+    renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trips() {
+        let m = Manifest {
+            format: MANIFEST_FORMAT.into(),
+            as_of: NaiveDate::from_ymd_opt(2024, 4, 15).unwrap(),
+            records: vec![ManifestEntry {
+                collection: "labs".into(),
+                id: "a".into(),
+                hash: "sha256:00".into(),
+            }],
+        };
+        let bytes = m.to_json();
+        let back: Manifest = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, m);
+    }
+}

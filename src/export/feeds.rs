@@ -1,0 +1,284 @@
+//! Atom feeds (RFC 4287): `/<collection>/feed.xml` per collection and `/feed.xml` for all
+//! notices, newest first, the last `site.feed_entries` entries. An entry is a new notice, a
+//! correction from a record's `history`, or — when an earlier build's manifest is known — a
+//! record whose published content changed without a recorded correction. Dates are days in
+//! China Standard Time.
+
+use super::changes::ChangeList;
+use crate::config::SiteConfig;
+use crate::notice::{PublicRecord, PublishedSet};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Notice,
+    Correction(String),
+    Changed,
+}
+
+struct Entry<'a> {
+    date: NaiveDate,
+    collection: usize,
+    /// Index of the record in its collection's published records.
+    index: usize,
+    record: &'a PublicRecord,
+    kind: Kind,
+}
+
+/// Text every feed needs besides the records.
+pub struct FeedText<'a> {
+    /// Title of each published record, per collection, in the set's order.
+    pub titles: &'a [Vec<String>],
+    /// Summary line of each published record (its listed fields), same shape.
+    pub summaries: &'a [Vec<String>],
+    pub strings: &'a HashMap<String, String>,
+}
+
+impl FeedText<'_> {
+    fn t<'k>(&'k self, key: &'k str, fallback: &'k str) -> &'k str {
+        self.strings.get(key).map_or(fallback, String::as_str)
+    }
+}
+
+/// `(path, bytes)` of every feed: one per collection, then `feed.xml`.
+pub fn feeds(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    changes: Option<&ChangeList>,
+    text: &FeedText,
+) -> Vec<(String, Vec<u8>)> {
+    let limit = config.site.feed_entries;
+    let mut all = Vec::new();
+    let mut out = Vec::new();
+    for (ci, c) in config.collections.iter().enumerate() {
+        let mut entries = collection_entries(config, set, ci, changes);
+        sort(&mut entries);
+        entries.truncate(limit);
+        let title = format!("{} · {}", c.title, config.site.title);
+        let path = format!("{}/feed.xml", c.key);
+        let page = format!("{}{}/", config.site.base_url, c.key);
+        out.push((
+            path.clone(),
+            atom(
+                config,
+                &path,
+                &page,
+                &title,
+                &c.description,
+                &entries,
+                set.as_of,
+                text,
+            ),
+        ));
+        all.extend(entries);
+    }
+    sort(&mut all);
+    all.truncate(limit);
+    let description = if config.site.description.is_empty() {
+        config.site.title.clone()
+    } else {
+        config.site.description.clone()
+    };
+    out.push((
+        "feed.xml".to_string(),
+        atom(
+            config,
+            "feed.xml",
+            &config.site.base_url,
+            &config.site.title,
+            &description,
+            &all,
+            set.as_of,
+            text,
+        ),
+    ));
+    out
+}
+
+fn sort(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(a.collection.cmp(&b.collection))
+            .then_with(|| a.record.record.id.cmp(&b.record.record.id))
+            .then_with(|| a.kind.cmp(&b.kind))
+    });
+}
+
+fn collection_entries<'a>(
+    config: &SiteConfig,
+    set: &'a PublishedSet,
+    ci: usize,
+    changes: Option<&ChangeList>,
+) -> Vec<Entry<'a>> {
+    let pc = &set.collections[ci];
+    let limit = config.site.feed_entries;
+    // Records are newest first: the newest notices are the first `limit`.
+    let mut entries: Vec<Entry> = pc
+        .records
+        .iter()
+        .take(limit)
+        .enumerate()
+        .map(|(index, r)| Entry {
+            date: r.record.notice.published,
+            collection: ci,
+            index,
+            record: r,
+            kind: Kind::Notice,
+        })
+        .collect();
+    for (index, r) in pc.records.iter().enumerate() {
+        for h in &r.record.notice.history {
+            entries.push(Entry {
+                date: h.date,
+                collection: ci,
+                index,
+                record: r,
+                kind: Kind::Correction(h.summary.clone()),
+            });
+        }
+    }
+    if let Some(changes) = changes {
+        let key = &config.collections[ci].key;
+        for change in changes
+            .corrected
+            .iter()
+            .filter(|c| &c.collection == key && c.detail.is_none())
+        {
+            let found = pc
+                .records
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.record.id.as_str() == change.id);
+            if let Some((index, r)) = found {
+                entries.push(Entry {
+                    date: change.date.unwrap_or(set.as_of),
+                    collection: ci,
+                    index,
+                    record: r,
+                    kind: Kind::Changed,
+                });
+            }
+        }
+    }
+    entries
+}
+
+fn day(d: NaiveDate) -> String {
+    format!("{}T00:00:00+08:00", d.format("%Y-%m-%d"))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn atom(
+    config: &SiteConfig,
+    path: &str,
+    page: &str,
+    title: &str,
+    subtitle: &str,
+    entries: &[Entry],
+    as_of: NaiveDate,
+    text: &FeedText,
+) -> Vec<u8> {
+    let base = &config.site.base_url;
+    let updated = entries.iter().map(|e| e.date).max().unwrap_or(as_of);
+    let mut x = String::with_capacity(1024 + entries.len() * 512);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        esc(&config.site.language)
+    ));
+    x.push_str(&format!("<id>{}</id>\n", esc(&format!("{base}{path}"))));
+    x.push_str(&format!("<title>{}</title>\n", esc(title)));
+    if !subtitle.is_empty() {
+        x.push_str(&format!("<subtitle>{}</subtitle>\n", esc(subtitle)));
+    }
+    x.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        esc(&format!("{base}{path}"))
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        esc(page)
+    ));
+    x.push_str(&format!("<updated>{}</updated>\n", day(updated)));
+    x.push_str(&format!(
+        "<author><name>{}</name></author>\n",
+        esc(&config.site.bureau)
+    ));
+    if let Some(l) = &config.site.licence {
+        x.push_str(&format!("<rights>{}</rights>\n", esc(&l.name)));
+    }
+    x.push_str("<generator>gongshi</generator>\n");
+    for e in entries {
+        let c = &config.collections[e.collection];
+        let (r, ri) = (e.record, e.index);
+        let url = format!("{base}{}/{}/", c.key, r.record.id);
+        let record_title = &text.titles[e.collection][ri];
+        let (id, entry_title, summary, published) = match &e.kind {
+            Kind::Notice => (
+                url.clone(),
+                record_title.clone(),
+                text.summaries[e.collection][ri].clone(),
+                r.record.notice.published,
+            ),
+            Kind::Correction(summary) => (
+                format!(
+                    "{url}#correction-{}-{}",
+                    e.date,
+                    &crate::output::sha256_hex(summary.as_bytes())[..8]
+                ),
+                format!("{}：{record_title}", text.t("correction", "更正")),
+                summary.clone(),
+                e.date,
+            ),
+            Kind::Changed => (
+                format!("{url}#changed-{}", e.date),
+                format!("{}：{record_title}", text.t("correction", "更正")),
+                text.t("content_changed", "公示内容已更新").to_string(),
+                e.date,
+            ),
+        };
+        x.push_str("<entry>\n");
+        x.push_str(&format!("<id>{}</id>\n", esc(&id)));
+        x.push_str(&format!("<title>{}</title>\n", esc(&entry_title)));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            esc(&url)
+        ));
+        x.push_str(&format!("<published>{}</published>\n", day(published)));
+        x.push_str(&format!("<updated>{}</updated>\n", day(e.date)));
+        x.push_str(&format!(
+            "<category term=\"{}\" label=\"{}\"/>\n",
+            esc(&c.key),
+            esc(&c.title)
+        ));
+        if !summary.is_empty() {
+            x.push_str(&format!(
+                "<summary type=\"text\">{}</summary>\n",
+                esc(&summary)
+            ));
+        }
+        x.push_str("</entry>\n");
+    }
+    x.push_str("</feed>\n");
+    x.into_bytes()
+}
+
+/// Escapes text for XML and drops the control characters XML 1.0 cannot carry.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

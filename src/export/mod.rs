@@ -1,0 +1,362 @@
+//! Export: the open datasets, feeds and change history, all made from the published record set
+//! (so they hold exactly what is on notice, personal data masked). Per collection it writes
+//! `/data/<c>.csv|.json|.ndjson|.xlsx` and `/<c>/<id>.json` per record, then
+//! `/data/datapackage.json`, `/data/manifest.json`, `/data/SHA256SUMS`, the `/data/`
+//! catalogue, `/changes/` (when an earlier manifest is known), the Atom feeds, `/sitemap.xml`
+//! and `/robots.txt`. See `docs/datasets.md` for the formats.
+
+pub mod catalogue;
+pub mod changes;
+pub mod datapackage;
+pub mod feeds;
+pub mod sitemap;
+pub mod tabular;
+pub mod xlsx;
+
+use crate::config::{Collection, SiteConfig};
+use crate::notice::{PublishedCollection, PublishedSet};
+use crate::output::{sha256_hex, OutputError, Staging};
+use crate::render::{view, RenderError, Renderer};
+use catalogue::{CollectionEntry, DataFile};
+use changes::{Manifest, ManifestEntry};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use tabular::{Cell, Column, ColumnKind, OnNotice};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("writing {path}: {message}")]
+    Format { path: String, message: String },
+}
+
+fn format_error(path: &str) -> impl FnOnce(String) -> ExportError + '_ {
+    move |message| ExportError::Format {
+        path: path.to_string(),
+        message,
+    }
+}
+
+/// Everything one collection's export produced that later steps need.
+struct Exported<'a> {
+    columns: Vec<Column<'a>>,
+    labels: Vec<String>,
+    /// The CSV file, which the data package describes.
+    csv: DataFile,
+    manifest: Vec<ManifestEntry>,
+    /// Per published record, in the set's order: its title and its listed fields as text.
+    titles: Vec<String>,
+    summaries: Vec<String>,
+    entry: CollectionEntry,
+}
+
+/// Writes every export into `staging`. `previous` is an earlier build's manifest, read before
+/// this build replaces the output.
+pub fn export(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    previous: Option<&Manifest>,
+    staging: &Staging,
+    renderer: &Renderer,
+) -> Result<(), ExportError> {
+    let on_notice = OnNotice::new(set);
+    let strings = renderer.i18n();
+    let mut exported = Vec::new();
+    for (c, pc) in config.collections.iter().zip(&set.collections) {
+        exported.push(export_collection(
+            config, c, pc, set, &on_notice, strings, staging,
+        )?);
+    }
+
+    let package = write_package(config, set, &exported, staging)?;
+    let manifest = Manifest {
+        format: changes::MANIFEST_FORMAT.to_string(),
+        as_of: set.as_of,
+        records: exported
+            .iter_mut()
+            .flat_map(|e| std::mem::take(&mut e.manifest))
+            .collect(),
+    };
+    let manifest_bytes = manifest.to_json();
+    staging.write("data/manifest.json", &manifest_bytes)?;
+    let manifest_file = DataFile::new(
+        "manifest.json".into(),
+        "JSON",
+        "application/json",
+        Some(manifest.records.len()),
+        &manifest_bytes,
+    );
+
+    let titles: Vec<Vec<String>> = exported
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.titles))
+        .collect();
+    let summaries: Vec<Vec<String>> = exported
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.summaries))
+        .collect();
+    let change_list = previous
+        .map(|p| changes::diff(config, set, p, &manifest, &|ci, ri| titles[ci][ri].clone()));
+    if let Some(list) = &change_list {
+        changes::changes_page(config, list, staging, renderer)?;
+    }
+    let text = feeds::FeedText {
+        titles: &titles,
+        summaries: &summaries,
+        strings,
+    };
+    for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
+        staging.write(&path, &bytes)?;
+    }
+
+    let entries: Vec<&CollectionEntry> = exported.iter().map(|e| &e.entry).collect();
+    catalogue::catalogue_page(
+        config,
+        set,
+        &entries,
+        &[package, manifest_file],
+        change_list.is_some(),
+        staging,
+        renderer,
+    )?;
+
+    let pages = sitemap::SitePages {
+        content_slugs: renderer
+            .content_pages()
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect(),
+        has_changes: change_list.is_some(),
+    };
+    for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
+        staging.write(&path, &bytes)?;
+    }
+    staging.write("robots.txt", &sitemap::robots(config))?;
+    Ok(())
+}
+
+/// `/data/datapackage.json`, describing every collection's CSV file.
+fn write_package(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    exported: &[Exported],
+    staging: &Staging,
+) -> Result<DataFile, ExportError> {
+    let resources: Vec<datapackage::Resource> = exported
+        .iter()
+        .enumerate()
+        .map(|(ci, e)| datapackage::Resource {
+            collection: ci,
+            columns: &e.columns,
+            titles: &e.labels,
+            path: e.csv.name.clone(),
+            bytes: e.csv.bytes,
+            sha256: e.csv.sha256.clone(),
+        })
+        .collect();
+    let package = datapackage::datapackage(config, &resources, &set.as_of.to_string());
+    let bytes = pretty(&package);
+    staging.write("data/datapackage.json", &bytes)?;
+    Ok(DataFile::new(
+        "datapackage.json".into(),
+        "Data Package",
+        "application/json",
+        None,
+        &bytes,
+    ))
+}
+
+pub(crate) fn pretty(value: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Column titles: the fields' labels, and the theme's words for the notice columns.
+fn column_titles(columns: &[Column], strings: &HashMap<String, String>) -> Vec<String> {
+    let t = |key: &str, fallback: &str| strings.get(key).cloned().unwrap_or(fallback.into());
+    columns
+        .iter()
+        .map(|col| match col.kind {
+            ColumnKind::Id => t("record_id", "id"),
+            ColumnKind::Published => t("published", "published"),
+            ColumnKind::NoticeUntil => t("notice_until", "notice until"),
+            ColumnKind::History => t("history", "history"),
+            ColumnKind::Field(_, f) => f.label.clone(),
+        })
+        .collect()
+}
+
+/// An example for each column: its first non-empty value (newest record first), shortened.
+fn examples(rows: &[Vec<Cell>], width: usize) -> Vec<String> {
+    (0..width)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|row| row.get(c))
+                .find(|cell| **cell != Cell::Null)
+                .map(|cell| {
+                    let text = cell.text();
+                    let short: String = text.chars().take(60).collect();
+                    if short.len() < text.len() {
+                        format!("{short}…")
+                    } else {
+                        short
+                    }
+                })
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn export_collection<'a>(
+    config: &SiteConfig,
+    c: &'a Collection,
+    pc: &PublishedCollection,
+    set: &PublishedSet,
+    on_notice: &OnNotice,
+    strings: &HashMap<String, String>,
+    staging: &Staging,
+) -> Result<Exported<'a>, ExportError> {
+    let columns = tabular::columns(c);
+    let labels = column_titles(&columns, strings);
+    let rows: Vec<Vec<Cell>> = pc
+        .records
+        .par_iter()
+        .map(|r| tabular::row(&columns, r, on_notice))
+        .collect();
+    let lines: Vec<String> = rows
+        .par_iter()
+        .map(|row| tabular::json_line(&columns, row))
+        .collect();
+
+    // Every record as its own file; its hash is the manifest's content hash.
+    let hashes: Vec<String> = pc
+        .records
+        .par_iter()
+        .zip(&lines)
+        .map(|(r, line)| {
+            let mut bytes = Vec::with_capacity(line.len() + 1);
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.push(b'\n');
+            staging.write(&format!("{}/{}.json", c.key, r.record.id), &bytes)?;
+            Ok(format!("sha256:{}", sha256_hex(&bytes)))
+        })
+        .collect::<Result<_, OutputError>>()?;
+    let manifest = pc
+        .records
+        .iter()
+        .zip(hashes)
+        .map(|(r, hash)| ManifestEntry {
+            collection: c.key.clone(),
+            id: r.record.id.to_string(),
+            hash,
+        })
+        .collect();
+
+    let n = rows.len();
+    let mut files = Vec::new();
+    let mut write = |name: String,
+                     format: &'static str,
+                     media: &'static str,
+                     bytes: Vec<u8>|
+     -> Result<DataFile, ExportError> {
+        staging.write(&format!("data/{name}"), &bytes)?;
+        let file = DataFile::new(name, format, media, Some(n), &bytes);
+        files.push(file.clone());
+        Ok(file)
+    };
+    let csv_name = format!("{}.csv", c.key);
+    let csv = tabular::csv_bytes(&columns, &rows).map_err(format_error(&csv_name))?;
+    let csv = write(csv_name, "CSV", "text/csv", csv)?;
+    write(
+        format!("{}.json", c.key),
+        "JSON",
+        "application/json",
+        tabular::json_array_bytes(&lines),
+    )?;
+    write(
+        format!("{}.ndjson", c.key),
+        "NDJSON",
+        "application/x-ndjson",
+        tabular::ndjson_bytes(&lines),
+    )?;
+    drop(lines);
+    let xlsx_name = format!("{}.xlsx", c.key);
+    let mut note = None;
+    if n < xlsx::MAX_ROWS {
+        let sheet = xlsx::Sheet {
+            name: &c.title,
+            title: &format!("{} · {}", c.title, config.site.title),
+            author: &config.site.bureau,
+            labels: &labels,
+            columns: &columns,
+            rows: &rows,
+            as_of: set.as_of,
+        };
+        let bytes =
+            xlsx::xlsx_bytes(&sheet).map_err(|e| format_error(&xlsx_name)(e.to_string()))?;
+        write(
+            xlsx_name,
+            "XLSX",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        )?;
+    } else {
+        note = Some(format!(
+            "XLSX: {n} > {} (Excel row limit)",
+            xlsx::MAX_ROWS - 1
+        ));
+    }
+
+    // Titles and summaries (listed fields, as dataset text) for the feeds and change list.
+    let titles: Vec<String> = pc
+        .records
+        .iter()
+        .map(|r| view::title_of(c, &r.record))
+        .collect();
+    let listed: Vec<(usize, &str)> = c
+        .listed
+        .iter()
+        .filter_map(|fi| {
+            columns
+                .iter()
+                .position(|col| matches!(col.kind, ColumnKind::Field(i, _) if i == *fi))
+                .map(|pos| (pos, c.fields[*fi].label.as_str()))
+        })
+        .collect();
+    let summaries: Vec<String> = rows
+        .par_iter()
+        .map(|row| {
+            listed
+                .iter()
+                .filter(|(pos, _)| row[*pos] != Cell::Null)
+                .map(|(pos, label)| format!("{label}：{}", row[*pos].text()))
+                .collect::<Vec<_>>()
+                .join("；")
+        })
+        .collect();
+
+    let schema_fields = datapackage::schema_fields(config, &columns, &labels);
+    let dictionary = catalogue::dictionary(&schema_fields, &examples(&rows, columns.len()));
+    Ok(Exported {
+        columns,
+        labels,
+        csv,
+        manifest,
+        titles,
+        summaries,
+        entry: CollectionEntry {
+            key: c.key.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            records: n,
+            files,
+            dictionary,
+            note,
+        },
+    })
+}

@@ -1,0 +1,396 @@
+//! The one mapping from a published record to its dataset representation, shared by every
+//! format so CSV, JSON, NDJSON, XLSX and the per-record JSON files always agree.
+//!
+//! Columns: `id`, `published`, `notice_until`, the collection's fields in `site.yaml` order
+//! (fields marked `personal: omit` are left out entirely), then `history`. Values:
+//! - lists of scalars: a JSON array in JSON, the items joined with `"; "` in CSV and XLSX;
+//! - references: the target record's id, empty when the target is not on notice (so the
+//!   dataset never names a record that is not public, and its foreign keys always resolve);
+//! - objects, lists of objects, geo points and `history`: nested JSON in JSON, the same JSON
+//!   written compactly in a CSV or XLSX cell;
+//! - dates `YYYY-MM-DD`; money a number of yuan; absent values `null` / an empty cell.
+
+use crate::config::{Collection, FieldDef, FieldType, Personal};
+use crate::domain::RecordId;
+use crate::notice::{PublicRecord, PublishedSet};
+use crate::record::{Money, Value};
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value as Json};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Separator of list items in CSV and XLSX cells.
+pub const LIST_SEPARATOR: &str = "; ";
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy)]
+pub enum ColumnKind<'a> {
+    Id,
+    Published,
+    NoticeUntil,
+    Field(usize, &'a FieldDef),
+    History,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column<'a> {
+    /// Stable key: the CSV header and the JSON member name.
+    pub key: &'a str,
+    pub kind: ColumnKind<'a>,
+}
+
+/// The columns of a collection's datasets, in order.
+pub fn columns(collection: &Collection) -> Vec<Column<'_>> {
+    let mut cols = vec![
+        Column {
+            key: "id",
+            kind: ColumnKind::Id,
+        },
+        Column {
+            key: "published",
+            kind: ColumnKind::Published,
+        },
+        Column {
+            key: "notice_until",
+            kind: ColumnKind::NoticeUntil,
+        },
+    ];
+    cols.extend(
+        collection
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.personal != Personal::Omit)
+            .map(|(i, f)| Column {
+                key: &f.key,
+                kind: ColumnKind::Field(i, f),
+            }),
+    );
+    cols.push(Column {
+        key: "history",
+        kind: ColumnKind::History,
+    });
+    cols
+}
+
+/// One cell of a dataset row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Text(String),
+    Integer(i64),
+    Money(Money),
+    Date(NaiveDate),
+    Bool(bool),
+    /// Scalar items: an array in JSON, joined with [`LIST_SEPARATOR`] in a cell.
+    List(Vec<Cell>),
+    /// Structured data: nested in JSON, compact JSON text in a cell.
+    Json(Json),
+}
+
+impl Cell {
+    pub fn json(&self) -> Json {
+        match self {
+            Cell::Null => Json::Null,
+            Cell::Text(s) => Json::String(s.clone()),
+            Cell::Integer(i) => json!(i),
+            Cell::Money(m) => money_json(*m),
+            Cell::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
+            Cell::Bool(b) => Json::Bool(*b),
+            Cell::List(items) => Json::Array(items.iter().map(Cell::json).collect()),
+            Cell::Json(j) => j.clone(),
+        }
+    }
+
+    /// The cell as CSV text (and XLSX text for cells that are not numbers, dates or booleans).
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Null => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Integer(i) => Cow::Owned(i.to_string()),
+            Cell::Money(m) => Cow::Owned(m.plain()),
+            Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            Cell::List(items) => Cow::Owned(
+                items
+                    .iter()
+                    .map(|i| i.text().into_owned())
+                    .collect::<Vec<_>>()
+                    .join(LIST_SEPARATOR),
+            ),
+            Cell::Json(j) => Cow::Owned(j.to_string()),
+        }
+    }
+}
+
+/// Money as a JSON number of yuan, written exactly as [`Money::plain`] (no float noise).
+fn money_json(m: Money) -> Json {
+    m.plain()
+        .parse::<serde_json::Number>()
+        .map_or(Json::Null, Json::Number)
+}
+
+/// Which record ids are on notice, per collection: a reference to any other id is left empty.
+pub struct OnNotice(Vec<HashSet<RecordId>>);
+
+impl OnNotice {
+    pub fn new(set: &PublishedSet) -> Self {
+        OnNotice(
+            set.collections
+                .iter()
+                .map(|pc| pc.records.iter().map(|r| r.record.id.clone()).collect())
+                .collect(),
+        )
+    }
+
+    fn contains(&self, collection: usize, id: &RecordId) -> bool {
+        self.0.get(collection).is_some_and(|ids| ids.contains(id))
+    }
+}
+
+/// The dataset row of one published record, aligned with [`columns`].
+pub fn row(columns: &[Column], record: &PublicRecord, on_notice: &OnNotice) -> Vec<Cell> {
+    let r = &record.record;
+    columns
+        .iter()
+        .map(|col| match col.kind {
+            ColumnKind::Id => Cell::Text(r.id.to_string()),
+            ColumnKind::Published => Cell::Date(r.notice.published),
+            ColumnKind::NoticeUntil => record.last_day.map_or(Cell::Null, Cell::Date),
+            ColumnKind::Field(i, def) => r
+                .value(i)
+                .map_or(Cell::Null, |v| value_cell(def, v, on_notice)),
+            ColumnKind::History if r.notice.history.is_empty() => Cell::Null,
+            ColumnKind::History => Cell::Json(Json::Array(
+                r.notice
+                    .history
+                    .iter()
+                    .map(|h| json!({"date": h.date.format("%Y-%m-%d").to_string(), "summary": h.summary}))
+                    .collect(),
+            )),
+        })
+        .collect()
+}
+
+/// The dataset cell of one field value.
+pub fn value_cell(def: &FieldDef, value: &Value, on_notice: &OnNotice) -> Cell {
+    match value {
+        Value::Text(s) | Value::Markdown(s) | Value::Enum(s) | Value::Url(s) => {
+            Cell::Text(s.clone())
+        }
+        Value::CreditCode(c) => Cell::Text(c.to_string()),
+        Value::CmaNumber(c) => Cell::Text(c.to_string()),
+        Value::Date(d) => Cell::Date(*d),
+        Value::Integer(i) => Cell::Integer(*i),
+        Value::Money(m) => Cell::Money(*m),
+        Value::Bool(b) => Cell::Bool(*b),
+        Value::Ref(id) => match def.ty {
+            FieldType::Ref(target) if on_notice.contains(target, id) => Cell::Text(id.to_string()),
+            _ => Cell::Null,
+        },
+        Value::Geo(g) => Cell::Json(json!({"lat": g.lat, "lon": g.lon})),
+        Value::Object(values) => Cell::Json(object_json(def, values, on_notice)),
+        Value::List(items)
+            if items
+                .iter()
+                .any(|i| matches!(i, Value::Object(_) | Value::Geo(_))) =>
+        {
+            Cell::Json(Json::Array(
+                items
+                    .iter()
+                    .map(|i| value_cell(def, i, on_notice).json())
+                    .collect(),
+            ))
+        }
+        Value::List(items) => {
+            let cells: Vec<Cell> = items
+                .iter()
+                .map(|i| value_cell(def, i, on_notice))
+                .filter(|c| *c != Cell::Null)
+                .collect();
+            if cells.is_empty() {
+                Cell::Null
+            } else {
+                Cell::List(cells)
+            }
+        }
+    }
+}
+
+fn object_json(def: &FieldDef, values: &[Option<Value>], on_notice: &OnNotice) -> Json {
+    let FieldType::Object(sub) = &def.ty else {
+        return Json::Null;
+    };
+    let mut map = Map::new();
+    for (f, v) in sub.iter().zip(values) {
+        if f.personal == Personal::Omit {
+            continue;
+        }
+        let j = v
+            .as_ref()
+            .map_or(Json::Null, |v| value_cell(f, v, on_notice).json());
+        map.insert(f.key.clone(), j);
+    }
+    Json::Object(map)
+}
+
+/// The record as one compact JSON object: the line of the NDJSON file, the item of the JSON
+/// array and the whole per-record `<collection>/<id>.json` file (plus a newline).
+pub fn json_line(columns: &[Column], cells: &[Cell]) -> String {
+    let mut map = Map::new();
+    for (col, cell) in columns.iter().zip(cells) {
+        map.insert(col.key.to_string(), cell.json());
+    }
+    Json::Object(map).to_string()
+}
+
+/// A CSV file: UTF-8 with a byte-order mark (so Excel detects UTF-8), a header of column keys,
+/// RFC 4180 quoting and CRLF line ends.
+pub fn csv_bytes(columns: &[Column], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::with_capacity(64 * (rows.len() + 1) * columns.len().max(1));
+    buf.extend_from_slice("\u{feff}".as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf);
+    w.write_record(columns.iter().map(|c| c.key))
+        .map_err(|e| e.to_string())?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| c.text().into_owned()))
+            .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// The JSON array file: one record per line, so it diffs line by line and stays readable.
+pub fn json_array_bytes(lines: &[String]) -> Vec<u8> {
+    let size = lines.iter().map(|l| l.len() + 2).sum::<usize>() + 4;
+    let mut buf = Vec::with_capacity(size);
+    buf.extend_from_slice(b"[");
+    for (i, line) in lines.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        buf.extend_from_slice(line.as_bytes());
+    }
+    buf.extend_from_slice(b"\n]\n");
+    buf
+}
+
+/// Newline-delimited JSON: one record per line.
+pub fn ndjson_bytes(lines: &[String]) -> Vec<u8> {
+    let size = lines.iter().map(|l| l.len() + 1).sum::<usize>();
+    let mut buf = Vec::with_capacity(size);
+    for line in lines {
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+    }
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(ty: FieldType, list: bool) -> FieldDef {
+        FieldDef {
+            key: "f".into(),
+            label: "字段".into(),
+            description: None,
+            ty,
+            list,
+            required: false,
+            unique: false,
+            facet: None,
+            search_weight: 0.0,
+            identifier: None,
+            personal: Personal::Public,
+        }
+    }
+
+    fn nothing_on_notice() -> OnNotice {
+        OnNotice(vec![HashSet::new()])
+    }
+
+    #[test]
+    fn lists_are_arrays_in_json_and_joined_in_cells() {
+        let f = field(FieldType::Text, true);
+        let v = Value::List(vec![
+            Value::Text("食品".into()),
+            Value::Text("化妆品".into()),
+        ]);
+        let cell = value_cell(&f, &v, &nothing_on_notice());
+        assert_eq!(cell.json(), json!(["食品", "化妆品"]));
+        assert_eq!(cell.text(), "食品; 化妆品");
+    }
+
+    #[test]
+    fn money_is_an_exact_number() {
+        let cell = Cell::Money(Money(1_234_550));
+        assert_eq!(cell.json().to_string(), "12345.5");
+        assert_eq!(cell.text(), "12345.5");
+        assert_eq!(Cell::Money(Money(30_000)).json().to_string(), "300");
+    }
+
+    #[test]
+    fn references_to_records_not_on_notice_are_empty() {
+        let f = field(FieldType::Ref(0), false);
+        let id = RecordId::parse("lab-1").unwrap();
+        let mut on = nothing_on_notice();
+        assert_eq!(value_cell(&f, &Value::Ref(id.clone()), &on), Cell::Null);
+        on.0[0].insert(id.clone());
+        assert_eq!(
+            value_cell(&f, &Value::Ref(id), &on),
+            Cell::Text("lab-1".into())
+        );
+    }
+
+    #[test]
+    fn objects_are_nested_json_and_compact_text() {
+        let sub = vec![
+            FieldDef {
+                key: "number".into(),
+                ..field(FieldType::Text, false)
+            },
+            FieldDef {
+                key: "secret".into(),
+                personal: Personal::Omit,
+                ..field(FieldType::Text, false)
+            },
+            FieldDef {
+                key: "until".into(),
+                ..field(FieldType::Date, false)
+            },
+        ];
+        let f = field(FieldType::Object(sub), true);
+        let v = Value::List(vec![Value::Object(vec![
+            Some(Value::Text("C-1".into())),
+            None,
+            None,
+        ])]);
+        let cell = value_cell(&f, &v, &nothing_on_notice());
+        assert_eq!(cell.json(), json!([{"number": "C-1", "until": null}]));
+        assert_eq!(cell.text(), r#"[{"number":"C-1","until":null}]"#);
+    }
+
+    #[test]
+    fn csv_has_bom_crlf_and_quotes() {
+        let cols = [
+            Column {
+                key: "id",
+                kind: ColumnKind::Id,
+            },
+            Column {
+                key: "history",
+                kind: ColumnKind::History,
+            },
+        ];
+        let rows = vec![vec![
+            Cell::Text("a".into()),
+            Cell::Text("第一行\n\"引号\", 逗号".into()),
+        ]];
+        let bytes = csv_bytes(&cols, &rows).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}id,history\r\na,\"第一行\n\"\"引号\"\", 逗号\"\r\n"
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! The XLSX file of a collection: one worksheet whose header row holds the fields' Chinese
+//! labels (frozen, with an autofilter), dates as real Excel dates, money and integers as
+//! numbers, other cells as text exactly as in the CSV. Written in rust_xlsxwriter's
+//! constant-memory mode (row by row through a temporary file), and with the document's
+//! creation date set to the as-of date, so the same inputs give the same bytes.
+
+use super::tabular::{Cell, Column};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+
+/// Excel's row limit, header included.
+pub const MAX_ROWS: usize = 1_048_576;
+/// Excel's limit on the characters of one cell; longer text is cut (the CSV and JSON keep it).
+const MAX_CELL_CHARS: usize = 32_767;
+const TRUNCATED: &str = "…（全文见 CSV/JSON）";
+/// How many rows are measured to size the columns.
+const SIZING_ROWS: usize = 500;
+
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub author: &'a str,
+    pub labels: &'a [String],
+    pub columns: &'a [Column<'a>],
+    pub rows: &'a [Vec<Cell>],
+    pub as_of: NaiveDate,
+}
+
+pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
+    if sheet.rows.len() >= MAX_ROWS {
+        return Err(XlsxError::RowColumnLimitError);
+    }
+    let mut workbook = Workbook::new();
+    let created = ExcelDateTime::from_ymd(
+        chrono::Datelike::year(&sheet.as_of).clamp(1900, 9999) as u16,
+        chrono::Datelike::month(&sheet.as_of) as u8,
+        chrono::Datelike::day(&sheet.as_of) as u8,
+    )?;
+    let properties = DocProperties::new()
+        .set_title(sheet.title)
+        .set_author(sheet.author)
+        .set_creation_datetime(&created);
+    workbook.set_properties(&properties);
+
+    let header = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let money = Format::new().set_num_format("#,##0.00");
+    let ws = workbook.add_worksheet_with_constant_memory()?;
+    ws.set_name(sheet_name(sheet.name))?;
+    let last_col = sheet.columns.len().saturating_sub(1) as u16;
+    for (c, width) in column_widths(sheet).into_iter().enumerate() {
+        ws.set_column_width(c as u16, width)?;
+    }
+    for (c, label) in sheet.labels.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, label, &header)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, sheet.rows.len() as u32, last_col)?;
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Null => {}
+                Cell::Integer(i) => {
+                    ws.write_number(r, c, *i as f64)?;
+                }
+                Cell::Money(m) => {
+                    ws.write_number_with_format(r, c, m.yuan(), &money)?;
+                }
+                Cell::Date(d) => match excel_serial(*d) {
+                    Some(serial) => {
+                        ws.write_number_with_format(r, c, serial, &date)?;
+                    }
+                    None => {
+                        ws.write_string(r, c, cell.text())?;
+                    }
+                },
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, c, *b)?;
+                }
+                Cell::Text(_) | Cell::List(_) | Cell::Json(_) => {
+                    ws.write_string(r, c, fit(&cell.text()))?;
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+/// Days since 1899-12-30, Excel's date number, for days after its 1900 leap-year quirk.
+fn excel_serial(d: NaiveDate) -> Option<f64> {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let limit = NaiveDate::from_ymd_opt(1900, 3, 1)?;
+    (d >= limit && chrono::Datelike::year(&d) <= 9999).then(|| (d - epoch).num_days() as f64)
+}
+
+/// A worksheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    let cleaned = cleaned.trim_matches('\'').to_string();
+    if cleaned.is_empty() {
+        "data".into()
+    } else {
+        cleaned
+    }
+}
+
+fn fit(text: &str) -> String {
+    if text.encode_utf16().count() <= MAX_CELL_CHARS {
+        return text.to_string();
+    }
+    let budget = MAX_CELL_CHARS - TRUNCATED.encode_utf16().count();
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        used += c.len_utf16();
+        if used > budget {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str(TRUNCATED);
+    out
+}
+
+/// Display width in Excel's character units: CJK and other wide characters count double.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+fn column_widths(sheet: &Sheet) -> Vec<f64> {
+    sheet
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(c, label)| {
+            let widest = sheet
+                .rows
+                .iter()
+                .take(SIZING_ROWS)
+                .filter_map(|row| row.get(c))
+                .map(|cell| match cell {
+                    Cell::Date(_) => 10,
+                    Cell::Money(m) => m.display().len(),
+                    other => display_width(&other.text()),
+                })
+                .max()
+                .unwrap_or(0);
+            (widest.max(display_width(label)) + 2).clamp(8, 50) as f64
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_dates_and_names() {
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(excel_serial(d), Some(45352.0));
+        assert_eq!(sheet_name("a/b:c[d]"), "abcd");
+        assert_eq!(sheet_name("检验检测机构").chars().count(), 6);
+        assert_eq!(display_width("ab西安"), 6);
+    }
+
+    #[test]
+    fn long_cells_are_cut_to_excels_limit() {
+        let long = "字".repeat(40_000);
+        let cut = fit(&long);
+        assert!(cut.encode_utf16().count() <= MAX_CELL_CHARS);
+        assert!(cut.ends_with(TRUNCATED));
+        assert_eq!(fit("短"), "短");
+    }
+}

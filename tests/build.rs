@@ -1,0 +1,203 @@
+//! Whole-site builds of small fixtures: pages written, byte-identical rebuilds, failed builds
+//! leaving the previous output untouched, a fifth collection by configuration, inert XSS.
+
+mod common;
+use common::*;
+
+#[test]
+fn good_site_writes_every_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture("good"), &out, "2024-04-15").expect("build");
+    let files = read_tree(&out);
+    for page in [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "labs/index.html",
+        "labs/page/2/index.html",
+        "labs/xa-alpha/index.html",
+        "labs/bj-beta/index.html",
+        "labs/city/index.html",
+        "labs/city/西安市/index.html",
+        "penalties/p-big/index.html",
+        "penalties/p-small/index.html",
+        "penalties/decision_date/2024/index.html",
+        "static/style.css",
+    ] {
+        assert!(files.contains_key(page), "missing {page}");
+    }
+    // A warning-only penalty is never published.
+    assert!(!files.keys().any(|k| k.contains("p-warning")));
+    let lab = read(&out, "labs/xa-alpha/index.html");
+    assert!(lab.contains("西安甲检测有限公司"));
+    assert!(lab.contains("<strong>食品</strong>"), "markdown rendered");
+    assert!(lab.contains("陕西"), "CMA parts shown");
+    // Back-link from the penalty that refers to this lab, and the forward link.
+    assert!(lab.contains("../../penalties/p-big/"), "back-link");
+    let penalty = read(&out, "penalties/p-big/index.html");
+    assert!(
+        penalty.contains("href=../../labs/xa-alpha/"),
+        "reference link: {penalty}"
+    );
+    assert!(penalty.contains("50,000.00 元"));
+    let facet = read(&out, "labs/city/西安市/index.html");
+    assert!(facet.contains("西安甲检测有限公司") && !facet.contains("宝鸡乙检测有限公司"));
+    let home = read(&out, "index.html");
+    assert!(home.contains("lang=zh-CN"));
+    assert!(home.contains("关于本站"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&fixture("good"), &a, "2024-04-15").expect("first build");
+    build(&fixture("good"), &b, "2024-04-15").expect("second build");
+    let (ta, tb) = (read_tree(&a), read_tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(bytes == &tb[path], "{path} differs between builds");
+    }
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("good"), &site);
+    let out = tmp.path().join("public");
+    build(&site, &out, "2024-04-15").expect("good build");
+    let before = read_tree(&out);
+    std::fs::write(
+        site.join("data/labs/broken.yaml"),
+        "id: broken\npublished: 2024-13-01\nname: x\n",
+    )
+    .unwrap();
+    let result = gongshi(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2024-04-15",
+    ]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(
+        read_tree(&out),
+        before,
+        "output changed after a failed build"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(siblings.len(), 2, "no staging leftovers: {siblings:?}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = gongshi(&[
+        "build",
+        "--site",
+        fixture("good").to_str().unwrap(),
+        "--as-of",
+        "2024-99-01",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of"));
+}
+
+#[test]
+fn fifth_collection_needs_only_configuration_data_and_optional_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("fifth-collection"), &site);
+    let base = std::fs::read_to_string(repo_root().join("site.yaml")).unwrap();
+    let extra = std::fs::read_to_string(site.join("collection.yaml")).unwrap();
+    let config = base.replacen("collections:\n", &format!("collections:\n{extra}"), 1);
+    assert_ne!(config, base);
+    std::fs::write(site.join("site.yaml"), config).unwrap();
+    let out = tmp.path().join("public");
+    build(&site, &out, "2025-06-30").expect("build with a fifth collection");
+    let page = read(&out, "green-materials/gbm-001/index.html");
+    assert!(page.contains("陕西绿建新型墙体材料"));
+    assert!(
+        page.contains("gongshi-template"),
+        "the collection's own template was used"
+    );
+    assert!(read(&out, "green-materials/index.html").contains("宝鸡节能保温板"));
+    assert!(read(&out, "green-materials/grade/三星级/index.html").contains("陕西绿建新型墙体材料"));
+    assert!(
+        read(&out, "index.html").contains("绿色建材认证"),
+        "navigation lists it"
+    );
+}
+
+#[test]
+fn xss_payloads_in_data_and_content_are_inert() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture("xss"), &out, "2024-04-15").expect("build");
+    let mut pages = 0;
+    for (path, bytes) in read_tree(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        for el in doc
+            .root_element()
+            .descendants()
+            .filter_map(scraper::ElementRef::wrap)
+        {
+            let name = el.value().name();
+            assert!(
+                !["iframe", "style", "object", "embed", "svg", "form"].contains(&name)
+                    || (name == "form"
+                        && el
+                            .value()
+                            .attr("action")
+                            .is_some_and(|a| a.ends_with("search/") || a == "./")),
+                "{path}: <{name}> element"
+            );
+            // A JSON-LD data block is never executed: it may be inline, but must be pure JSON
+            // with no '<' (so no payload can close the element).
+            if name == "script" && el.value().attr("type") == Some("application/ld+json") {
+                let json = el.inner_html();
+                assert!(!json.contains('<'), "{path}: '<' in JSON-LD");
+                serde_json::from_str::<serde_json::Value>(&json)
+                    .unwrap_or_else(|e| panic!("{path}: JSON-LD is not JSON: {e}"));
+            } else if name == "script" {
+                assert!(
+                    el.value()
+                        .attr("src")
+                        .is_some_and(|s| s.contains("static/search.js")),
+                    "{path}: foreign script"
+                );
+                assert_eq!(el.inner_html(), "", "{path}: inline script");
+            }
+            for (attr, value) in el.value().attrs() {
+                assert!(
+                    !attr.starts_with("on"),
+                    "{path}: event handler {attr} on <{name}>"
+                );
+                let v = value.trim().to_lowercase();
+                assert!(
+                    !v.starts_with("javascript:") && !v.starts_with("data:text"),
+                    "{path}: {attr}={value}"
+                );
+                assert!(
+                    !(attr == "style" && v.contains("javascript")),
+                    "{path}: style url"
+                );
+            }
+        }
+    }
+    assert!(pages > 10);
+    // The payload text itself is shown, escaped, not dropped.
+    let page = read(&out, "labs/xss-one/index.html");
+    assert!(page.contains("&lt;script>alert"), "{page}");
+}
