@@ -402,6 +402,9 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     resolve(site_dir, raw)
 }
 
+/// Top-level output folders the build writes itself; a collection or content page may not use them.
+pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
+
 fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>> {
     let file = PathBuf::from(SITE_FILE);
     let mut problems = Vec::new();
@@ -417,6 +420,13 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
         };
         if crate::domain::RecordId::parse(key).is_err() {
             report("a collection key must be a slug (a-z, 0-9, '-', '_')".into());
+            continue;
+        }
+        if RESERVED_PATHS.contains(&key.as_str()) {
+            report(format!(
+                "the key is a folder the build writes itself; use another (reserved: {})",
+                RESERVED_PATHS.join(", ")
+            ));
             continue;
         }
         let fields = resolve_fields(&rc.fields, &keys, &raw.enums, &mut report);
@@ -685,5 +695,18 @@ mod tests {
         let penalties = &cfg.collections[2];
         assert_eq!(penalties.notice.rules.len(), 3);
         assert!(!penalties.notice.rules[0].publish);
+    }
+
+    #[test]
+    fn a_collection_may_not_take_a_reserved_output_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = "site:\n  title: T\n  bureau: B\n  base_url: https://x.example/\ncollections:\n  data:\n    title: D\n    title_field: name\n    fields:\n      name: { type: text, label: N }\n";
+        std::fs::write(dir.path().join(SITE_FILE), site).expect("write site.yaml");
+        let problems = load(dir.path()).expect_err("reserved key must fail");
+        let text: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            text.iter().any(|t| t.contains("collection \"data\"") && t.contains("reserved")),
+            "{text:?}"
+        );
     }
 }

@@ -92,8 +92,7 @@ impl Checked {
     }
 }
 
-/// Output paths that content pages may not take.
-pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
+pub use crate::config::RESERVED_PATHS;
 
 /// Loads, validates and reviews the site at `as_of`; writes nothing.
 pub fn check(
