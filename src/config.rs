@@ -705,7 +705,8 @@ mod tests {
         let problems = load(dir.path()).expect_err("reserved key must fail");
         let text: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
         assert!(
-            text.iter().any(|t| t.contains("collection \"data\"") && t.contains("reserved")),
+            text.iter()
+                .any(|t| t.contains("collection \"data\"") && t.contains("reserved")),
             "{text:?}"
         );
     }

@@ -51,7 +51,20 @@ struct Pager {
     total: usize,
     prev: Option<String>,
     next: Option<String>,
+    /// Only the page links shown: the first, the last and two either side of this one.
     pages: Vec<(usize, String)>,
+}
+
+/// The page numbers a pager shows; computing them here keeps each page's work independent of
+/// the number of pages (a listing of 5,000 pages must not carry 5,000 links per page).
+fn shown_pages(page: usize, total: usize) -> Vec<usize> {
+    let mut shown: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(page.saturating_sub(2).max(1)..=(page + 2).min(total))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    shown
 }
 
 #[derive(Serialize)]
@@ -338,7 +351,10 @@ impl<'a> Renderer<'a> {
                 total,
                 prev: (page > 1).then(|| href(page - 1)),
                 next: (page < total).then(|| href(page + 1)),
-                pages: (1..=total).map(|p| (p, href(p))).collect(),
+                pages: shown_pages(page, total)
+                    .into_iter()
+                    .map(|p| (p, href(p)))
+                    .collect(),
             };
             let vc = self.view_ctx(&root);
             let rows: Vec<RowView> = indices
@@ -553,5 +569,17 @@ mod tests {
         assert_eq!(root_for("labs/page/2/"), "../../../");
         assert_eq!(base_path("https://x.org/gongshi"), "/gongshi/");
         assert_eq!(base_path("https://x.org"), "/");
+    }
+
+    #[test]
+    fn pager_shows_ends_and_neighbours_only() {
+        assert_eq!(shown_pages(1, 1), [1]);
+        assert_eq!(shown_pages(1, 5000), [1, 2, 3, 5000]);
+        assert_eq!(
+            shown_pages(2500, 5000),
+            [1, 2498, 2499, 2500, 2501, 2502, 5000]
+        );
+        assert_eq!(shown_pages(5000, 5000), [1, 4998, 4999, 5000]);
+        assert_eq!(shown_pages(3, 4), [1, 2, 3, 4]);
     }
 }
