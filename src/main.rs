@@ -154,8 +154,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if timings {
                         for s in &summary.stages {
                             eprintln!(
-                                "stage {:<14} {:>8.2} s {:>9} files {:>13} bytes",
-                                s.stage, s.seconds, s.files, s.bytes
+                                "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7} MB peak",
+                                s.stage,
+                                s.seconds,
+                                s.files,
+                                s.bytes,
+                                s.peak_rss >> 20
                             );
                         }
                     }
