@@ -259,14 +259,31 @@ fn parity_queries(site: &Site) -> Vec<Q> {
         out.push(q(&text(lab, "name")));
     }
     for piece in [
-        "华测", "中测", "检测技术", "华测检测", "谱尼测试", "猕猴桃", "有机示范", "富硒", "西安华测",
-        "技术有限", "机动车", "茶",
+        "华测",
+        "中测",
+        "检测技术",
+        "华测检测",
+        "谱尼测试",
+        "猕猴桃",
+        "有机示范",
+        "富硒",
+        "西安华测",
+        "技术有限",
+        "机动车",
+        "茶",
     ] {
         out.push(q(piece));
     }
     // Width and case variants, and a query in two words.
     for v in [
-        "ＳＧＳ", "sgs", "SGS标准", "intertek", "ＩＮＴＥＲＴＥＫ天祥", "（经营场所）", "(经营场所)", "西安 检测",
+        "ＳＧＳ",
+        "sgs",
+        "SGS标准",
+        "intertek",
+        "ＩＮＴＥＲＴＥＫ天祥",
+        "（经营场所）",
+        "(经营场所)",
+        "西安 检测",
         "华测　宝鸡",
     ] {
         out.push(q(v));
@@ -304,7 +321,14 @@ fn parity_queries(site: &Site) -> Vec<Q> {
             out.push(q(&number[..7]));
         }
     }
-    for common in ["检测", "西安", "有限公司", "市场监督管理局", "罚款", "双随机抽查"] {
+    for common in [
+        "检测",
+        "西安",
+        "有限公司",
+        "市场监督管理局",
+        "罚款",
+        "双随机抽查",
+    ] {
         out.push(q(common));
     }
     out.push(qf("检测", "collection", "labs"));
@@ -323,7 +347,15 @@ fn parity_queries(site: &Site) -> Vec<Q> {
         ..q("有限公司")
     });
     out.push(qf("检测", "city", "不存在市"));
-    for none in ["不存在的公司", "zzzz", "陕市监罚〔2019〕999号", "99999999", "", "   ", "，。"] {
+    for none in [
+        "不存在的公司",
+        "zzzz",
+        "陕市监罚〔2019〕999号",
+        "99999999",
+        "",
+        "   ",
+        "，。",
+    ] {
         out.push(q(none));
     }
     for page in 1..4 {
@@ -339,10 +371,16 @@ fn parity_queries(site: &Site) -> Vec<Q> {
 
 fn bracket_forms(number: &str) -> Vec<String> {
     let canonical = gongshi::domain::canonical_decision_number(number);
-    [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("【", "】")]
-        .iter()
-        .map(|(a, b)| canonical.replace('〔', a).replace('〕', b))
-        .collect()
+    [
+        ("〔", "〕"),
+        ("[", "]"),
+        ("(", ")"),
+        ("（", "）"),
+        ("【", "】"),
+    ]
+    .iter()
+    .map(|(a, b)| canonical.replace('〔', a).replace('〕', b))
+    .collect()
 }
 
 #[test]
@@ -498,7 +536,12 @@ fn identifiers_names_and_pieces_are_found_by_both_sides() {
     for (i, (query, id, within)) in checks.iter().enumerate() {
         let rust = rust_answer(&site, query, false);
         for (side, answer) in [("rust", &rust), ("js", &js[i])] {
-            let top: Vec<&str> = answer.hits.iter().take(*within).map(|h| h.0.as_str()).collect();
+            let top: Vec<&str> = answer
+                .hits
+                .iter()
+                .take(*within)
+                .map(|h| h.0.as_str())
+                .collect();
             if !top.contains(&id.as_str()) {
                 failures.push(format!(
                     "{side}: \"{}\" should have {id} in the top {within}, got {top:?}",
@@ -561,7 +604,8 @@ fn unpublished_and_masked_text_is_never_found() {
                         probes.push((v, key.clone()));
                     }
                 }
-            } else if ["自然人", "个体工商户"].contains(&yaml_text(r, "party_type").as_str()) {
+            } else if ["自然人", "个体工商户"].contains(&yaml_text(r, "party_type").as_str())
+            {
                 let name = yaml_text(r, "party_name");
                 probes.push((name.clone(), key.clone()));
                 let chars: Vec<char> = name.chars().collect();
