@@ -33,7 +33,12 @@ fn records(site: &Path, collection: &str) -> Vec<Value> {
     for f in files {
         let text = std::fs::read_to_string(&f).expect("read data file");
         let list: Vec<Value> = serde_yaml::from_str(&text).expect("data file is a YAML list");
-        assert!(list.len() <= 100, "{} has {} records", f.display(), list.len());
+        assert!(
+            list.len() <= 100,
+            "{} has {} records",
+            f.display(),
+            list.len()
+        );
         out.extend(list);
     }
     out
@@ -46,7 +51,11 @@ fn s<'a>(record: &'a Value, key: &str) -> Option<&'a str> {
 #[test]
 fn same_seed_same_bytes_other_seed_differs() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     generated(&a, 7);
     generated(&b, 7);
     generated(&c, 8);
@@ -54,14 +63,22 @@ fn same_seed_same_bytes_other_seed_differs() {
     assert!(ta.len() > 10, "only {} files", ta.len());
     assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
     for (path, bytes) in &ta {
-        assert!(tb[path] == *bytes, "{path} differs between two runs with one seed");
+        assert!(
+            tb[path] == *bytes,
+            "{path} differs between two runs with one seed"
+        );
     }
     assert!(
         ta.iter().any(|(p, bytes)| tc.get(p) != Some(bytes)),
         "seeds 7 and 8 gave the same site"
     );
     // Generating into a folder that already holds a site is refused, not merged.
-    assert!(generate(&Options { records: 10, out: a, seed: 7 }).is_err());
+    assert!(generate(&Options {
+        records: 10,
+        out: a,
+        seed: 7
+    })
+    .is_err());
 }
 
 #[test]
@@ -73,10 +90,19 @@ fn generated_site_is_valid_builds_and_finds_its_queries() {
 
     // Proportions: 10% labs, 50% inspections, 35% penalties, 5% parks (±2 records).
     let mut all: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    for (collection, percent) in [("labs", 10), ("inspections", 50), ("penalties", 35), ("organic-parks", 5)] {
+    for (collection, percent) in [
+        ("labs", 10),
+        ("inspections", 50),
+        ("penalties", 35),
+        ("organic-parks", 5),
+    ] {
         let recs = records(&site, collection);
         let want = N * percent / 100;
-        assert!(recs.len().abs_diff(want) <= 2, "{collection}: {} records, want about {want}", recs.len());
+        assert!(
+            recs.len().abs_diff(want) <= 2,
+            "{collection}: {} records, want about {want}",
+            recs.len()
+        );
         all.insert(collection, recs);
     }
 
@@ -103,11 +129,17 @@ fn generated_site_is_valid_builds_and_finds_its_queries() {
     let mut natural = 0;
     for p in &all["penalties"] {
         let n = s(p, "decision_number").expect("decision number");
-        assert!(numbers.insert(canonical_decision_number(n)), "decision number {n} twice");
+        assert!(
+            numbers.insert(canonical_decision_number(n)),
+            "decision number {n} twice"
+        );
         if matches!(s(p, "party_type"), Some("自然人" | "个体工商户")) {
             natural += 1;
             let id = s(p, "party_id_number").expect("a person's penalty has an id number");
-            assert!(looks_like_resident_id(id), "{id} is not a valid resident id");
+            assert!(
+                looks_like_resident_id(id),
+                "{id} is not a valid resident id"
+            );
             assert!(s(p, "operator_phone").is_some());
         }
     }
@@ -127,28 +159,60 @@ fn generated_site_is_valid_builds_and_finds_its_queries() {
     assert!(refs > 0, "no references between records");
 
     // Notice dates make every state occur at the benchmark date.
-    let published = |r: &Value| s(r, "published").map(str::to_string).or_else(|| {
-        r.get("published").and_then(|v| serde_yaml::to_string(v).ok()).map(|t| t.trim().to_string())
-    });
+    let published = |r: &Value| {
+        s(r, "published").map(str::to_string).or_else(|| {
+            r.get("published")
+                .and_then(|v| serde_yaml::to_string(v).ok())
+                .map(|t| t.trim().to_string())
+        })
+    };
     let dates: Vec<String> = all.values().flatten().filter_map(published).collect();
-    assert!(dates.iter().any(|d| d.as_str() > "2025-06-30"), "nothing embargoed");
-    assert!(dates.iter().any(|d| d.as_str() < "2022-06-01"), "nothing old enough to expire");
-    assert!(all.values().flatten().any(|r| r.get("withdrawn").is_some()), "nothing withdrawn");
+    assert!(
+        dates.iter().any(|d| d.as_str() > "2025-06-30"),
+        "nothing embargoed"
+    );
+    assert!(
+        dates.iter().any(|d| d.as_str() < "2022-06-01"),
+        "nothing old enough to expire"
+    );
+    assert!(
+        all.values().flatten().any(|r| r.get("withdrawn").is_some()),
+        "nothing withdrawn"
+    );
 
     // The library's check: no errors (late publications are warnings).
-    let checked = gongshi::pipeline::check(&site, common::date("2025-06-30"), gongshi::load::DEFAULT_MAX_FILE_BYTES)
-        .unwrap_or_else(|d| panic!("check failed: {d:?}"));
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let checked = gongshi::pipeline::check(
+        &site,
+        common::date("2025-06-30"),
+        gongshi::load::DEFAULT_MAX_FILE_BYTES,
+    )
+    .unwrap_or_else(|d| panic!("check failed: {d:?}"));
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     assert!(errors.is_empty(), "check errors: {errors:?}");
 
     let run = gongshi(&[
-        "build", "--site", site.to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", "2025-06-30",
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2025-06-30",
     ]);
-    assert!(run.status.success(), "build failed: {}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "build failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 
     // Every expected record of the query set is on notice in the build.
     let text = std::fs::read_to_string(site.join("queries.json")).expect("queries.json");
-    let queries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("queries.json is JSON");
+    let queries: Vec<serde_json::Value> =
+        serde_json::from_str(&text).expect("queries.json is JSON");
     let mut kinds = HashSet::new();
     for q in &queries {
         let kind = q["kind"].as_str().expect("kind");
@@ -156,26 +220,51 @@ fn generated_site_is_valid_builds_and_finds_its_queries() {
         let query = q["query"].as_str().expect("query");
         assert!(!query.is_empty());
         match &q["expected"] {
-            serde_json::Value::Null => assert!(matches!(kind, "common" | "no_hit"), "{kind} without expected"),
+            serde_json::Value::Null => assert!(
+                matches!(kind, "common" | "no_hit"),
+                "{kind} without expected"
+            ),
             e => {
                 let (c, id) = (e["collection"].as_str().unwrap(), e["id"].as_str().unwrap());
-                assert!(out.join(c).join(format!("{id}.json")).is_file(), "{kind} \"{query}\": {c}/{id} not in the build");
+                assert!(
+                    out.join(c).join(format!("{id}.json")).is_file(),
+                    "{kind} \"{query}\": {c}/{id} not in the build"
+                );
             }
         }
         if kind == "name_piece" {
             let names = all.values().flatten().filter(|r| {
-                ["name", "subject_name", "party_name"].iter().any(|k| s(r, k).is_some_and(|n| n.contains(query)))
+                ["name", "subject_name", "party_name"]
+                    .iter()
+                    .any(|k| s(r, k).is_some_and(|n| n.contains(query)))
             });
-            assert!(query.chars().count() >= 4 && names.count() < 10, "name piece {query} too common");
+            assert!(
+                query.chars().count() >= 4 && names.count() < 10,
+                "name piece {query} too common"
+            );
         }
     }
-    for kind in ["name", "name_piece", "credit_code", "credit_code_prefix", "cma_number", "decision_number", "common", "no_hit"] {
+    for kind in [
+        "name",
+        "name_piece",
+        "credit_code",
+        "credit_code_prefix",
+        "cma_number",
+        "decision_number",
+        "common",
+        "no_hit",
+    ] {
         assert!(kinds.contains(kind), "no {kind} query");
     }
     let forms: HashSet<char> = queries
         .iter()
         .filter(|q| q["kind"] == "decision_number")
-        .filter_map(|q| q["query"].as_str()?.chars().find(|c| "〔[(（【".contains(*c)))
+        .filter_map(|q| {
+            q["query"]
+                .as_str()?
+                .chars()
+                .find(|c| "〔[(（【".contains(*c))
+        })
         .collect();
     assert_eq!(forms.len(), 5, "bracket forms: {forms:?}");
 }

@@ -17,7 +17,11 @@ fn org_check_char(body: &[u8; 8]) -> u8 {
             u32::from(b - b'A') + 10
         }
     };
-    let sum: u32 = body.iter().zip(ORG_WEIGHTS).map(|(b, w)| value(*b) * w).sum();
+    let sum: u32 = body
+        .iter()
+        .zip(ORG_WEIGHTS)
+        .map(|(b, w)| value(*b) * w)
+        .sum();
     match 11 - sum % 11 {
         10 => b'X',
         11 => b'0',
@@ -73,10 +77,7 @@ pub fn resident_id(rng: &mut Rng, division: &str) -> String {
     let year = rng.range(1955, 2003);
     let month = rng.range(1, 12);
     let day = rng.range(1, 28);
-    let mut id = format!(
-        "{division}{year}{month:02}{day:02}{:03}",
-        rng.range(1, 999)
-    );
+    let mut id = format!("{division}{year}{month:02}{day:02}{:03}", rng.range(1, 999));
     id.push(resident_id_check_char(&id).unwrap_or('0'));
     id
 }

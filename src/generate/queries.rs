@@ -26,7 +26,13 @@ pub struct Query {
 /// Words found in very many records: the benchmark measures ranking speed, not one answer.
 const COMMON: [&str; 5] = ["检测", "西安", "有限公司", "罚款", "食品"];
 /// Queries whose characters never occur together in generated data.
-const NO_HIT: [&str; 5] = ["量子引力望远镜", "霍格沃茨魔法学校", "企鹅冰淇淋工厂", "ZQXW7781", "火星移民管理局"];
+const NO_HIT: [&str; 5] = [
+    "量子引力望远镜",
+    "霍格沃茨魔法学校",
+    "企鹅冰淇淋工厂",
+    "ZQXW7781",
+    "火星移民管理局",
+];
 
 /// On notice at `as_of` with a margin, by the rules site.yaml declares. This mirrors
 /// `notice::status` on the generator's own facts rather than re-reading the written site; the
@@ -85,7 +91,9 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
     let named: Vec<&Meta> = live
         .iter()
         .copied()
-        .filter(|m| matches!(m.collection, "labs" | "organic-parks") && name_count[m.name.as_str()] == 1)
+        .filter(|m| {
+            matches!(m.collection, "labs" | "organic-parks") && name_count[m.name.as_str()] == 1
+        })
         .collect();
     for m in spread(&named, 10) {
         push(&mut queries, "name", m.name.clone(), Some(m));
@@ -139,7 +147,12 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
         .filter(|m| m.credit_code.as_deref().is_some_and(|c| code_count[c] == 1))
         .collect();
     for m in spread(&coded, 10) {
-        push(&mut queries, "credit_code", m.credit_code.clone().unwrap_or_default(), Some(m));
+        push(
+            &mut queries,
+            "credit_code",
+            m.credit_code.clone().unwrap_or_default(),
+            Some(m),
+        );
     }
 
     // The first 8 characters are the registering authority, kind and division: thousands of
@@ -150,22 +163,48 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
     let lcp = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
     for m in spread(&coded, 15).skip(10) {
         let code = m.credit_code.as_deref().unwrap_or_default();
-        let Ok(i) = sorted.binary_search(&code) else { continue };
+        let Ok(i) = sorted.binary_search(&code) else {
+            continue;
+        };
         let before = i.checked_sub(1).map_or(0, |j| lcp(sorted[j], code));
         let after = sorted.get(i + 1).map_or(0, |n| lcp(n, code));
         let len = (before.max(after) + 1).max(10).min(code.len());
-        push(&mut queries, "credit_code_prefix", code[..len].to_string(), Some(m));
+        push(
+            &mut queries,
+            "credit_code_prefix",
+            code[..len].to_string(),
+            Some(m),
+        );
     }
 
-    let labs: Vec<&Meta> = live.iter().copied().filter(|m| m.cma_number.is_some()).collect();
+    let labs: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.cma_number.is_some())
+        .collect();
     for m in spread(&labs, 10) {
-        push(&mut queries, "cma_number", m.cma_number.clone().unwrap_or_default(), Some(m));
+        push(
+            &mut queries,
+            "cma_number",
+            m.cma_number.clone().unwrap_or_default(),
+            Some(m),
+        );
     }
 
-    let penalties: Vec<&Meta> = live.iter().copied().filter(|m| m.decision_number.is_some()).collect();
+    let penalties: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.decision_number.is_some())
+        .collect();
     for m in spread(&penalties, 4) {
         let number = m.decision_number.as_deref().unwrap_or_default();
-        for (open, close) in [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("【", "】")] {
+        for (open, close) in [
+            ("〔", "〕"),
+            ("[", "]"),
+            ("(", ")"),
+            ("（", "）"),
+            ("【", "】"),
+        ] {
             let form = number.replace('〔', open).replace('〕', close);
             push(&mut queries, "decision_number", form, Some(m));
         }

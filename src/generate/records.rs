@@ -2,7 +2,9 @@
 //! the query set needs ([`Meta`]).
 
 use super::codes;
-use super::names::{self, BUSINESS_INDUSTRIES, CERTIFIERS, LAB_INDUSTRIES, LAB_SCOPES, PARK_PRODUCTS};
+use super::names::{
+    self, BUSINESS_INDUSTRIES, CERTIFIERS, LAB_INDUSTRIES, LAB_SCOPES, PARK_PRODUCTS,
+};
 use super::places::{city_weight, county_stem, City, CITIES, PROVINCE_AUTHORITY, PROVINCE_PREFIX};
 use super::rng::Rng;
 use super::text::{self, VIOLATIONS};
@@ -182,7 +184,9 @@ impl Generator {
         let status = *self
             .rng
             .weighted(&[("有效", 85), ("暂停", 5), ("撤销", 5), ("注销", 5)]);
-        let credit_class = *self.rng.weighted(&[("A", 40), ("B", 40), ("C", 15), ("D", 5)]);
+        let credit_class = *self
+            .rng
+            .weighted(&[("A", 40), ("B", 40), ("C", 15), ("D", 5)]);
 
         let mut w = RecordWriter::new(out);
         w.text("id", &id);
@@ -200,7 +204,11 @@ impl Generator {
         );
         w.text("address", &address);
         w.list("scope", &scopes);
-        let route = if self.rng.chance(30) { "告知承诺" } else { "一般程序" };
+        let route = if self.rng.chance(30) {
+            "告知承诺"
+        } else {
+            "一般程序"
+        };
         w.text("approval_route", route);
         w.date("cert_issued", cert_issued);
         w.date("cert_expires", cert_expires);
@@ -320,7 +328,10 @@ impl Generator {
         let c: &City = &CITIES[city];
         match self.rng.below(10) {
             0 => (PROVINCE_AUTHORITY.to_string(), PROVINCE_PREFIX.to_string()),
-            1..=4 => (format!("{}市场监督管理局", c.name), c.penalty_prefix.to_string()),
+            1..=4 => (
+                format!("{}市场监督管理局", c.name),
+                c.penalty_prefix.to_string(),
+            ),
             _ => {
                 let (county, _) = self.county(city);
                 (
@@ -337,11 +348,20 @@ impl Generator {
         let (city, lab, name, code) = if on_lab {
             let l = self.rng.below(self.labs.len() as u64) as usize;
             let lab = &self.labs[l];
-            (lab.city, Some(lab.id.clone()), lab.name.clone(), Some(lab.credit_code.clone()))
+            (
+                lab.city,
+                Some(lab.id.clone()),
+                lab.name.clone(),
+                Some(lab.credit_code.clone()),
+            )
         } else {
             let city = self.city();
             let (name, code) = self.business(city);
-            let code = if self.rng.chance(90) { Some(code) } else { None };
+            let code = if self.rng.chance(90) {
+                Some(code)
+            } else {
+                None
+            };
             (city, None, name, code)
         };
         let inspected = self.day_between(date(2020, 12, 1), date(2025, 11, 30));
@@ -354,8 +374,16 @@ impl Generator {
             inspected.year()
         );
         const THEMES: [&str; 4] = ["检验检测机构", "食品经营企业", "产品质量", "企业信息公示"];
-        let theme = if on_lab { THEMES[0] } else { THEMES[1 + (seq as usize) % 3] };
-        let task_name = format!("{}年{}{theme}双随机抽查（第{seq}批）", inspected.year(), CITIES[city].name);
+        let theme = if on_lab {
+            THEMES[0]
+        } else {
+            THEMES[1 + (seq as usize) % 3]
+        };
+        let task_name = format!(
+            "{}年{}{theme}双随机抽查（第{seq}批）",
+            inspected.year(),
+            CITIES[city].name
+        );
         let result = *self.rng.weighted(&[
             ("未发现问题", 60),
             ("未按规定公示应当公示的信息", 6),
@@ -367,9 +395,17 @@ impl Generator {
             ("未发现开展本次抽查涉及的经营活动", 4),
         ]);
         let items: &[&str] = if on_lab {
-            &["检验检测机构资质认定条件符合性", "检验检测报告真实性", "检验检测原始记录"]
+            &[
+                "检验检测机构资质认定条件符合性",
+                "检验检测报告真实性",
+                "检验检测原始记录",
+            ]
         } else {
-            &["营业执照信息公示情况", "年度报告公示信息", "经营场所与登记住所一致性"]
+            &[
+                "营业执照信息公示情况",
+                "年度报告公示信息",
+                "经营场所与登记住所一致性",
+            ]
         };
         let n_items = self.rng.range(1, items.len() as u64) as usize;
 
@@ -386,7 +422,8 @@ impl Generator {
         w.text("authority", &authority);
         w.list("items", &items[..n_items]);
         w.text("result", result);
-        if result != "未发现问题" && result != "未发现开展本次抽查涉及的经营活动" {
+        if result != "未发现问题" && result != "未发现开展本次抽查涉及的经营活动"
+        {
             let findings = text::findings(&mut self.rng);
             w.block("findings", &findings);
             let rect = text::rectification(&mut self.rng, inspected);
@@ -428,9 +465,12 @@ impl Generator {
         let party_type = if on_lab {
             "法人"
         } else {
-            *self
-                .rng
-                .weighted(&[("法人", 72), ("非法人组织", 3), ("个体工商户", 15), ("自然人", 10)])
+            *self.rng.weighted(&[
+                ("法人", 72),
+                ("非法人组织", 3),
+                ("个体工商户", 15),
+                ("自然人", 10),
+            ])
         };
         let mut city = self.city();
         let mut related_lab = None;
@@ -471,7 +511,7 @@ impl Generator {
         let published = self.published_after(decided);
         let (authority, prefix) = self.authority(city);
         let number = self.decision_number(&prefix, decided.year());
-        let sanctions: &[&str] = self.rng.weighted(&[
+        let sanctions: &[&str] = *self.rng.weighted::<&[&str]>(&[
             (&["罚款"][..], 50),
             (&["警告", "罚款"][..], 15),
             (&["罚款", "没收违法所得"][..], 18),
