@@ -13,6 +13,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod domain;
 pub mod export;
+pub mod generate;
 pub mod load;
 pub mod memory;
 pub mod notice;
