@@ -126,8 +126,8 @@ pub const CERTIFIERS: [&str; 6] = [
 
 /// A trade name such as 华信.
 pub fn root(rng: &mut Rng) -> String {
-    let a = *rng.pick(&ROOT_FIRST);
-    let mut b = *rng.pick(&ROOT_SECOND);
+    let a = rng.pick(&ROOT_FIRST);
+    let mut b = rng.pick(&ROOT_SECOND);
     if a == b {
         b = "达";
     }
@@ -143,7 +143,7 @@ pub fn company(rng: &mut Rng, place: &str, industries: &[&str]) -> String {
 }
 
 pub fn person(rng: &mut Rng) -> String {
-    let surname = *rng.pick(&SURNAMES);
+    let surname = rng.pick(&SURNAMES);
     if rng.chance(30) {
         format!("{surname}{}", rng.pick(&GIVEN))
     } else {

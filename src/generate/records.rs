@@ -100,11 +100,11 @@ impl Generator {
 
     fn city(&mut self) -> usize {
         let weights: Vec<(usize, u64)> = (0..CITIES.len()).map(|i| (i, city_weight(i))).collect();
-        *self.rng.weighted(&weights)
+        self.rng.weighted(&weights)
     }
 
     fn county(&mut self, city: usize) -> (&'static str, &'static str) {
-        *self.rng.pick(CITIES[city].counties)
+        self.rng.pick(CITIES[city].counties)
     }
 
     fn unique_credit_code(&mut self, kind: char, division: &str) -> String {
@@ -176,15 +176,15 @@ impl Generator {
         let n_scopes = self.rng.range(1, 4) as usize;
         let mut scopes: Vec<&str> = Vec::new();
         while scopes.len() < n_scopes {
-            let s = *self.rng.pick(&LAB_SCOPES);
+            let s = self.rng.pick(&LAB_SCOPES);
             if !scopes.contains(&s) {
                 scopes.push(s);
             }
         }
-        let status = *self
+        let status = self
             .rng
             .weighted(&[("有效", 85), ("暂停", 5), ("撤销", 5), ("注销", 5)]);
-        let credit_class = *self
+        let credit_class = self
             .rng
             .weighted(&[("A", 40), ("B", 40), ("C", 15), ("D", 5)]);
 
@@ -250,7 +250,7 @@ impl Generator {
         let n_products = self.rng.range(1, 3) as usize;
         let mut products: Vec<&str> = Vec::new();
         while products.len() < n_products {
-            let p = *self.rng.pick(&PARK_PRODUCTS);
+            let p = self.rng.pick(&PARK_PRODUCTS);
             if !products.contains(&p) {
                 products.push(p);
             }
@@ -261,8 +261,8 @@ impl Generator {
             format!("{}{county}有机{}示范园区", CITIES[city].short, products[0])
         };
         let published = self.publication_day();
-        let certifier = *self.rng.pick(&CERTIFIERS);
-        let status = *self.rng.weighted(&[("有效", 90), ("暂停", 5), ("撤销", 5)]);
+        let certifier = self.rng.pick(&CERTIFIERS);
+        let status = self.rng.weighted(&[("有效", 90), ("暂停", 5), ("撤销", 5)]);
 
         let mut w = RecordWriter::new(out);
         w.text("id", &id);
@@ -384,7 +384,7 @@ impl Generator {
             inspected.year(),
             CITIES[city].name
         );
-        let result = *self.rng.weighted(&[
+        let result = self.rng.weighted(&[
             ("未发现问题", 60),
             ("未按规定公示应当公示的信息", 6),
             ("公示信息隐瞒真实情况、弄虚作假", 2),
@@ -465,7 +465,7 @@ impl Generator {
         let party_type = if on_lab {
             "法人"
         } else {
-            *self.rng.weighted(&[
+            self.rng.weighted(&[
                 ("法人", 72),
                 ("非法人组织", 3),
                 ("个体工商户", 15),
@@ -511,7 +511,7 @@ impl Generator {
         let published = self.published_after(decided);
         let (authority, prefix) = self.authority(city);
         let number = self.decision_number(&prefix, decided.year());
-        let sanctions: &[&str] = *self.rng.weighted::<&[&str]>(&[
+        let sanctions: &[&str] = self.rng.weighted::<&[&str]>(&[
             (&["罚款"][..], 50),
             (&["警告", "罚款"][..], 15),
             (&["罚款", "没收违法所得"][..], 18),

@@ -31,20 +31,20 @@ impl Rng {
         self.below(100) < percent
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 
     /// Picks by weight from (item, weight) pairs.
-    pub fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+    pub fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
         let total: u64 = items.iter().map(|(_, w)| w).sum();
         let mut x = self.below(total);
         for (item, w) in items {
             if x < *w {
-                return item;
+                return *item;
             }
             x -= w;
         }
-        &items[items.len() - 1].0
+        items[items.len() - 1].0
     }
 }

@@ -119,9 +119,9 @@ pub fn chinese_date(d: NaiveDate) -> String {
 pub fn facts(rng: &mut Rng, violation: usize, decided: NaiveDate) -> String {
     let (_, template, basis, lab) = VIOLATIONS[violation];
     let product = if lab {
-        *rng.pick(&LAB_SCOPES)
+        rng.pick(&LAB_SCOPES)
     } else {
-        *rng.pick(&PARK_PRODUCTS)
+        rng.pick(&PARK_PRODUCTS)
     };
     let target = rng.range(80, 280) as usize;
     let since = decided - chrono::Days::new(rng.range(30, 400));
@@ -139,7 +139,7 @@ pub fn facts(rng: &mut Rng, violation: usize, decided: NaiveDate) -> String {
     }
     s.push_str(&format!("上述行为违反了{basis}的规定。"));
     if s.chars().count() < target {
-        s.push_str(*rng.pick(&FACT_CLOSINGS));
+        s.push_str(rng.pick(&FACT_CLOSINGS));
         s.push('。');
     }
     s
