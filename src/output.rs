@@ -98,6 +98,12 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates a directory (and its parents) inside the staging directory.
+    pub fn make_dir(&self, rel: &str) -> Result<(), OutputError> {
+        let path = self.path_for(rel.trim_end_matches('/'))?;
+        std::fs::create_dir_all(&path).map_err(io_at(&path))
+    }
+
     /// Resolves `rel` inside the staging directory, refusing anything that could leave it.
     pub fn path_for(&self, rel: &str) -> Result<PathBuf, OutputError> {
         let rel_path = Path::new(rel);

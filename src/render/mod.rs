@@ -80,6 +80,29 @@ struct FacetGroup {
     key: String,
     label: String,
     values: Vec<FacetLink>,
+    /// When values were left out of the sidebar: how many there are and the page listing all.
+    all_values: Option<(usize, String)>,
+}
+
+/// A listing's sidebar shows at most this many values per facet (the most frequent, plus the
+/// active one); a facet with ~200 authorities would otherwise add ~30 kB to every listing page.
+const SIDEBAR_VALUES: usize = 12;
+
+/// Which values of a facet the sidebar shows, in the facet's own order.
+fn sidebar_values(values: &[(String, Vec<usize>)], active: Option<&str>) -> Vec<usize> {
+    if values.len() <= SIDEBAR_VALUES {
+        return (0..values.len()).collect();
+    }
+    let mut by_count: Vec<usize> = (0..values.len()).collect();
+    by_count.sort_by_key(|&i| std::cmp::Reverse(values[i].1.len()));
+    let mut shown: Vec<usize> = by_count.into_iter().take(SIDEBAR_VALUES).collect();
+    if let Some(i) = active.and_then(|a| values.iter().position(|(v, _)| v == a)) {
+        if !shown.contains(&i) {
+            shown.push(i);
+        }
+    }
+    shown.sort_unstable();
+    shown
 }
 
 pub struct Renderer<'a> {
@@ -306,6 +329,11 @@ impl<'a> Renderer<'a> {
                 )
             })?;
         }
+        // Directories first, one thread: ext4 serialises creation inside one directory, and
+        // threads racing to add entries to the collection folder spin on its lock.
+        for r in &pc.records {
+            self.staging.make_dir(&view::record_path(c, &r.record.id))?;
+        }
         pc.records
             .par_iter()
             .try_for_each(|r| self.record_page(ci, r))?;
@@ -332,6 +360,10 @@ impl<'a> Renderer<'a> {
         let pc = &self.set.collections[ci];
         let size = self.config.site.page_size;
         let total = indices.len().div_ceil(size).max(1);
+        // Page folders first, one thread (see `collection`).
+        for page in 2..=total {
+            self.staging.make_dir(&format!("{base}page/{page}/"))?;
+        }
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -367,11 +399,18 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|(fi, values)| {
                     let f = &c.fields[*fi];
+                    let active_value = active
+                        .filter(|(label, _)| *label == f.label)
+                        .map(|(_, v)| v);
+                    let shown = sidebar_values(values, active_value);
                     FacetGroup {
                         key: f.key.clone(),
                         label: f.label.clone(),
-                        values: values
+                        all_values: (shown.len() < values.len())
+                            .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
+                        values: shown
                             .iter()
+                            .map(|&i| (&values[i].0, &values[i].1))
                             .map(|(v, ids)| FacetLink {
                                 label: f.label.clone(),
                                 value: v.clone(),
@@ -569,6 +608,20 @@ mod tests {
         assert_eq!(root_for("labs/page/2/"), "../../../");
         assert_eq!(base_path("https://x.org/gongshi"), "/gongshi/");
         assert_eq!(base_path("https://x.org"), "/");
+    }
+
+    #[test]
+    fn sidebar_keeps_the_most_frequent_values_and_the_active_one() {
+        let values: Vec<(String, Vec<usize>)> = (0..30)
+            .map(|i| (format!("v{i:02}"), vec![0; if i % 2 == 0 { 5 } else { 1 }]))
+            .collect();
+        let shown = sidebar_values(&values, None);
+        assert_eq!(shown.len(), SIDEBAR_VALUES);
+        assert!(shown.iter().all(|i| i % 2 == 0), "{shown:?}");
+        assert!(shown.windows(2).all(|w| w[0] < w[1]), "facet order kept");
+        let with_active = sidebar_values(&values, Some("v29"));
+        assert!(with_active.contains(&29) && with_active.len() == SIDEBAR_VALUES + 1);
+        assert_eq!(sidebar_values(&values[..5], None), vec![0, 1, 2, 3, 4]);
     }
 
     #[test]
