@@ -246,7 +246,7 @@ fn file_system_floor(out: &Path, floor: &Path) -> f64 {
 fn serve_rebuild(site: &Path, out: &Path) -> f64 {
     remove(out);
     let port = 18_000 + (std::process::id() % 1000) as u16;
-    let mut child = Command::new(GONGSHI)
+    let server = Command::new(GONGSHI)
         .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])
         .arg("--site")
         .arg(site)
@@ -256,27 +256,31 @@ fn serve_rebuild(site: &Path, out: &Path) -> f64 {
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
+    let _server = KillOnDrop(server);
     let file = first_data_file(&site.join("data/labs"));
     let original = std::fs::read_to_string(&file).expect("data file");
     let (id, name) = first_record(&original);
     let page = format!("/labs/{id}/");
     wait_for(port, &page, &name, Duration::from_secs(600));
     let marker = "基准测试更新";
-    let edited = original.replacen(
-        &format!("name: {name}"),
-        &format!("name: {name}{marker}"),
-        1,
-    );
-    assert_ne!(edited, original, "edit applied");
+    let edited = original.replacen(&name, &format!("{name}{marker}"), 1);
+    assert!(edited.contains(marker), "edit applied");
     let started = Instant::now();
     std::fs::write(&file, edited).expect("edit");
     wait_for(port, &page, marker, Duration::from_secs(60));
     let seconds = started.elapsed().as_secs_f64();
     std::fs::write(&file, original).expect("restore");
-    let _ = child.kill();
-    let _ = child.wait();
-    remove(out);
     seconds
+}
+
+/// Stops the preview server however the measurement ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn first_data_file(dir: &Path) -> PathBuf {
