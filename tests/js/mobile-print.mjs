@@ -1,0 +1,76 @@
+// At 360×640 no page scrolls sideways and wide tables scroll inside their own box; a record page
+// prints without navigation and with the full URL of every link. Screenshots go to
+// $SCREENSHOT_DIR (default target/browser-screenshots) for a person to look at.
+// Usage: node tests/js/mobile-print.mjs <built site folder>
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { main, openBrowser, check } from './lib/harness.mjs';
+import { samplePages } from './lib/pages.mjs';
+
+const WIDTH = 360;
+const shots = process.env.SCREENSHOT_DIR || path.resolve('target/browser-screenshots');
+
+/** Tables wider than their box must sit in a box that scrolls sideways by itself. */
+const tableProblems = () =>
+  [...document.querySelectorAll('table')].flatMap((t) => {
+    const box = t.closest('.table-scroll') || t.parentElement;
+    const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
+    const r = box.getBoundingClientRect();
+    const fits = t.scrollWidth <= box.clientWidth + 1;
+    if (r.right > innerWidth + 1) return [`table box ends at ${r.right}px`];
+    return fits || scrolls ? [] : [`table ${t.className} is ${t.scrollWidth}px wide in a ${box.clientWidth}px box that does not scroll`];
+  });
+
+await main(async ({ root, origin, log }) => {
+  fs.mkdirSync(shots, { recursive: true });
+  const context = await openBrowser(log, { viewport: { width: WIDTH, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    const pages = await samplePages(page, origin, root);
+    const listing = pages.find((p) => p.name === 'listing').path;
+    pages.push({ name: 'listing-2', path: `${listing}page/2/` }, { name: 'not-found', path: '/no/such/page/' });
+    const problems = [];
+    for (const p of pages) {
+      const res = await page.goto(`${origin}${p.path}`);
+      if (p.name === 'listing-2' && res.status() === 404) continue;
+      if (p.waitFor) await page.waitForSelector(p.waitFor);
+      // Open every <details> so folded tables (the data dictionary) are measured too.
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      if (width > WIDTH) {
+        const culprits = await page.evaluate((w) => [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
+          .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`), WIDTH);
+        problems.push(`${p.path}: scrolls sideways, ${width}px wide: ${culprits.join(', ')}`);
+      }
+      problems.push(...(await page.evaluate(tableProblems)).map((x) => `${p.path}: ${x}`));
+      await page.screenshot({ path: path.join(shots, `mobile-${p.name}.png`), fullPage: true });
+      console.log(`mobile ${p.name.padEnd(9)} ${p.path}: page ${width}px wide`);
+    }
+    check(problems.length === 0, `at ${WIDTH}px:\n  ${problems.join('\n  ')}`);
+
+    const record = pages.find((p) => p.name === 'record').path;
+    await page.goto(`${origin}${record}`);
+    await page.emulateMedia({ media: 'print' });
+    const print = await page.evaluate(() => {
+      const hidden = (sel) => [...document.querySelectorAll(sel)].every((e) => getComputedStyle(e).display === 'none');
+      const links = [...document.querySelectorAll('main a[href]')].filter((a) => a.offsetParent !== null);
+      return {
+        hidden: ['.site-header', '.main-nav', '.site-footer', '.skip-link', '.breadcrumb'].filter((s) => document.querySelector(s) && !hidden(s)),
+        links: links.map((a) => ({ href: a.href, after: getComputedStyle(a, '::after').content })),
+        source: document.querySelector('.print-only') && getComputedStyle(document.querySelector('.print-only')).display,
+      };
+    });
+    check(print.hidden.length === 0, `printed record shows ${print.hidden.join(', ')}`);
+    check(print.links.length > 0, 'printed record has no links to check');
+    const bare = print.links.filter((l) => !/^"? ?\(?https?:\/\//.test(l.after.replace(/^"/, '').trim()) && !l.after.includes('http'));
+    check(bare.length === 0, `printed links without their full URL:\n  ${bare.map((l) => `${l.href} ::after ${l.after}`).join('\n  ')}`);
+    check(print.source && print.source !== 'none', 'printed record does not show its source URL');
+    await page.screenshot({ path: path.join(shots, 'print-record.png'), fullPage: true });
+    await page.pdf({ path: path.join(shots, 'print-record.pdf'), format: 'A4' });
+    console.log(`ok: print of ${record}: no navigation, ${print.links.length} links with full URLs; screenshots in ${shots}`);
+  } finally {
+    await context.close();
+  }
+});
