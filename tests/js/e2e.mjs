@@ -11,6 +11,12 @@ const text = (loc) => loc.innerText().then((s) => s.trim());
 const pathOf = (url) => new URL(url).pathname;
 const recordPath = (key, id) => `/${key}/${id}/`;
 
+/** Clicks `link` and waits until the page has moved to another URL. */
+async function follow(page, link) {
+  const before = page.url();
+  await Promise.all([page.waitForURL((u) => u.href !== before), link.click()]);
+}
+
 /** The number in a listing's summary line ("<strong>N</strong> records on notice"). */
 const shownCount = async (page) => Number(await text(page.locator('.summary strong')));
 
@@ -25,7 +31,7 @@ async function pageThrough(page, pageSize) {
     seen.push(...hrefs.map(pathOf));
     const next = page.locator('.pager a[rel=next]');
     if ((await next.count()) === 0) break;
-    await Promise.all([page.waitForURL((u) => u.href !== page.url()), next.click()]);
+    await follow(page, next);
     const status = await text(page.locator('.pager p'));
     check(status.includes(String(pages + 1)), `pager says "${status}" on page ${pages + 1}`);
   }
@@ -66,10 +72,11 @@ async function paging(page, origin, site, pageSize) {
 async function facet(page, origin, site, pageSize) {
   const c = site.collections.find((x) => x.records.length > 1) || site.collections[0];
   await page.goto(`${origin}/${c.key}/`);
-  const link = page.locator('.facets details[open] li a').first();
+  const item = page.locator('.facets details[open] li').first();
+  const link = item.locator('a');
   const value = await text(link);
-  const claimed = Number(await text(page.locator('.facets details[open] li', { has: link }).locator('.count').first()));
-  await Promise.all([page.waitForURL((u) => u.href !== `${origin}/${c.key}/`), link.click()]);
+  const claimed = Number(await text(item.locator('.count')));
+  await follow(page, link);
   const field = pathOf(page.url()).split('/')[2];
   const expected = c.records.filter((r) => inFacet(r, field, value)).map((r) => recordPath(c.key, r.id)).sort();
   check(expected.length > 0, `${c.key}: no record has ${field} = ${value}`);
@@ -96,7 +103,7 @@ async function referenceAndBack(page, origin, site) {
     }
     const next = page.locator('.pager a[rel=next]');
     check(await next.count(), `${from} is on no page of its listing`);
-    await Promise.all([page.waitForURL((u) => u.href !== page.url()), next.click()]);
+    await follow(page, next);
   }
   const fromTitle = await text(page.locator('h1'));
   const csp = cspProblems(await page.content());
@@ -223,7 +230,7 @@ await main(async ({ root, origin, log }) => {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url} on ${page.url()})`));
     // The page size is what the fullest listing's first page shows.
     let pageSize = 0;
     for (const c of site.collections) {

@@ -91,9 +91,11 @@ export class RequestLog {
   constructor(origin) {
     this.origin = origin;
     this.urls = [];
+    this.missing = [];
   }
   watch(context) {
     context.on('request', (r) => this.urls.push(r.url()));
+    context.on('response', (r) => r.status() === 404 && this.missing.push(r.url()));
     return context;
   }
   offsite() {
@@ -123,12 +125,25 @@ export async function openBrowser(log, options = {}) {
   return context;
 }
 
+/** Attributes of every `<tag ...>` in `html` (quoted or not, as a minifier leaves them). */
+export function tags(html, tag) {
+  const out = [];
+  for (const m of html.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'gi'))) {
+    const attrs = {};
+    for (const a of m[1].matchAll(/([^\s=/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?/g)) {
+      attrs[a[1].toLowerCase()] = (a[2] || '').replace(/^["']|["']$/g, '');
+    }
+    out.push(attrs);
+  }
+  return out;
+}
+
 /** The CSP of an HTML document's meta tag, as directive -> source list. */
 export function parseCsp(html) {
-  const m = html.match(/<meta\s+http-equiv=["']?content-security-policy["']?\s+content=("[^"]*"|'[^']*')/i);
-  if (!m) return null;
+  const meta = tags(html, 'meta').find((a) => a['http-equiv']?.toLowerCase() === 'content-security-policy');
+  if (!meta) return null;
   const csp = new Map();
-  for (const part of m[1].slice(1, -1).split(';')) {
+  for (const part of meta.content.split(';')) {
     const [name, ...sources] = part.trim().split(/\s+/);
     if (name) csp.set(name.toLowerCase(), sources);
   }
