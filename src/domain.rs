@@ -10,6 +10,20 @@ const CREDIT_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
+/// The GB 32100 check character of the first 17 characters of a credit code (upper case,
+/// already width-folded); None if one of them is outside the code alphabet.
+pub fn credit_check_char(first17: &str) -> Option<char> {
+    if first17.chars().count() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (c, w) in first17.chars().zip(CREDIT_WEIGHTS) {
+        sum += CREDIT_ALPHABET.find(c)? as u32 * w;
+    }
+    let expected = (31 - sum % 31) % 31;
+    Some(CREDIT_ALPHABET.as_bytes()[expected as usize] as char)
+}
+
 /// A unified social credit code (统一社会信用代码) whose check character is correct.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -25,26 +39,18 @@ impl CreditCode {
                 code.chars().count()
             ));
         }
-        let mut values = Vec::with_capacity(18);
-        for (i, c) in code.chars().enumerate() {
-            match CREDIT_ALPHABET.find(c) {
-                Some(v) => values.push(v as u32),
-                None => {
-                    return Err(format!(
-                        "character {} ('{c}') is not allowed in a credit code (allowed: {CREDIT_ALPHABET})",
-                        i + 1
-                    ))
-                }
-            }
+        if let Some((i, c)) = code
+            .chars()
+            .enumerate()
+            .find(|(_, c)| !CREDIT_ALPHABET.contains(*c))
+        {
+            return Err(format!(
+                "character {} ('{c}') is not allowed in a credit code (allowed: {CREDIT_ALPHABET})",
+                i + 1
+            ));
         }
-        let sum: u32 = values[..17]
-            .iter()
-            .zip(CREDIT_WEIGHTS)
-            .map(|(v, w)| v * w)
-            .sum();
-        let expected = (31 - sum % 31) % 31;
-        if values[17] != expected {
-            let want = CREDIT_ALPHABET.as_bytes()[expected as usize] as char;
+        let want = credit_check_char(&code[..17]).unwrap_or('?');
+        if code.as_bytes()[17] as char != want {
             return Err(format!(
                 "check character is '{}' but GB 32100 gives '{want}' (a typo in the code?)",
                 &code[17..]
@@ -233,17 +239,27 @@ pub fn canonical_decision_number(raw: &str) -> String {
 /// personal data found in a field that is not marked personal.
 pub fn looks_like_resident_id(s: &str) -> bool {
     let bytes = s.as_bytes();
-    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+    if bytes.len() != 18 {
         return false;
     }
+    s.get(..17)
+        .and_then(resident_id_check_char)
+        .is_some_and(|c| bytes[17].to_ascii_uppercase() == c as u8)
+}
+
+/// The ISO 7064 MOD 11-2 check character of a resident identity number's first 17 digits.
+pub fn resident_id_check_char(first17: &str) -> Option<char> {
+    let bytes = first17.as_bytes();
+    if bytes.len() != 17 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = bytes[..17]
+    let sum: u32 = bytes
         .iter()
         .zip(W)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    let check = b"10X98765432"[(sum % 11) as usize];
-    bytes[17].to_ascii_uppercase() == check
+    Some(b"10X98765432"[(sum % 11) as usize] as char)
 }
 
 /// Mainland mobile number: 11 digits starting 13–19, optionally with +86.

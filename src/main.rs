@@ -73,6 +73,16 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Write a deterministic synthetic site of N records (and its search queries.json) into --out.
+    Generate {
+        #[arg(long)]
+        records: usize,
+        /// An empty or new folder.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Query the search index a build wrote and print ranked results.
     Search {
         /// The build's output directory.
@@ -154,8 +164,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if timings {
                         for s in &summary.stages {
                             eprintln!(
-                                "stage {:<14} {:>8.2} s {:>9} files {:>13} bytes",
-                                s.stage, s.seconds, s.files, s.bytes
+                                "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7} MB peak",
+                                s.stage,
+                                s.seconds,
+                                s.files,
+                                s.bytes,
+                                s.peak_rss >> 20
                             );
                         }
                     }
@@ -221,6 +235,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Generate { records, out, seed } => {
+            let started = std::time::Instant::now();
+            let summary = gongshi::generate::generate(&gongshi::generate::Options {
+                records,
+                out: out.clone(),
+                seed,
+            })?;
+            let counts: Vec<String> = summary
+                .collections
+                .iter()
+                .map(|(c, n)| format!("{n} {c}"))
+                .collect();
+            eprintln!(
+                "generated {} ({}), {} queries: {} files, {} bytes into {} in {:.2} s",
+                records,
+                counts.join(", "),
+                summary.queries,
+                summary.files,
+                summary.bytes,
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Search {
             out,

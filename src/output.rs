@@ -36,6 +36,9 @@ pub struct Staging {
     out: PathBuf,
     files: AtomicU64,
     bytes: AtomicU64,
+    /// A view writes into another staging directory and keeps its own counts; it can neither
+    /// commit nor discard (see [`Staging::view`]).
+    is_view: bool,
 }
 
 impl Staging {
@@ -58,7 +61,25 @@ impl Staging {
             out,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            is_view: false,
         })
+    }
+
+    /// A second handle on the same directory with its own file and byte counts, for a stage that
+    /// runs beside others; fold its counts back with [`Staging::absorb`].
+    pub fn view(&self) -> Staging {
+        Staging {
+            dir: self.dir.clone(),
+            out: self.out.clone(),
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+            is_view: true,
+        }
+    }
+
+    /// Adds a view's counts to this staging's.
+    pub fn absorb(&self, view: &Staging) {
+        self.note_written(view.files_written(), view.bytes_written());
     }
 
     pub fn dir(&self) -> &Path {
@@ -107,6 +128,9 @@ impl Staging {
 
     /// Makes the staged tree the output: an atomic exchange where the OS offers one.
     pub fn commit(self) -> Result<(), OutputError> {
+        if self.is_view {
+            return Ok(());
+        }
         sync_tree(&self.dir);
         if !self.out.exists() {
             std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
@@ -131,6 +155,9 @@ impl Staging {
 
     /// Throws the staged files away (the build failed).
     pub fn discard(self) {
+        if self.is_view {
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -66,6 +66,8 @@ pub struct StageTiming {
     pub seconds: f64,
     pub files: u64,
     pub bytes: u64,
+    /// The process's peak resident memory during the stage (stages that overlap share it).
+    pub peak_rss: u64,
 }
 
 #[derive(Debug)]
@@ -208,6 +210,7 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
         seconds: since.elapsed().as_secs_f64(),
         files,
         bytes,
+        peak_rss: crate::memory::take_peak_rss(),
     }
 }
 
@@ -247,12 +250,34 @@ fn write_outputs(
             staging.bytes_written(),
         );
     };
-    let renderer = Renderer::new(config, set, staging, pages)?;
-    renderer.render_all(staff)?;
-    done("render", stages);
-    crate::export::export(config, set, previous, staging, &renderer)?;
-    done("export", stages);
-    crate::search::write(config, set, staging).map_err(|e| BuildError::Stage(e.to_string()))?;
-    done("search", stages);
+    // Search indexing runs on one thread of its own (see search::canonical), so it overlaps
+    // the pages and datasets, which use the rayon pool.
+    let search_staging = staging.view();
+    std::thread::scope(|scope| {
+        let search = scope.spawn(|| {
+            let started = Instant::now();
+            let result = crate::search::write(config, set, &search_staging);
+            (result, started.elapsed().as_secs_f64())
+        });
+        let renderer = Renderer::new(config, set, staging, pages)?;
+        renderer.render_all(staff)?;
+        done("render", stages);
+        crate::export::export(config, set, previous, staging, &renderer)?;
+        done("export", stages);
+        let (result, seconds) = search
+            .join()
+            .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
+        result.map_err(|e| BuildError::Stage(e.to_string()))?;
+        done("search wait", stages);
+        stages.push(StageTiming {
+            stage: "search (beside)",
+            seconds,
+            files: search_staging.files_written(),
+            bytes: search_staging.bytes_written(),
+            peak_rss: 0,
+        });
+        staging.absorb(&search_staging);
+        Ok::<(), BuildError>(())
+    })?;
     Ok(())
 }

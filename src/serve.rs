@@ -21,7 +21,12 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
     let out = opts.out.clone();
     std::thread::spawn(move || {
         for request in server.incoming_requests() {
-            let response = respond(&out, request.url());
+            let range = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Range"))
+                .map(|h| h.value.as_str().to_string());
+            let response = respond(&out, request.url(), range.as_deref());
             let _ = request.respond(response);
         }
     });
@@ -134,8 +139,12 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn respond(out: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let header = |v: &str| tiny_http::Header::from_bytes("Content-Type", v).ok();
+fn respond(
+    out: &Path,
+    url: &str,
+    range: Option<&str>,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = |name: &str, v: &str| tiny_http::Header::from_bytes(name, v).ok();
     let (status, path) = match resolve(out, url) {
         Some(p) => (200, Some(p)),
         None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
@@ -144,11 +153,50 @@ fn respond(out: &Path, url: &str) -> tiny_http::Response<std::io::Cursor<Vec<u8>
         .as_ref()
         .and_then(|p| std::fs::read(p).ok())
         .unwrap_or_else(|| b"not found".to_vec());
+    let total = body.len();
+    // The search client reads pieces of pack files with single byte ranges.
+    let (status, body, content_range) = match range.and_then(|r| byte_range(r, total)) {
+        Some((start, end)) if status == 200 => (
+            206,
+            body[start..=end].to_vec(),
+            Some(format!("bytes {start}-{end}/{total}")),
+        ),
+        _ => (status, body, None),
+    };
     let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    if let Some(h) = header(path.as_deref().map_or("text/plain", content_type)) {
+    let kind = path.as_deref().map_or("text/plain", content_type);
+    let headers = [
+        header("Content-Type", kind),
+        header("Accept-Ranges", "bytes"),
+        content_range.and_then(|v| header("Content-Range", &v)),
+    ];
+    for h in headers.into_iter().flatten() {
         response.add_header(h);
     }
     response
+}
+
+/// The inclusive byte span of a single-range `Range` header (`bytes=a-b`, `bytes=a-`,
+/// `bytes=-n`) within a body of `total` bytes; `None` serves the whole body.
+fn byte_range(header: &str, total: usize) -> Option<(usize, usize)> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') || total == 0 {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let (start, end) = if first.is_empty() {
+        let suffix: usize = last.parse().ok()?;
+        (total.saturating_sub(suffix), total - 1)
+    } else {
+        let start: usize = first.parse().ok()?;
+        let end = if last.is_empty() {
+            total - 1
+        } else {
+            last.parse::<usize>().ok()?.min(total - 1)
+        };
+        (start, end)
+    };
+    (start <= end && start < total).then_some((start, end))
 }
 
 #[cfg(test)]
@@ -167,5 +215,28 @@ mod tests {
         assert!(resolve(tmp.path(), "/../etc/passwd").is_none());
         assert!(resolve(tmp.path(), "/labs/%2e%2e/%2e%2e/etc").is_none());
         assert!(resolve(tmp.path(), "/missing").is_none());
+    }
+
+    #[test]
+    fn byte_ranges_are_clamped_to_the_body() {
+        assert_eq!(byte_range("bytes=0-7", 100), Some((0, 7)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=95-", 100), Some((95, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=100-120", 100), None);
+        assert_eq!(byte_range("bytes=5-2", 100), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+    }
+
+    #[test]
+    fn a_range_request_gets_only_those_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("pack.bin"), b"0123456789").unwrap();
+        let response = respond(tmp.path(), "/pack.bin", Some("bytes=2-4"));
+        assert_eq!(response.status_code().0, 206);
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+        assert_eq!(body, b"234");
     }
 }

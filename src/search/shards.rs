@@ -1,19 +1,27 @@
 //! The static export of the tantivy index, for the browser client. Everything is fetched only
 //! as a query needs it; nothing grows with the number of records on every query.
 //!
+//! Small pieces are packed into few files (a site build is bound by the file system: one file
+//! per piece was ~80,000 files at 100,000 records). A pack is a header of `count + 1` u32
+//! little-endian byte offsets followed by its items; item `i` spans `[off[i], off[i + 1])`. The
+//! client reads the 8 header bytes of an item, then the item, with HTTP range requests (and
+//! slices the whole file itself when a server ignores ranges).
+//!
 //! - `search/manifest.json`: constants, collections (ordinal ranges, facet value lists). Its
 //!   size depends on the configuration and the facet values, not on the number of records.
-//! - `search/t/<h>.bin`: the term dictionary, hash-partitioned (FNV-1a of the term's UTF-8
-//!   bytes, low `shard_bits` bits, hex) into shards of about [`SHARD_TARGET`] bytes. Entry:
-//!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
-//!   list (when `df <=` [`INLINE_MAX`]), or varint term id and varint page shift.
-//! - `search/p/<id>-<b>.bin`: impact-ordered blocks of an external term: block b holds the
-//!   postings ranked `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by ordinal), so the
-//!   first page of results needs only block 0 and the smallest score loaded bounds the rest.
-//! - `search/r/<id>-<k>.bin`: the same list in ordinal order, page k holding ordinals
-//!   `[k << shift, (k + 1) << shift)` (about [`PAGE_TARGET`] postings), for checking whether a
-//!   given record has the term (random access).
-//! - `search/d/<ord >> DOC_SHIFT>.json`: display data of [`DOC_CHUNK`] consecutive records.
+//! - `search/t/<k>.bin`: the term dictionary, hash-partitioned (FNV-1a of the term's UTF-8
+//!   bytes, low `shard_bits` bits) into buckets of about [`SHARD_TARGET`] bytes; bucket `b` is
+//!   item `b & (2^DICT_PACK_BITS - 1)` of pack `k = b >> DICT_PACK_BITS` (hex). Entry: varint
+//!   term length, term bytes, varint `df << 1 | external`; then either the whole posting list
+//!   (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift and varint `base`.
+//! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms. A term's items start at
+//!   `base`: first its impact-ordered blocks, block b holding the postings ranked
+//!   `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by ordinal), so the first page of
+//!   results needs only block 0 and the smallest score loaded bounds the rest; then its pages in
+//!   ordinal order, page k holding ordinals `[k << shift, (k + 1) << shift)` (about
+//!   [`PAGE_TARGET`] postings), for checking whether a given record has the term.
+//! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data (JSON) of each record, item
+//!   `ord & (2^DOC_PACK_BITS - 1)`.
 //!
 //! A posting is: varint ordinal delta (from the previous posting, or from the page start), the
 //! score as u16 little-endian (see [`quantise`]), and in dictionary entries and impact blocks
@@ -38,8 +46,12 @@ pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
 pub const PAGE_TARGET: u64 = 64;
 pub const SHARD_TARGET: usize = 1536;
-pub const DOC_SHIFT: u32 = 2;
-pub const DOC_CHUNK: usize = 1 << DOC_SHIFT;
+/// Dictionary buckets per pack file: `2^DICT_PACK_BITS`.
+pub const DICT_PACK_BITS: u32 = 6;
+/// External terms per pack file.
+pub const X_PACK_BITS: u32 = 5;
+/// Records' display data per pack file.
+pub const DOC_PACK_BITS: u32 = 10;
 /// Score quantisation: `q = round((ln s + Q_OFFSET) · Q_SCALE)`, clamped to 1..=65535.
 pub const Q_SCALE: f64 = 2048.0;
 pub const Q_OFFSET: f64 = 12.0;
@@ -239,14 +251,24 @@ fn page_shift(df: usize, n: u64) -> u32 {
     64 - (span - 1).leading_zeros()
 }
 
-/// Writes the external files of one term; returns its dictionary entry tail.
-fn write_external(
-    id: u64,
-    postings: &[(u32, u16)],
-    n: u64,
-    facets: &Facets,
-    staging: &Staging,
-) -> Result<Vec<u8>, SearchError> {
+/// How many impact blocks a list of `df` postings has.
+pub fn block_count(df: usize) -> usize {
+    let (mut covered, mut b) = (0usize, 0u32);
+    while covered < df {
+        covered += block_len(b);
+        b += 1;
+    }
+    b as usize
+}
+
+/// How many ordinal pages a list of `df` postings among `n` records has.
+fn page_count(df: usize, n: u64) -> usize {
+    (((n.max(1) - 1) >> page_shift(df, n)) + 1) as usize
+}
+
+/// The pack items of one external term: its impact blocks, then its ordinal pages.
+fn external_items(postings: &[(u32, u16)], n: u64, facets: &Facets) -> Vec<Vec<u8>> {
+    let mut items = Vec::new();
     let mut ranked = postings.to_vec();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let (mut start, mut b) = (0usize, 0u32);
@@ -256,25 +278,61 @@ fn write_external(
         block.sort_by_key(|p| p.0);
         let mut out = Vec::new();
         encode(&mut out, &block, 0, Some(facets));
-        staging.write(&format!("search/p/{id}-{b}.bin"), &out)?;
+        items.push(out);
         start = end;
         b += 1;
     }
     let shift = page_shift(postings.len(), n);
-    let pages = ((n.max(1) - 1) >> shift) + 1;
     let mut rest = postings;
-    for k in 0..pages {
+    for k in 0..page_count(postings.len(), n) as u64 {
         let end = ((k + 1) << shift) as u32;
         let cut = rest.partition_point(|p| p.0 < end);
         let mut out = Vec::new();
         encode(&mut out, &rest[..cut], (k << shift) as u32, None);
-        staging.write(&format!("search/r/{id}-{k}.bin"), &out)?;
+        items.push(out);
         rest = &rest[cut..];
     }
-    let mut tail = Vec::new();
-    varint(&mut tail, id);
-    varint(&mut tail, u64::from(shift));
-    Ok(tail)
+    items
+}
+
+/// A pack file: `items.len() + 1` u32 LE offsets, then the items.
+pub fn pack<T: AsRef<[u8]>>(items: &[T]) -> Result<Vec<u8>, SearchError> {
+    let header = 4 * (items.len() + 1);
+    let total = header + items.iter().map(|i| i.as_ref().len()).sum::<usize>();
+    let too_big = || SearchError::Usage(format!("a search pack of {total} bytes exceeds 4 GiB"));
+    let mut out = Vec::with_capacity(total);
+    let mut at = u32::try_from(header).map_err(|_| too_big())?;
+    for item in items {
+        out.extend_from_slice(&at.to_le_bytes());
+        at = u32::try_from(item.as_ref().len())
+            .ok()
+            .and_then(|len| at.checked_add(len))
+            .ok_or_else(too_big)?;
+    }
+    out.extend_from_slice(&at.to_le_bytes());
+    for item in items {
+        out.extend_from_slice(item.as_ref());
+    }
+    Ok(out)
+}
+
+/// Writes items `(pack, index)` as pack files `search/<dir>/<pack:x>.bin`. Each pack's indexes
+/// must run 0, 1, 2... in the order given.
+fn write_packs(
+    dir: &str,
+    items: Vec<(u64, Vec<u8>)>,
+    staging: &Staging,
+) -> Result<u64, SearchError> {
+    let mut packs: BTreeMap<u64, Vec<Vec<u8>>> = BTreeMap::new();
+    for (k, item) in items {
+        packs.entry(k).or_default().push(item);
+    }
+    packs.par_iter().try_for_each(|(k, items)| {
+        staging
+            .write(&format!("search/{dir}/{k:x}.bin"), &pack(items)?)
+            .map_err(SearchError::from)
+    })?;
+    Ok(packs.len() as u64)
 }
 
 /// Display data of one record in a result list.
@@ -322,22 +380,31 @@ pub fn export(
     let n = built.docs;
     let facets = Facets::new(config, set);
     let terms = scored_postings(built)?;
-    // Term ids of external lists, in term order, so output is deterministic.
+    // External terms: ids in term order, and where each one's items start in its pack (a
+    // term's item count follows from its document frequency), so output is deterministic.
     let mut next_id = 0u64;
-    let ids: Vec<Option<u64>> = terms
+    let mut next_base = 0usize;
+    let ids: Vec<Option<(u64, usize)>> = terms
         .iter()
         .map(|(_, list)| {
             // A record may have the term in several fields: count records, not postings.
             let mut ords: Vec<u32> = list.iter().map(|p| p.0).collect();
             ords.sort_unstable();
             ords.dedup();
-            (ords.len() > INLINE_MAX).then(|| {
+            let df = ords.len();
+            (df > INLINE_MAX).then(|| {
+                if next_id & ((1 << X_PACK_BITS) - 1) == 0 {
+                    next_base = 0;
+                }
+                let at = (next_id, next_base);
                 next_id += 1;
-                next_id - 1
+                next_base += block_count(df) + page_count(df, n);
+                at
             })
         })
         .collect();
-    let entries: Vec<(u32, Vec<u8>)> = terms
+    type Entry = (u32, Vec<u8>, Vec<Vec<u8>>);
+    let entries: Vec<Entry> = terms
         .into_par_iter()
         .zip(ids)
         .map(|((term, list), id)| {
@@ -349,29 +416,48 @@ pub fn export(
                 &mut entry,
                 ((postings.len() as u64) << 1) | u64::from(id.is_some()),
             );
+            let mut items = Vec::new();
             match id {
-                Some(id) => entry.extend(write_external(id, &postings, n, &facets, staging)?),
+                Some((id, base)) => {
+                    varint(&mut entry, id);
+                    varint(&mut entry, u64::from(page_shift(postings.len(), n)));
+                    varint(&mut entry, base as u64);
+                    items = external_items(&postings, n, &facets);
+                }
                 None => encode(&mut entry, &postings, 0, Some(&facets)),
             }
-            Ok((fnv1a(&term), entry))
+            (fnv1a(&term), entry, items)
         })
-        .collect::<Result<_, SearchError>>()?;
+        .collect();
+    let terms_count = entries.len() as u64;
     let total: usize = entries.iter().map(|e| e.1.len()).sum();
     let shard_bits = (total / SHARD_TARGET)
         .max(1)
         .next_power_of_two()
         .trailing_zeros();
     let mask = (1u32 << shard_bits) - 1;
-    let mut shards: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
-    for (hash, entry) in &entries {
-        shards
+    let mut buckets: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
+    let mut external = Vec::new();
+    let mut id = 0u64;
+    for (hash, entry, items) in entries {
+        buckets
             .entry(hash & mask)
             .or_default()
-            .extend_from_slice(entry);
+            .extend_from_slice(&entry);
+        if !items.is_empty() {
+            external.extend(items.into_iter().map(|item| (id >> X_PACK_BITS, item)));
+            id += 1;
+        }
     }
-    shards
-        .par_iter()
-        .try_for_each(|(shard, bytes)| staging.write(&format!("search/t/{shard:x}.bin"), bytes))?;
+    // Every bucket is an item, empty or not, so a bucket's index in its pack is its number.
+    let dict: Vec<(u64, Vec<u8>)> = (0..=mask)
+        .map(|b| {
+            let bytes = buckets.remove(&b).unwrap_or_default();
+            (u64::from(b >> DICT_PACK_BITS), bytes)
+        })
+        .collect();
+    let mut files = write_packs("t", dict, staging)?;
+    files += write_packs("x", external, staging)?;
 
     let mut docs = Vec::with_capacity(n as usize);
     for (c, published) in set.collections.iter().enumerate() {
@@ -379,15 +465,16 @@ pub fn export(
             docs.push((c, &r.record));
         }
     }
-    docs.par_chunks(DOC_CHUNK)
+    let docs: Vec<(u64, Vec<u8>)> = docs
+        .par_iter()
         .enumerate()
-        .try_for_each(|(chunk, part)| {
-            let items: Vec<_> = part.iter().map(|(c, r)| doc_json(config, *c, r)).collect();
-            let bytes = serde_json::to_vec(&items).map_err(std::io::Error::from)?;
-            staging
-                .write(&format!("search/d/{chunk}.json"), &bytes)
-                .map_err(SearchError::from)
-        })?;
+        .map(|(ord, (c, r))| {
+            let bytes =
+                serde_json::to_vec(&doc_json(config, *c, r)).map_err(std::io::Error::from)?;
+            Ok(((ord >> DOC_PACK_BITS) as u64, bytes))
+        })
+        .collect::<Result<_, SearchError>>()?;
+    files += write_packs("d", docs, staging)?;
 
     let collections: Vec<_> = config
         .collections
@@ -406,16 +493,17 @@ pub fn export(
         })
         .collect();
     let manifest = json!({
-        "version": 1, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
-        "block0": BLOCK0, "doc_shift": DOC_SHIFT, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
+        "version": 2, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
+        "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "x_pack_bits": X_PACK_BITS,
+        "doc_pack_bits": DOC_PACK_BITS, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
         "collections": collections,
     });
     let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::from)?;
     staging.write("search/manifest.json", &bytes)?;
     Ok(SearchStats {
         records: n,
-        terms: entries.len() as u64,
-        shards: shards.len() as u64,
+        terms: terms_count,
+        shards: files,
     })
 }
 
@@ -439,6 +527,27 @@ mod tests {
     fn fnv_matches_reference() {
         assert_eq!(fnv1a(b""), 0x811c_9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn packs_locate_every_item() {
+        let items: Vec<Vec<u8>> = vec![b"ab".to_vec(), vec![], b"cde".to_vec()];
+        let bytes = pack(&items).expect("pack");
+        let off =
+            |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(&bytes[off(i)..off(i + 1)], item.as_slice());
+        }
+        assert_eq!(off(3), bytes.len());
+    }
+
+    #[test]
+    fn block_count_covers_the_list() {
+        assert_eq!(block_count(1), 1);
+        assert_eq!(block_count(BLOCK0), 1);
+        assert_eq!(block_count(BLOCK0 + 1), 2);
+        assert_eq!(block_count(BLOCK0 * 5), 2);
+        assert_eq!(block_count(BLOCK0 * 5 + 1), 3);
     }
 
     #[test]

@@ -92,18 +92,32 @@ function reader(buf) {
   };
 }
 
+const u32 = (b, i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+
 /**
- * The search engine over a built site's `search/` folder. `load(path)` resolves to the bytes
- * (Uint8Array) of a file under it, or null when missing.
+ * The search engine over a built site's `search/` folder. `load(path, from, to)` resolves to
+ * the bytes (Uint8Array) of a file under it, or of its byte range [from, to) when given, or
+ * null when missing.
  */
 export function createEngine(load) {
   let man = null;
   const files = new Map();
-  const get = (p) => {
-    if (!files.has(p)) files.set(p, load(p));
-    return files.get(p);
+  const get = (p, a, b) => {
+    const k = a === undefined ? p : `${p}@${a}-${b}`;
+    if (!files.has(k)) files.set(k, load(p, a, b));
+    return files.get(k);
   };
-  const json = async (p) => JSON.parse(new TextDecoder().decode(await get(p)));
+  const dec = new TextDecoder();
+  const json = async (p) => JSON.parse(dec.decode(await get(p)));
+  // Item i of a pack (src/search/shards.rs): its two header offsets, then its bytes.
+  const item = async (p, i) => {
+    const h = await get(p, 4 * i, 4 * i + 8);
+    if (!h || h.length < 8) return null;
+    const a = u32(h, 0);
+    const b = u32(h, 4);
+    return a < b ? get(p, a, b) : new Uint8Array();
+  };
+  const hex = (x) => x.toString(16);
   const enc = new TextEncoder();
   const dq = (q) => Math.exp(q / man.q_scale - man.q_offset);
   const coll = (o) => {
@@ -129,7 +143,9 @@ export function createEngine(load) {
 
   async function lookup(term) {
     const key = enc.encode(term);
-    const buf = await get(`t/${((fnv(key) & ((1 << man.shard_bits) - 1)) >>> 0).toString(16)}.bin`);
+    const bucket = (fnv(key) & ((1 << man.shard_bits) - 1)) >>> 0;
+    const pb = man.dict_pack_bits;
+    const buf = await item(`t/${hex(bucket >>> pb)}.bin`, bucket & ((1 << pb) - 1));
     if (!buf) return null;
     const r = reader(buf);
     while (!r.end()) {
@@ -140,7 +156,13 @@ export function createEngine(load) {
       if (x % 2) {
         const id = r.v();
         const shift = r.v();
-        if (same) return { df, id, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
+        const base = r.v();
+        if (same) {
+          let nb = 0;
+          for (let c = 0; c < df; nb++) c += man.block0 * 4 ** nb;
+          const x = `x/${hex(Math.floor(id / 2 ** man.x_pack_bits))}.bin`;
+          return { df, x, base, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
+        }
       } else {
         const p = postings(r, df, 0, true, new Map());
         if (same) return { df, p, done: true, thr: 0 };
@@ -150,7 +172,7 @@ export function createEngine(load) {
   }
 
   async function block(L) {
-    const m = postings(reader(await get(`p/${L.id}-${L.next++}.bin`)), Infinity, 0, true, new Map());
+    const m = postings(reader((await item(L.x, L.base + L.next++)) || new Uint8Array()), Infinity, 0, true, new Map());
     let min = Infinity;
     for (const [o, x] of m) {
       L.p.set(o, x);
@@ -163,10 +185,7 @@ export function createEngine(load) {
 
   async function whole(L) {
     const jobs = [];
-    for (let left = L.df, b = 0; left > 0; b++) {
-      jobs.push(block(L));
-      left -= man.block0 * 4 ** b;
-    }
+    for (let b = L.next; b < L.nb; b++) jobs.push(block(L));
     await Promise.all(jobs);
     L.done = true;
   }
@@ -174,7 +193,7 @@ export function createEngine(load) {
   async function page(L, k) {
     if (!L.pv.has(k)) {
       L.pv.set(k, null);
-      const buf = await get(`r/${L.id}-${k}.bin`);
+      const buf = await item(L.x, L.base + L.nb + k);
       L.pv.set(k, postings(reader(buf || new Uint8Array()), Infinity, k * L.span, false, new Map()));
     }
   }
@@ -269,8 +288,9 @@ export function createEngine(load) {
     }
     const hits = await Promise.all(
       exact.slice(pg * size, K).map(async (h) => {
-        const chunk = await json(`d/${Math.floor(h.o / 2 ** man.doc_shift)}.json`);
-        return { ord: h.o, score: h.s, doc: chunk[h.o % 2 ** man.doc_shift] };
+        const pb = 2 ** man.doc_pack_bits;
+        const bytes = await item(`d/${hex(Math.floor(h.o / pb))}.bin`, h.o % pb);
+        return { ord: h.o, score: h.s, doc: JSON.parse(dec.decode(bytes)) };
       }),
     );
     return { mode, total, complete, hits, matched: exact };
@@ -336,9 +356,17 @@ function page() {
   const pager = $('search-pager');
   const say = (key, n) => (status.dataset[key] || '').replace('{n}', n);
   const base = new URL('../search/', import.meta.url);
-  const engine = createEngine(async (p) => {
-    const r = await fetch(new URL(p, base), { credentials: 'same-origin' });
-    return r.ok ? new Uint8Array(await r.arrayBuffer()) : null;
+  // Files a server sent whole although a range was asked (no Range support): sliced here.
+  const whole = new Map();
+  const engine = createEngine(async (p, a, b) => {
+    if (whole.has(p)) return (await whole.get(p))?.subarray(a, b) ?? null;
+    const headers = a === undefined ? {} : { Range: `bytes=${a}-${b - 1}` };
+    const r = await fetch(new URL(p, base), { credentials: 'same-origin', headers });
+    if (!r.ok) return null;
+    const buf = new Uint8Array(await r.arrayBuffer());
+    if (a === undefined || r.status === 206) return buf;
+    whole.set(p, Promise.resolve(buf));
+    return buf.subarray(a, b);
   });
   const state = () => {
     const u = new URLSearchParams(location.search);

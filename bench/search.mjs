@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// Search benchmark: serves a built site on 127.0.0.1 and runs each query COLD (a new browser
+// context, empty cache) through /search/?q=... in headless Chromium, counting every byte
+// transferred after the HTML page and the time from the HTML's arrival to the results rendered.
+//
+//   node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip] [--runs N]
+//
+// QUERIES.json: [{"kind": "name", "query": "...", "expected": {"collection": "labs", "id": "x"} | null}]
+// Needs playwright-core (npm ci --prefix tests/js) and Chromium at /usr/bin/chromium
+// (apt-get install -y chromium). --pagefind also indexes the site with `npx pagefind` into a
+// copy and runs the same queries through Pagefind's own JS API, for comparison.
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, readFileSync, statSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { gzipSync, createGzip } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i < 0) return false;
+  args.splice(i, 1);
+  return true;
+};
+const option = (name, def) => {
+  const i = args.indexOf(name);
+  if (i < 0) return def;
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const withPagefind = flag('--pagefind');
+const gzip = !flag('--no-gzip');
+const chromiumPath = option('--chromium', '/usr/bin/chromium');
+const [siteArg, queriesArg] = args;
+if (!siteArg || !queriesArg) {
+  console.error('usage: node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip]');
+  process.exit(2);
+}
+const site = path.resolve(siteArg);
+const queries = JSON.parse(readFileSync(queriesArg, 'utf8'));
+
+const require = createRequire(path.join(here, '../tests/js/package.json'));
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  console.error('playwright-core missing: run `npm ci --prefix tests/js`');
+  process.exit(2);
+}
+if (!existsSync(chromiumPath)) {
+  console.error(`no Chromium at ${chromiumPath}: apt-get install -y chromium (or --chromium PATH)`);
+  process.exit(2);
+}
+
+// ------------------------------------------------------------------ a tiny static server
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.json': 'application/json', '.css': 'text/css', '.bin': 'application/octet-stream',
+  '.svg': 'image/svg+xml', '.xml': 'application/xml', '.wasm': 'application/wasm',
+};
+// What a typical static host compresses on the fly.
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '.xml']);
+
+function serve(root) {
+  const server = createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (rel.endsWith('/')) rel += 'index.html';
+    const file = path.join(root, path.normalize(rel));
+    if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    const size = statSync(file).size;
+    const ext = path.extname(file);
+    const headers = { 'content-type': TYPES[ext] || 'application/octet-stream', 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start >= size || end < start) {
+        res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+        return;
+      }
+      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1 });
+      createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    if (gzip && COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      res.writeHead(200, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      createReadStream(file).pipe(createGzip()).pipe(res);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': size });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ------------------------------------------------------------------ measurement helpers
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+const kb = (b) => `${(b / 1000).toFixed(1)} kB`;
+
+// Bytes and requests after the HTML page, from Resource Timing (transferSize: headers + body
+// as sent, so compression counts) plus the HTML's arrival time as the clock's origin.
+const COLLECT = () => {
+  const res = performance.getEntriesByType('resource');
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {
+    bytes: res.reduce((s, r) => s + (r.transferSize || r.encodedBodySize || 0), 0),
+    requests: res.length,
+    origin: nav ? nav.responseEnd : 0,
+  };
+};
+
+async function runGongshi(browser, base) {
+  const out = [];
+  for (const item of queries) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      // Done: 10 results, or a final status (no results / fewer than 10 found).
+      const watch = () => {
+        const list = document.getElementById('search-results');
+        const status = document.getElementById('search-status');
+        if (!list || !status) return;
+        const check = () => {
+          const n = list.children.length;
+          const s = status.textContent;
+          const loading = status.dataset.loading;
+          if (window.__done === undefined && (n >= 10 || (s && s !== loading))) window.__done = performance.now();
+        };
+        new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+      };
+      document.addEventListener('DOMContentLoaded', watch);
+    });
+    await page.goto(`${base}/search/?q=${encodeURIComponent(item.query)}`);
+    await page.waitForFunction(() => window.__done !== undefined, null, { timeout: 30000 });
+    await page.waitForTimeout(50); // let Resource Timing settle for the last fetches
+    const m = await page.evaluate(COLLECT);
+    const done = await page.evaluate(() => window.__done);
+    const links = await page.$$eval('#search-results li h2 a', (as) => as.map((a) => new URL(a.href).pathname));
+    out.push({ ...item, bytes: m.bytes, requests: m.requests, ms: done - m.origin, links });
+    await context.close();
+  }
+  return out;
+}
+
+async function runPagefind(browser, base) {
+  const out = [];
+  for (const item of queries) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/pagefind-bench.html`);
+    const r = await page.evaluate(async (q) => {
+      const t0 = performance.now();
+      const pf = await import('/pagefind/pagefind.js');
+      const s = await pf.search(q);
+      const data = await Promise.all(s.results.slice(0, 10).map((x) => x.data()));
+      const ms = performance.now() - t0;
+      const res = performance.getEntriesByType('resource');
+      return { ms, bytes: res.reduce((a, r) => a + (r.transferSize || r.encodedBodySize || 0), 0), requests: res.length, links: data.map((d) => new URL(d.url, location.href).pathname) };
+    }, item.query);
+    out.push({ ...item, ...r });
+    await context.close();
+  }
+  return out;
+}
+
+function report(name, results) {
+  const bytes = results.map((r) => r.bytes);
+  const ms = results.map((r) => r.ms);
+  const reqs = results.map((r) => r.requests);
+  console.log(`\n== ${name}: ${results.length} cold queries`);
+  console.log(`bytes per query: median ${kb(median(bytes))}, worst ${kb(Math.max(...bytes))} (p95 ${kb(pct(bytes, 95))})`);
+  console.log(`requests per query: median ${median(reqs)}, worst ${Math.max(...reqs)}`);
+  console.log(`time to results: median ${median(ms).toFixed(0)} ms, p95 ${pct(ms, 95).toFixed(0)} ms, worst ${Math.max(...ms).toFixed(0)} ms`);
+  const kinds = [...new Set(results.map((r) => r.kind))];
+  for (const kind of kinds) {
+    const rs = results.filter((r) => r.kind === kind && r.expected);
+    const none = results.filter((r) => r.kind === kind && !r.expected);
+    const want = (r) => `/${r.expected.collection}/${r.expected.id}/`;
+    const first = rs.filter((r) => r.links[0] && r.links[0].endsWith(want(r))).length;
+    const top10 = rs.filter((r) => r.links.slice(0, 10).some((l) => l.endsWith(want(r)))).length;
+    const empty = none.filter((r) => r.links.length === 0).length;
+    let line = `quality ${kind}:`;
+    if (rs.length) line += ` first ${first}/${rs.length}, top 10 ${top10}/${rs.length}`;
+    if (none.length) line += ` no-hit queries with no results ${empty}/${none.length}`;
+    console.log(line);
+  }
+  for (const r of results.filter((r) => r.expected && !r.links.slice(0, 10).some((l) => l.endsWith(`/${r.expected.collection}/${r.expected.id}/`)))) {
+    console.log(`  miss [${r.kind}] ${r.query} -> want ${r.expected.collection}/${r.expected.id}, got ${r.links.slice(0, 3).join(' ') || '(nothing)'}`);
+  }
+}
+
+const launch = () =>
+  chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+
+const clientJs = path.join(site, 'static/search.js');
+if (!existsSync(clientJs)) {
+  console.error(`${clientJs} missing: is ${site} a built gongshi site?`);
+  process.exit(2);
+}
+const js = readFileSync(clientJs);
+console.log(`site ${site}; server gzip ${gzip ? 'on' : 'off'}`);
+console.log(`client JS: ${kb(js.length)} raw, ${kb(gzipSync(js, { level: 9 }).length)} gzip`);
+
+const server = await serve(site);
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await launch();
+try {
+  report('gongshi', await runGongshi(browser, base));
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (withPagefind) {
+  const copy = mkdtempSync(path.join(tmpdir(), 'pagefind-bench-'));
+  try {
+    cpSync(site, copy, { recursive: true });
+    const t0 = Date.now();
+    execFileSync('npx', ['-y', 'pagefind@1', '--site', copy, '--force-language', 'zh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    console.log(`\npagefind indexing: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const html = '<!doctype html><meta charset="utf-8"><title>pagefind bench</title>';
+    (await import('node:fs')).writeFileSync(path.join(copy, 'pagefind-bench.html'), html);
+    const pfServer = await serve(copy);
+    const pfBase = `http://127.0.0.1:${pfServer.address().port}`;
+    const b = await launch();
+    try {
+      report('pagefind', await runPagefind(b, pfBase));
+    } finally {
+      await b.close();
+      pfServer.close();
+    }
+  } catch (e) {
+    console.log(`\npagefind: not run (${e.message.split('\n')[0]})`);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,355 @@
+//! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
+//! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
+//! in the same run, `check` time, the `serve` one-record rebuild latency, and optionally the
+//! search benchmark and Hugo + Pagefind on the same data.
+//!
+//! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--hugo]
+//!                               [--pagefind] [--work DIR]
+
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const AS_OF: &str = "2025-06-30";
+const GONGSHI: &str = env!("CARGO_BIN_EXE_gongshi");
+
+struct Options {
+    records: Vec<u64>,
+    search: bool,
+    hugo: bool,
+    pagefind: bool,
+    work: PathBuf,
+}
+
+fn options() -> Options {
+    let mut opts = Options {
+        records: vec![10_000, 100_000],
+        search: false,
+        hugo: false,
+        pagefind: false,
+        work: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-scale"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--records" => {
+                let list = args.next().expect("--records 10000,100000");
+                opts.records = list
+                    .split(',')
+                    .map(|n| n.trim().replace('_', "").parse().expect("a record count"))
+                    .collect();
+            }
+            "--million" => opts.records.push(1_000_000),
+            "--search" => opts.search = true,
+            "--hugo" => opts.hugo = true,
+            "--pagefind" => opts.pagefind = true,
+            "--work" => opts.work = PathBuf::from(args.next().expect("--work DIR")),
+            "--bench" => {}
+            other => panic!("unknown option {other}"),
+        }
+    }
+    opts
+}
+
+/// Wall time and the child's peak RSS (from wait4), with its stderr kept in a file.
+struct Measured {
+    seconds: f64,
+    peak_rss: u64,
+    ok: bool,
+    stderr: String,
+}
+
+// The child is reaped by wait4, which (unlike Child::wait) also returns its rusage.
+#[allow(clippy::zombie_processes)]
+fn measure(cmd: &mut Command, log: &Path) -> Measured {
+    let file = std::fs::File::create(log).expect("log file");
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(file)
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    // SAFETY: rusage is plain data filled in by the kernel; pid is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    let seconds = started.elapsed().as_secs_f64();
+    Measured {
+        seconds,
+        peak_rss: usage.ru_maxrss as u64 * 1024,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        stderr: std::fs::read_to_string(log).unwrap_or_default(),
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.0} MB", bytes as f64 / 1048576.0)
+}
+
+fn remove(path: &Path) {
+    if path.exists() {
+        std::fs::remove_dir_all(path).expect("remove old bench output");
+    }
+}
+
+fn main() {
+    // `cargo test --all-targets` runs bench binaries too, without `--bench`: only `cargo bench`
+    // should generate and build sites of 100,000 records.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("scale benchmark: run it with `cargo bench --bench scale`");
+        return;
+    }
+    let opts = options();
+    std::fs::create_dir_all(&opts.work).expect("work dir");
+    println!(
+        "gongshi scale benchmark, {} cores",
+        rayon::current_num_threads()
+    );
+    for &n in &opts.records {
+        bench_one(&opts, n);
+    }
+}
+
+fn bench_one(opts: &Options, n: u64) {
+    let site = opts.work.join(format!("site-{n}"));
+    let out = opts.work.join(format!("out-{n}"));
+    let log = opts.work.join(format!("log-{n}.txt"));
+    println!("\n== {n} records");
+    remove(&site);
+    let generated = measure(
+        Command::new(GONGSHI)
+            .args(["generate", "--records", &n.to_string(), "--seed", "1"])
+            .arg("--out")
+            .arg(&site),
+        &log,
+    );
+    assert!(generated.ok, "generate failed: {}", generated.stderr);
+    println!(
+        "generate        {:>8.2} s  {:>8}",
+        generated.seconds,
+        mb(generated.peak_rss)
+    );
+
+    let checked = measure(
+        Command::new(GONGSHI)
+            .args(["check", "--as-of", AS_OF])
+            .arg("--site")
+            .arg(&site),
+        &log,
+    );
+    assert!(checked.ok, "check failed: {}", tail(&checked.stderr));
+    println!(
+        "check           {:>8.2} s  {:>8}",
+        checked.seconds,
+        mb(checked.peak_rss)
+    );
+
+    remove(&out);
+    let built = measure(
+        Command::new(GONGSHI)
+            .args(["build", "--timings", "--as-of", AS_OF])
+            .arg("--site")
+            .arg(&site)
+            .arg("--out")
+            .arg(&out),
+        &log,
+    );
+    assert!(built.ok, "build failed: {}", tail(&built.stderr));
+    for line in built.stderr.lines().filter(|l| l.starts_with("stage ")) {
+        println!("  {line}");
+    }
+    let (files, bytes) = tree_size(&out);
+    println!(
+        "build           {:>8.2} s  {:>8} peak  {files} files  {}",
+        built.seconds,
+        mb(built.peak_rss),
+        mb(bytes)
+    );
+    let floor = file_system_floor(&out, &opts.work.join(format!("floor-{n}")));
+    println!(
+        "floor           {:>8.2} s  (same files and bytes, {} threads, no other work)  build/floor = {:.2}",
+        floor,
+        rayon::current_num_threads(),
+        built.seconds / floor
+    );
+    if n <= 20_000 {
+        let rebuild = serve_rebuild(&site, &opts.work.join(format!("serve-{n}")));
+        println!("serve rebuild   {rebuild:>8.2} s  (one record edited until its page is served)");
+    }
+    if opts.search {
+        run_search_bench(&out, &site.join("queries.json"));
+    }
+    if opts.hugo {
+        hugo(&out, &opts.work.join(format!("hugo-{n}")), built.seconds);
+    }
+    if opts.pagefind {
+        pagefind(&opts.work, &out, n);
+    }
+}
+
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+fn tree_size(root: &Path) -> (u64, u64) {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .fold((0, 0), |(f, b), e| {
+            (f + 1, b + e.metadata().map(|m| m.len()).unwrap_or(0))
+        })
+}
+
+/// Writes the same directories, files and byte counts as `out` into `floor`, in parallel, then
+/// syncs as the build does: what the disk costs with no other work.
+fn file_system_floor(out: &Path, floor: &Path) -> f64 {
+    let mut dirs = Vec::new();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        let rel = entry
+            .path()
+            .strip_prefix(out)
+            .expect("inside")
+            .to_path_buf();
+        if entry.file_type().is_dir() {
+            dirs.push(rel);
+        } else if entry.file_type().is_file() {
+            files.push((rel, entry.metadata().map(|m| m.len()).unwrap_or(0) as usize));
+        }
+    }
+    remove(floor);
+    let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
+    let started = Instant::now();
+    for dir in &dirs {
+        std::fs::create_dir_all(floor.join(dir)).expect("floor dir");
+    }
+    files.par_iter().for_each(|(rel, size)| {
+        let mut file = std::fs::File::create(floor.join(rel)).expect("floor file");
+        file.write_all(&filler[..*size]).expect("floor write");
+    });
+    if std::env::var_os("GONGSHI_NO_FSYNC").is_none() {
+        let dir = std::fs::File::open(floor).expect("floor");
+        // SAFETY: a valid open descriptor.
+        unsafe { libc::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir)) };
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    remove(floor);
+    seconds
+}
+
+/// Starts `gongshi serve`, edits one record and times until the server returns its new page.
+fn serve_rebuild(site: &Path, out: &Path) -> f64 {
+    remove(out);
+    let port = 18_000 + (std::process::id() % 1000) as u16;
+    let mut child = Command::new(GONGSHI)
+        .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])
+        .arg("--site")
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let file = first_data_file(&site.join("data/labs"));
+    let original = std::fs::read_to_string(&file).expect("data file");
+    let (id, name) = first_record(&original);
+    let page = format!("/labs/{id}/");
+    wait_for(port, &page, &name, Duration::from_secs(600));
+    let marker = "基准测试更新";
+    let edited = original.replacen(
+        &format!("name: {name}"),
+        &format!("name: {name}{marker}"),
+        1,
+    );
+    assert_ne!(edited, original, "edit applied");
+    let started = Instant::now();
+    std::fs::write(&file, edited).expect("edit");
+    wait_for(port, &page, marker, Duration::from_secs(60));
+    let seconds = started.elapsed().as_secs_f64();
+    std::fs::write(&file, original).expect("restore");
+    let _ = child.kill();
+    let _ = child.wait();
+    remove(out);
+    seconds
+}
+
+fn first_data_file(dir: &Path) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("labs folder")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files.into_iter().next().expect("a labs file")
+}
+
+fn first_record(yaml: &str) -> (String, String) {
+    let value = |key: &str| {
+        yaml.lines()
+            .find_map(|l| l.trim_start_matches("- ").trim().strip_prefix(key))
+            .map(|v| v.trim().trim_matches('"').to_string())
+            .expect("key in the first record")
+    };
+    (value("id:"), value("name:"))
+}
+
+fn wait_for(port: u16, path: &str, text: &str, limit: Duration) {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(body) = http_get(port, path) {
+            if body.contains(text) {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("{path} never showed {text}");
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+fn run_search_bench(out: &Path, queries: &Path) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/search.mjs");
+    let status = Command::new("node")
+        .arg(script)
+        .arg(out)
+        .arg(queries)
+        .status()
+        .expect("node bench/search.mjs (is node installed?)");
+    assert!(status.success(), "search benchmark failed");
+}
+
+fn hugo(out: &Path, dir: &Path, gongshi_seconds: f64) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/hugo.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(out)
+        .arg(dir)
+        .arg(format!("{gongshi_seconds:.2}"))
+        .status()
+        .expect("bash bench/hugo.sh");
+    assert!(status.success(), "hugo comparison failed");
+}
+
+fn pagefind(work: &Path, out: &Path, n: u64) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/pagefind.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(out)
+        .arg(work.join(format!("pagefind-{n}")))
+        .status()
+        .expect("bash bench/pagefind.sh");
+    assert!(status.success(), "pagefind comparison failed");
+}

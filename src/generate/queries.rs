@@ -1,0 +1,220 @@
+//! The search benchmark's query set: for each kind of query a person types, records that are
+//! on notice at [`BENCHMARK_AS_OF`] and the record each query must find.
+
+use super::records::{Meta, Notice};
+use chrono::{Days, Months, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The build date the benchmark uses; expected records are on notice then.
+pub const BENCHMARK_AS_OF: (i32, u32, u32) = (2025, 6, 30);
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Expected {
+    pub collection: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Query {
+    pub kind: &'static str,
+    pub query: String,
+    pub expected: Option<Expected>,
+}
+
+/// Words found in very many records: the benchmark measures ranking speed, not one answer.
+const COMMON: [&str; 5] = ["检测", "西安", "有限公司", "罚款", "食品"];
+/// Queries whose characters never occur together in generated data.
+const NO_HIT: [&str; 5] = [
+    "量子引力望远镜",
+    "霍格沃茨魔法学校",
+    "企鹅冰淇淋工厂",
+    "ZQXW7781",
+    "火星移民管理局",
+];
+
+/// On notice at `as_of` with a margin, by the rules site.yaml declares. This mirrors
+/// `notice::status` on the generator's own facts rather than re-reading the written site; the
+/// margins keep records near a boundary out, and tests/generate.rs checks every expected record
+/// is in the build.
+fn on_notice(m: &Meta, as_of: NaiveDate) -> bool {
+    if m.published > as_of || m.withdrawn {
+        return false;
+    }
+    let ends = match m.notice {
+        Notice::Forever => return true,
+        Notice::Never => return false,
+        Notice::ThreeYears => m.published.checked_add_months(Months::new(36)),
+        Notice::ThreeMonths => m.published.checked_add_months(Months::new(3)),
+    };
+    ends.and_then(|e| e.checked_sub_days(Days::new(10)))
+        .is_some_and(|e| e > as_of)
+}
+
+/// `k` items spread evenly over `items`, so picks do not cluster at the start.
+fn spread<T>(items: &[T], k: usize) -> impl Iterator<Item = &T> {
+    let n = items.len();
+    let k = k.min(n);
+    (0..k).map(move |i| &items[i * n / k])
+}
+
+fn expected(m: &Meta) -> Option<Expected> {
+    Some(Expected {
+        collection: m.collection.to_string(),
+        id: m.id.clone(),
+    })
+}
+
+pub fn build(meta: &[Meta]) -> Vec<Query> {
+    let (y, mo, d) = BENCHMARK_AS_OF;
+    let as_of = NaiveDate::from_ymd_opt(y, mo, d).unwrap_or(NaiveDate::MAX);
+    let live: Vec<&Meta> = meta.iter().filter(|m| on_notice(m, as_of)).collect();
+    let mut name_count: HashMap<&str, usize> = HashMap::new();
+    let mut code_count: HashMap<&str, usize> = HashMap::new();
+    for m in meta {
+        *name_count.entry(&m.name).or_default() += 1;
+        if let Some(c) = &m.credit_code {
+            *code_count.entry(c).or_default() += 1;
+        }
+    }
+    let mut queries = Vec::new();
+    let push = |queries: &mut Vec<Query>, kind, query: String, m: Option<&Meta>| {
+        queries.push(Query {
+            kind,
+            query,
+            expected: m.and_then(expected),
+        })
+    };
+
+    // Names used by exactly one record, so the expected answer is unambiguous.
+    let named: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| {
+            matches!(m.collection, "labs" | "organic-parks") && name_count[m.name.as_str()] == 1
+        })
+        .collect();
+    for m in spread(&named, 10) {
+        push(&mut queries, "name", m.name.clone(), Some(m));
+    }
+
+    // Pieces of names: 4–5 characters from the place and trade-name part, kept when fewer
+    // than 10 generated names contain them.
+    let companies: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.name.ends_with("公司") && name_count[m.name.as_str()] == 1)
+        .collect();
+    let candidates: Vec<(&Meta, Vec<String>)> = spread(&companies, 20)
+        .map(|m| {
+            let chars: Vec<char> = m.name.chars().collect();
+            let mut pieces = Vec::new();
+            for start in 0..chars.len().min(5) {
+                for len in [4, 5] {
+                    if start + len < chars.len() {
+                        pieces.push(chars[start..start + len].iter().collect());
+                    }
+                }
+            }
+            (*m, pieces)
+        })
+        .collect();
+    let all_pieces: Vec<&String> = candidates.iter().flat_map(|(_, p)| p).collect();
+    let counts: Vec<usize> = all_pieces
+        .par_iter()
+        .map(|p| meta.iter().filter(|m| m.name.contains(p.as_str())).count())
+        .collect();
+    let piece_count: HashMap<&str, usize> = all_pieces
+        .iter()
+        .zip(counts)
+        .map(|(p, c)| (p.as_str(), c))
+        .collect();
+    let mut found = 0;
+    for (m, pieces) in &candidates {
+        if found == 10 {
+            break;
+        }
+        if let Some(p) = pieces.iter().find(|p| piece_count[p.as_str()] < 10) {
+            push(&mut queries, "name_piece", p.clone(), Some(m));
+            found += 1;
+        }
+    }
+
+    let coded: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.credit_code.as_deref().is_some_and(|c| code_count[c] == 1))
+        .collect();
+    for m in spread(&coded, 10) {
+        push(
+            &mut queries,
+            "credit_code",
+            m.credit_code.clone().unwrap_or_default(),
+            Some(m),
+        );
+    }
+
+    // The first 8 characters are the registering authority, kind and division: thousands of
+    // records share them. The prefix query is the shortest prefix of 10 or more characters
+    // that only this record's code has.
+    let mut sorted: Vec<&str> = code_count.keys().copied().collect();
+    sorted.sort_unstable();
+    let lcp = |a: &str, b: &str| a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    for m in spread(&coded, 15).skip(10) {
+        let code = m.credit_code.as_deref().unwrap_or_default();
+        let Ok(i) = sorted.binary_search(&code) else {
+            continue;
+        };
+        let before = i.checked_sub(1).map_or(0, |j| lcp(sorted[j], code));
+        let after = sorted.get(i + 1).map_or(0, |n| lcp(n, code));
+        let len = (before.max(after) + 1).max(10).min(code.len());
+        push(
+            &mut queries,
+            "credit_code_prefix",
+            code[..len].to_string(),
+            Some(m),
+        );
+    }
+
+    let labs: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.cma_number.is_some())
+        .collect();
+    for m in spread(&labs, 10) {
+        push(
+            &mut queries,
+            "cma_number",
+            m.cma_number.clone().unwrap_or_default(),
+            Some(m),
+        );
+    }
+
+    let penalties: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.decision_number.is_some())
+        .collect();
+    for m in spread(&penalties, 4) {
+        let number = m.decision_number.as_deref().unwrap_or_default();
+        for (open, close) in [
+            ("〔", "〕"),
+            ("[", "]"),
+            ("(", ")"),
+            ("（", "）"),
+            ("【", "】"),
+        ] {
+            let form = number.replace('〔', open).replace('〕', close);
+            push(&mut queries, "decision_number", form, Some(m));
+        }
+    }
+
+    for w in COMMON {
+        push(&mut queries, "common", w.to_string(), None);
+    }
+    for w in NO_HIT {
+        push(&mut queries, "no_hit", w.to_string(), None);
+    }
+    queries
+}

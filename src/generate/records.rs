@@ -1,0 +1,593 @@
+//! The records of the four collections, written as YAML text, with the facts about each that
+//! the query set needs ([`Meta`]).
+
+use super::codes;
+use super::names::{
+    self, BUSINESS_INDUSTRIES, CERTIFIERS, LAB_INDUSTRIES, LAB_SCOPES, PARK_PRODUCTS,
+};
+use super::places::{city_weight, county_stem, City, CITIES, PROVINCE_AUTHORITY, PROVINCE_PREFIX};
+use super::rng::Rng;
+use super::text::{self, VIOLATIONS};
+use super::yaml_out::{d, q, RecordWriter};
+use crate::calendar::HolidayCalendar;
+use chrono::{Datelike, Days, Months, NaiveDate};
+use std::collections::{HashMap, HashSet};
+
+/// How long a record stays on notice under site.yaml's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Forever,
+    ThreeYears,
+    /// Small fines (below 10,000 yuan, only 警告/通报批评/罚款).
+    ThreeMonths,
+    /// Warning-only penalties are never published.
+    Never,
+}
+
+/// What the query set needs to know about one generated record.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub collection: &'static str,
+    pub id: String,
+    /// The name a person would search for (lab, subject, party or park name).
+    pub name: String,
+    pub credit_code: Option<String>,
+    pub cma_number: Option<String>,
+    pub decision_number: Option<String>,
+    pub published: NaiveDate,
+    pub withdrawn: bool,
+    pub notice: Notice,
+}
+
+struct Lab {
+    id: String,
+    name: String,
+    credit_code: String,
+    city: usize,
+}
+
+pub struct Generator {
+    rng: Rng,
+    calendar: HolidayCalendar,
+    labs: Vec<Lab>,
+    lab_names: HashSet<String>,
+    credit_codes: HashSet<String>,
+    cma_numbers: HashSet<String>,
+    /// Next serial per decision-number prefix and year.
+    decision_serials: HashMap<(String, i32), u32>,
+    pub meta: Vec<Meta>,
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+impl Generator {
+    pub fn new(seed: u64, calendar: HolidayCalendar) -> Self {
+        Generator {
+            rng: Rng::new(seed),
+            calendar,
+            labs: Vec::new(),
+            lab_names: HashSet::new(),
+            credit_codes: HashSet::new(),
+            cma_numbers: HashSet::new(),
+            decision_serials: HashMap::new(),
+            meta: Vec::new(),
+        }
+    }
+
+    fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let span = (to - from).num_days().max(0) as u64;
+        from + Days::new(self.rng.range(0, span))
+    }
+
+    /// Published 2021-01..2025-12, so at an as-of of 2025-06-30 about a tenth are embargoed.
+    fn publication_day(&mut self) -> NaiveDate {
+        self.day_between(date(2021, 1, 1), date(2025, 12, 31))
+    }
+
+    /// Mostly within the 20-working-day limit; one in twenty late (a warning, not an error).
+    fn published_after(&mut self, decided: NaiveDate) -> NaiveDate {
+        let days = if self.rng.chance(5) {
+            self.rng.range(21, 40)
+        } else {
+            self.rng.range(1, 20)
+        } as u32;
+        self.calendar
+            .add_working_days(decided, days)
+            .unwrap_or(decided + Days::new(u64::from(days) * 7 / 5))
+    }
+
+    fn city(&mut self) -> usize {
+        let weights: Vec<(usize, u64)> = (0..CITIES.len()).map(|i| (i, city_weight(i))).collect();
+        *self.rng.weighted(&weights)
+    }
+
+    fn county(&mut self, city: usize) -> (&'static str, &'static str) {
+        *self.rng.pick(CITIES[city].counties)
+    }
+
+    fn unique_credit_code(&mut self, kind: char, division: &str) -> String {
+        loop {
+            let code = codes::credit_code(&mut self.rng, kind, division);
+            if self.credit_codes.insert(code.clone()) {
+                return code;
+            }
+        }
+    }
+
+    /// Withdrawal (rare) and correction history, shared by every collection.
+    fn notice_extras(&mut self, w: &mut RecordWriter, published: NaiveDate) -> bool {
+        let withdrawn = self.rng.chance(1);
+        if withdrawn {
+            let on = published + Days::new(self.rng.range(5, 300));
+            let reason = if self.rng.chance(50) {
+                "行政复议决定撤销原行政行为"
+            } else {
+                "发现原公示信息有误，依法撤下"
+            };
+            w.flow("withdrawn", &[("date", d(on)), ("reason", q(reason))]);
+        } else if self.rng.chance(2) {
+            let on = published + Days::new(self.rng.range(3, 60));
+            w.flow_list(
+                "history",
+                &[vec![("date", d(on)), ("summary", q("更正笔误"))]],
+            );
+        }
+        withdrawn
+    }
+
+    pub fn lab(&mut self, index: usize, out: &mut String) {
+        let id = format!("lab-{:07}", index + 1);
+        let city = self.city();
+        let (county, division) = self.county(city);
+        let place = match self.rng.below(3) {
+            0 => "陕西",
+            1 => CITIES[city].short,
+            _ => county,
+        };
+        let name = loop {
+            let n = names::company(&mut self.rng, place, &LAB_INDUSTRIES);
+            if self.lab_names.insert(n.clone()) {
+                break n;
+            }
+            // Retry with a different place once the city's combinations thin out.
+            if self.rng.chance(20) {
+                let n = names::company(&mut self.rng, county, &LAB_INDUSTRIES);
+                if self.lab_names.insert(n.clone()) {
+                    break n;
+                }
+            }
+        };
+        let credit_code = self.unique_credit_code('1', division);
+        let published = self.publication_day();
+        // Years of issue stop at 2024 so any 2025 build date accepts every CMA number.
+        let last_issue = published.min(date(2024, 12, 31));
+        let cert_issued = self.day_between(date(2015, 1, 1), last_issue);
+        let cma = loop {
+            let c = codes::cma_number(&mut self.rng, cert_issued.year());
+            if self.cma_numbers.insert(c.clone()) {
+                break c;
+            }
+        };
+        let cert_expires = cert_issued
+            .checked_add_months(Months::new(72))
+            .unwrap_or(cert_issued);
+        let n_scopes = self.rng.range(1, 4) as usize;
+        let mut scopes: Vec<&str> = Vec::new();
+        while scopes.len() < n_scopes {
+            let s = *self.rng.pick(&LAB_SCOPES);
+            if !scopes.contains(&s) {
+                scopes.push(s);
+            }
+        }
+        let status = *self
+            .rng
+            .weighted(&[("有效", 85), ("暂停", 5), ("撤销", 5), ("注销", 5)]);
+        let credit_class = *self
+            .rng
+            .weighted(&[("A", 40), ("B", 40), ("C", 15), ("D", 5)]);
+
+        let mut w = RecordWriter::new(out);
+        w.text("id", &id);
+        w.date("published", published);
+        w.text("name", &name);
+        w.text("credit_code", &credit_code);
+        w.text("cma_number", &cma);
+        w.text("city", CITIES[city].name);
+        w.text("county", county);
+        let address = format!(
+            "{}{county}{}路{}号",
+            CITIES[city].name,
+            names::root(&mut self.rng),
+            self.rng.range(1, 999)
+        );
+        w.text("address", &address);
+        w.list("scope", &scopes);
+        let route = if self.rng.chance(30) {
+            "告知承诺"
+        } else {
+            "一般程序"
+        };
+        w.text("approval_route", route);
+        w.date("cert_issued", cert_issued);
+        w.date("cert_expires", cert_expires);
+        w.text("status", status);
+        w.text("credit_class", credit_class);
+        let rep = names::person(&mut self.rng);
+        w.text("legal_representative", &rep);
+        let phone = codes::landline(&mut self.rng);
+        w.text("contact_phone", &phone);
+        w.text("website", &format!("https://lab{}.example.cn/", index + 1));
+        let place_text = format!("{}{county}", CITIES[city].name);
+        let description = text::lab_description(&mut self.rng, &name, &place_text, &scopes);
+        w.block("description", &description);
+        let withdrawn = self.notice_extras(&mut w, published);
+
+        self.meta.push(Meta {
+            collection: "labs",
+            id: id.clone(),
+            name: name.clone(),
+            credit_code: Some(credit_code.clone()),
+            cma_number: Some(cma),
+            decision_number: None,
+            published,
+            withdrawn,
+            notice: Notice::Forever,
+        });
+        self.labs.push(Lab {
+            id,
+            name,
+            credit_code,
+            city,
+        });
+    }
+
+    pub fn park(&mut self, index: usize, out: &mut String) {
+        let id = format!("park-{:07}", index + 1);
+        let city = self.city();
+        let (county, _) = self.county(city);
+        let n_products = self.rng.range(1, 3) as usize;
+        let mut products: Vec<&str> = Vec::new();
+        while products.len() < n_products {
+            let p = *self.rng.pick(&PARK_PRODUCTS);
+            if !products.contains(&p) {
+                products.push(p);
+            }
+        }
+        let name = if self.rng.chance(50) {
+            format!("{county}{}有机产业示范园", products[0])
+        } else {
+            format!("{}{county}有机{}示范园区", CITIES[city].short, products[0])
+        };
+        let published = self.publication_day();
+        let certifier = *self.rng.pick(&CERTIFIERS);
+        let status = *self.rng.weighted(&[("有效", 90), ("暂停", 5), ("撤销", 5)]);
+
+        let mut w = RecordWriter::new(out);
+        w.text("id", &id);
+        w.date("published", published);
+        w.text("name", &name);
+        w.text("city", CITIES[city].name);
+        w.text("county", county);
+        w.raw("area_mu", self.rng.range(300, 20000));
+        w.list("main_products", &products);
+        w.text("certifier", certifier);
+        let mut certificates = Vec::new();
+        for (i, p) in products.iter().enumerate() {
+            let from = self.day_between(date(2020, 1, 1), published);
+            let until = from.checked_add_months(Months::new(12)).unwrap_or(from);
+            let number = format!("{}OP{}{:07}{}", 100 + i, from.year() % 100, index + 1, i);
+            certificates.push(vec![
+                ("number", q(&number)),
+                ("product", q(p)),
+                ("valid_from", d(from)),
+                ("valid_until", d(until)),
+            ]);
+        }
+        w.flow_list("certificates", &certificates);
+        let lat = 32.0 + self.rng.below(70_000) as f64 / 10_000.0;
+        let lon = 106.0 + self.rng.below(50_000) as f64 / 10_000.0;
+        w.flow(
+            "location",
+            &[("lat", format!("{lat:.4}")), ("lon", format!("{lon:.4}"))],
+        );
+        w.text("status", status);
+        let description = text::park_description(&mut self.rng, &name, &products);
+        w.block("description", &description);
+        let withdrawn = self.notice_extras(&mut w, published);
+
+        self.meta.push(Meta {
+            collection: "organic-parks",
+            id,
+            name,
+            credit_code: None,
+            cma_number: None,
+            decision_number: None,
+            published,
+            withdrawn,
+            notice: Notice::Forever,
+        });
+    }
+
+    /// A business that is not a lab: name, credit code, city.
+    fn business(&mut self, city: usize) -> (String, String) {
+        let (county, division) = self.county(city);
+        let place = if self.rng.chance(50) {
+            CITIES[city].short
+        } else {
+            county
+        };
+        let name = names::company(&mut self.rng, place, &BUSINESS_INDUSTRIES);
+        let code = self.unique_credit_code('1', division);
+        (name, code)
+    }
+
+    /// A bureau: province (rare), city or county; returns (authority name, number prefix).
+    fn authority(&mut self, city: usize) -> (String, String) {
+        let c: &City = &CITIES[city];
+        match self.rng.below(10) {
+            0 => (PROVINCE_AUTHORITY.to_string(), PROVINCE_PREFIX.to_string()),
+            1..=4 => (
+                format!("{}市场监督管理局", c.name),
+                c.penalty_prefix.to_string(),
+            ),
+            _ => {
+                let (county, _) = self.county(city);
+                (
+                    format!("{}{county}市场监督管理局", c.name),
+                    format!("{}市监罚", county_stem(county)),
+                )
+            }
+        }
+    }
+
+    pub fn inspection(&mut self, index: usize, out: &mut String) {
+        let id = format!("insp-{:07}", index + 1);
+        let on_lab = !self.labs.is_empty() && self.rng.chance(30);
+        let (city, lab, name, code) = if on_lab {
+            let l = self.rng.below(self.labs.len() as u64) as usize;
+            let lab = &self.labs[l];
+            (
+                lab.city,
+                Some(lab.id.clone()),
+                lab.name.clone(),
+                Some(lab.credit_code.clone()),
+            )
+        } else {
+            let city = self.city();
+            let (name, code) = self.business(city);
+            let code = if self.rng.chance(90) {
+                Some(code)
+            } else {
+                None
+            };
+            (city, None, name, code)
+        };
+        let inspected = self.day_between(date(2020, 12, 1), date(2025, 11, 30));
+        let published = self.published_after(inspected);
+        let (authority, _) = self.authority(city);
+        let seq = self.rng.range(1, 12);
+        let task_number = format!(
+            "SSJ-{}-{}-{seq:03}",
+            CITIES[city].counties[0].1,
+            inspected.year()
+        );
+        const THEMES: [&str; 4] = ["检验检测机构", "食品经营企业", "产品质量", "企业信息公示"];
+        let theme = if on_lab {
+            THEMES[0]
+        } else {
+            THEMES[1 + (seq as usize) % 3]
+        };
+        let task_name = format!(
+            "{}年{}{theme}双随机抽查（第{seq}批）",
+            inspected.year(),
+            CITIES[city].name
+        );
+        let result = *self.rng.weighted(&[
+            ("未发现问题", 60),
+            ("未按规定公示应当公示的信息", 6),
+            ("公示信息隐瞒真实情况、弄虚作假", 2),
+            ("通过登记的住所（经营场所）无法联系", 6),
+            ("发现问题已责令改正", 16),
+            ("发现问题待后续处理", 5),
+            ("不配合检查，情节严重", 1),
+            ("未发现开展本次抽查涉及的经营活动", 4),
+        ]);
+        let items: &[&str] = if on_lab {
+            &[
+                "检验检测机构资质认定条件符合性",
+                "检验检测报告真实性",
+                "检验检测原始记录",
+            ]
+        } else {
+            &[
+                "营业执照信息公示情况",
+                "年度报告公示信息",
+                "经营场所与登记住所一致性",
+            ]
+        };
+        let n_items = self.rng.range(1, items.len() as u64) as usize;
+
+        let mut w = RecordWriter::new(out);
+        w.text("id", &id);
+        w.date("published", published);
+        w.text("task_number", &task_number);
+        w.text("task_name", &task_name);
+        w.opt_text("subject_lab", lab.as_deref());
+        w.text("subject_name", &name);
+        w.opt_text("subject_credit_code", code.as_deref());
+        w.text("city", CITIES[city].name);
+        w.date("inspection_date", inspected);
+        w.text("authority", &authority);
+        w.list("items", &items[..n_items]);
+        w.text("result", result);
+        if result != "未发现问题" && result != "未发现开展本次抽查涉及的经营活动"
+        {
+            let findings = text::findings(&mut self.rng);
+            w.block("findings", &findings);
+            let rect = text::rectification(&mut self.rng, inspected);
+            w.text("rectification", &rect);
+        }
+        let withdrawn = self.notice_extras(&mut w, published);
+
+        self.meta.push(Meta {
+            collection: "inspections",
+            id,
+            name,
+            credit_code: code,
+            cma_number: None,
+            decision_number: None,
+            published,
+            withdrawn,
+            notice: Notice::ThreeYears,
+        });
+    }
+
+    fn decision_number(&mut self, prefix: &str, year: i32) -> String {
+        let serial = self
+            .decision_serials
+            .entry((prefix.to_string(), year))
+            .or_insert(0);
+        // Numbers skip a little, as cases closed by other sections take their own numbers.
+        *serial += 1 + (self.rng.below(4) == 0) as u32;
+        format!("{prefix}〔{year}〕{serial}号")
+    }
+
+    pub fn penalty(&mut self, index: usize, out: &mut String) {
+        let id = format!("pen-{:07}", index + 1);
+        let on_lab = !self.labs.is_empty() && self.rng.chance(25);
+        let violation = if on_lab {
+            self.rng.below(3) as usize
+        } else {
+            3 + self.rng.below(VIOLATIONS.len() as u64 - 3) as usize
+        };
+        let party_type = if on_lab {
+            "法人"
+        } else {
+            *self.rng.weighted(&[
+                ("法人", 72),
+                ("非法人组织", 3),
+                ("个体工商户", 15),
+                ("自然人", 10),
+            ])
+        };
+        let mut city = self.city();
+        let mut related_lab = None;
+        let mut rep = None;
+        let mut id_number = None;
+        let mut phone = None;
+        let (party_name, party_code) = match party_type {
+            _ if on_lab => {
+                let l = self.rng.below(self.labs.len() as u64) as usize;
+                let lab = &self.labs[l];
+                city = lab.city;
+                related_lab = Some(lab.id.clone());
+                (lab.name.clone(), Some(lab.credit_code.clone()))
+            }
+            "自然人" => {
+                let (_, division) = self.county(city);
+                id_number = Some(codes::resident_id(&mut self.rng, division));
+                phone = Some(codes::mobile(&mut self.rng));
+                (names::person(&mut self.rng), None)
+            }
+            "个体工商户" => {
+                let (county, division) = self.county(city);
+                let owner = names::person(&mut self.rng);
+                id_number = Some(codes::resident_id(&mut self.rng, division));
+                phone = Some(codes::mobile(&mut self.rng));
+                let code = self.unique_credit_code('2', division);
+                let name = names::shop(&mut self.rng, county, &owner);
+                rep = Some(owner);
+                (name, Some(code))
+            }
+            _ => {
+                let (name, code) = self.business(city);
+                rep = Some(names::person(&mut self.rng));
+                (name, Some(code))
+            }
+        };
+        let decided = self.day_between(date(2020, 12, 1), date(2025, 11, 30));
+        let published = self.published_after(decided);
+        let (authority, prefix) = self.authority(city);
+        let number = self.decision_number(&prefix, decided.year());
+        let sanctions: &[&str] = *self.rng.weighted::<&[&str]>(&[
+            (&["罚款"][..], 50),
+            (&["警告", "罚款"][..], 15),
+            (&["罚款", "没收违法所得"][..], 18),
+            (&["警告"][..], 2),
+            (&["通报批评"][..], 3),
+            (&["罚款", "吊销许可证件"][..], 3),
+            (&["罚款", "限制从业"][..], 3),
+            (&["罚款", "没收违法所得", "责令停产停业"][..], 3),
+            (&["没收违法所得", "没收非法财物"][..], 3),
+        ]);
+        let fined = sanctions.contains(&"罚款");
+        let fine = fined.then(|| {
+            let scale = [1_000, 10_000, 100_000][self.rng.below(3) as usize];
+            self.rng.range(1, 50) * scale / 10 * if self.rng.chance(50) { 10 } else { 1 }
+        });
+        let confiscation = sanctions
+            .contains(&"没收违法所得")
+            .then(|| self.rng.range(200, 80_000));
+        let restriction = sanctions.contains(&"限制从业").then(|| {
+            decided
+                .checked_add_months(Months::new(12 * self.rng.range(3, 10) as u32))
+                .unwrap_or(decided)
+        });
+        let (violation_type, _, basis, _) = VIOLATIONS[violation];
+        let facts = text::facts(&mut self.rng, violation, decided);
+
+        let mut w = RecordWriter::new(out);
+        w.text("id", &id);
+        w.date("published", published);
+        w.text("decision_number", &number);
+        w.text("party_name", &party_name);
+        w.text("party_type", party_type);
+        w.opt_text("party_credit_code", party_code.as_deref());
+        w.opt_text("party_id_number", id_number.as_deref());
+        w.opt_text("operator_phone", phone.as_deref());
+        w.opt_text("legal_representative", rep.as_deref());
+        w.text("violation_type", violation_type);
+        w.block("facts", &facts);
+        w.text("legal_basis", basis);
+        w.list("sanctions", sanctions);
+        if let Some(f) = fine {
+            w.raw("fine", f);
+        }
+        if let Some(c) = confiscation {
+            w.raw("confiscation", c);
+        }
+        if let Some(r) = restriction {
+            w.date("restriction_until", r);
+        }
+        w.text("authority", &authority);
+        w.date("decision_date", decided);
+        w.opt_text("related_lab", related_lab.as_deref());
+        w.text("city", CITIES[city].name);
+        let withdrawn = self.notice_extras(&mut w, published);
+
+        let small = sanctions
+            .iter()
+            .all(|s| ["警告", "通报批评", "罚款"].contains(s))
+            && fine.unwrap_or(0) < 10_000;
+        let notice = if sanctions == ["警告"] {
+            Notice::Never
+        } else if small && restriction.is_none() {
+            Notice::ThreeMonths
+        } else {
+            Notice::ThreeYears
+        };
+        self.meta.push(Meta {
+            collection: "penalties",
+            id,
+            name: party_name,
+            credit_code: party_code,
+            cma_number: None,
+            decision_number: Some(number),
+            published,
+            withdrawn,
+            notice,
+        });
+    }
+}

@@ -1,0 +1,60 @@
+// Runs the browser search engine (themes/default/static/search.js) under Node against a built
+// site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
+//   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10}]}
+// Output: one JSON array, per query {mode, total, complete, hits: [{collection, id, score}], files, bytes}
+// where files/bytes count the requests and bytes a cold query fetched.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const client = path.join(here, '../../themes/default/static/search.js');
+const { createEngine } = await import(pathToFileURL(client).href);
+
+async function input() {
+  if (process.argv[2]) return readFile(process.argv[2], 'utf8');
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const { out, queries } = JSON.parse(await input());
+const cache = new Map();
+// The bytes of a file under search/, read once (the engine asks for ranges of it).
+async function file(p) {
+  if (!cache.has(p)) {
+    try {
+      const b = await readFile(path.join(out, 'search', p));
+      cache.set(p, new Uint8Array(b.buffer, b.byteOffset, b.length));
+    } catch (e) {
+      if (e.code !== 'ENOENT') throw e;
+      cache.set(p, null);
+    }
+  }
+  return cache.get(p);
+}
+const results = [];
+for (const q of queries) {
+  // A new engine per query: every query starts cold, as in a fresh browser tab.
+  let files = 0;
+  let bytes = 0;
+  const engine = createEngine(async (p, a, b) => {
+    const whole = await file(p);
+    if (!whole) return null;
+    const part = a === undefined ? whole : whole.subarray(a, b);
+    files += 1;
+    bytes += part.length;
+    return part;
+  });
+  const r = await engine.search({ q: q.q, filters: q.filters || [], page: q.page || 0, size: q.size || 10 });
+  const man = engine.manifest();
+  results.push({
+    mode: r.mode,
+    total: r.total,
+    complete: r.complete,
+    hits: r.hits.map((h) => ({ collection: man.collections[h.doc.c].key, id: h.doc.id, score: h.score })),
+    files,
+    bytes,
+  });
+}
+process.stdout.write(JSON.stringify(results));

@@ -1,0 +1,246 @@
+//! The bundled sample site (repo root: site.yaml, data/, content/) at the README's as-of date:
+//! it checks clean, every record lands where the notice rules put it, the datasets hold exactly
+//! the records shown, and no personal value of the sample reaches any output byte.
+
+mod common;
+use common::*;
+use serde_yaml::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const AS_OF: &str = "2025-06-30";
+const COLLECTIONS: [&str; 4] = ["labs", "inspections", "penalties", "organic-parks"];
+
+/// Every record of the sample's data folder, by collection, as written in the YAML.
+fn sample_records() -> BTreeMap<&'static str, Vec<Value>> {
+    COLLECTIONS
+        .iter()
+        .map(|c| {
+            let mut records = Vec::new();
+            for entry in walkdir::WalkDir::new(repo_root().join("data").join(c)).sort_by_file_name()
+            {
+                let entry = entry.expect("walk data");
+                if entry.file_type().is_file() {
+                    let text = std::fs::read_to_string(entry.path()).expect("read data");
+                    let list: Vec<Value> = serde_yaml::from_str(&text).expect("a list of records");
+                    records.extend(list);
+                }
+            }
+            (*c, records)
+        })
+        .collect()
+}
+
+fn text<'a>(record: &'a Value, key: &str) -> Option<&'a str> {
+    record.get(key).and_then(Value::as_str)
+}
+
+#[derive(Debug, PartialEq, Clone, Copy)]
+enum State {
+    Shown,
+    TakenDown,
+    Absent,
+}
+
+fn state(out: &Path, collection: &str, id: &str) -> State {
+    match std::fs::read_to_string(out.join(format!("{collection}/{id}/index.html"))) {
+        Err(_) => State::Absent,
+        Ok(html) if html.contains("name=robots") && html.contains("noindex") => State::TakenDown,
+        Ok(_) => State::Shown,
+    }
+}
+
+fn build_sample() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("public");
+    build(&repo_root(), &out, AS_OF).expect("the sample site builds");
+    (tmp, out)
+}
+
+fn dataset_ids(out: &Path, collection: &str) -> BTreeSet<String> {
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&read(out, &format!("data/{collection}.json"))).expect("json dataset");
+    rows.iter()
+        .map(|r| r["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[test]
+fn sample_checks_clean_and_reports_its_late_notices() {
+    let out = gongshi(&[
+        "check",
+        "--site",
+        repo_root().to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains(": error:"), "{stderr}");
+    assert!(stderr.contains("0 error(s), 2 warning(s)"), "{stderr}");
+    for late in ["pen-2024-012", "insp-2025-11"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(&format!("\"{late}\"")) && l.contains("working days")),
+            "{late} reported late: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn sample_is_big_enough_to_show_the_site() {
+    let records = sample_records();
+    let count = |c: &str| records[c].len();
+    assert!(count("labs") >= 30, "labs: {}", count("labs"));
+    assert!(count("inspections") >= 50);
+    assert!(count("penalties") >= 40);
+    assert_eq!(count("organic-parks"), 8);
+    let config = std::fs::read_to_string(repo_root().join("site.yaml")).expect("site.yaml");
+    let site: Value = serde_yaml::from_str(&config).expect("site.yaml parses");
+    let enum_values = |name: &str| -> BTreeSet<String> {
+        site["enums"][name]
+            .as_sequence()
+            .expect("enum")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let used = |c: &str, field: &str| -> BTreeSet<String> {
+        records[c]
+            .iter()
+            .filter_map(|r| text(r, field).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        used("inspections", "result"),
+        enum_values("spot_check_results"),
+        "every spot-check result category appears"
+    );
+    for (field, values) in [
+        ("status", ["有效", "暂停", "撤销", "注销"].as_slice()),
+        ("credit_class", ["A", "B", "C", "D"].as_slice()),
+    ] {
+        let want: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
+        assert_eq!(used("labs", field), want, "labs {field}");
+    }
+    let numbers: Vec<&str> = records["penalties"]
+        .iter()
+        .filter_map(|r| text(r, "decision_number"))
+        .collect();
+    let unique: BTreeSet<&str> = numbers.iter().copied().collect();
+    assert_eq!(numbers.len(), unique.len(), "decision numbers unique");
+}
+
+#[test]
+fn every_record_lands_where_the_notice_rules_put_it() {
+    let (_tmp, out) = build_sample();
+    let records = sample_records();
+    // The records written to exercise one rule each (scripts/sample-data.py).
+    let designed = [
+        ("penalties", "pen-2025-040", State::Absent), // embargoed until 2025-07-15
+        ("penalties", "pen-2025-030", State::Absent), // warning only: never published
+        ("penalties", "pen-2022-008", State::TakenDown), // 3 years ended 2025-02-28
+        ("penalties", "pen-2025-003", State::TakenDown), // 3 months ended 2025-04-09
+        ("penalties", "pen-2025-021", State::Shown),  // 3 months, until 2025-08-19
+        ("penalties", "pen-2024-009", State::TakenDown), // withdrawn 2025-03-10
+        ("penalties", "pen-2024-011", State::TakenDown), // notice_until (credit repair)
+        ("penalties", "pen-2022-006", State::Shown),  // restriction until 2029-12-31
+        ("inspections", "insp-2021-01", State::TakenDown),
+        ("inspections", "insp-2025-01", State::Shown),
+        ("labs", "lab-001", State::Shown),
+    ];
+    for (collection, id, want) in designed {
+        assert_eq!(state(&out, collection, id), want, "{collection}/{id}");
+    }
+    let withdrawn = read(&out, "penalties/pen-2024-009/index.html");
+    assert!(withdrawn.contains("2025-03-10") && withdrawn.contains("经行政复议"));
+    assert!(
+        !withdrawn.contains("陕市监罚〔2024〕9号"),
+        "no content on a takedown page"
+    );
+
+    for collection in COLLECTIONS {
+        let shown: BTreeSet<String> = records[collection]
+            .iter()
+            .map(|r| text(r, "id").expect("id").to_string())
+            .filter(|id| state(&out, collection, id) == State::Shown)
+            .collect();
+        assert!(!shown.is_empty(), "{collection} shows records");
+        assert_eq!(
+            dataset_ids(&out, collection),
+            shown,
+            "{collection}: the dataset holds exactly the records shown"
+        );
+        let listing = read(&out, &format!("{collection}/index.html"));
+        assert!(
+            listing.contains(&shown.len().to_string()),
+            "{collection} listing states its count {}",
+            shown.len()
+        );
+    }
+    for hidden in ["pen-2025-040", "pen-2025-030", "pen-2024-009"] {
+        for (path, bytes) in read_tree(&out) {
+            if path.ends_with(".html") && !path.contains(hidden) {
+                assert!(!contains(&bytes, hidden), "{path} mentions {hidden}");
+            }
+        }
+    }
+}
+
+#[test]
+fn corrections_and_references_show_on_record_pages() {
+    let (_tmp, out) = build_sample();
+    let page = read(&out, "penalties/pen-2024-018/index.html");
+    let newer = page.find("补充处罚依据条款").expect("newer correction");
+    let older = page.find("更正罚款金额").expect("older correction");
+    assert!(newer < older, "newest correction first");
+    let lab_penalty = read(&out, "penalties/pen-2024-015/index.html");
+    assert!(
+        lab_penalty.contains("labs/lab-005/"),
+        "a penalty links the lab it concerns"
+    );
+    let home = read(&out, "index.html");
+    for link in ["labs/", "inspections/", "penalties/", "organic-parks/"] {
+        assert!(home.contains(link), "home links {link}");
+    }
+    for page in ["about", "policy", "contact"] {
+        let html = read(&out, &format!("{page}/index.html"));
+        assert!(html.contains("<h1"), "{page} renders");
+        assert!(home.contains(&format!("{page}/")), "home links {page}");
+    }
+}
+
+#[test]
+fn no_personal_value_of_the_sample_reaches_any_output_byte() {
+    let (_tmp, out) = build_sample();
+    let records = sample_records();
+    let mut secrets: BTreeSet<String> = BTreeSet::new();
+    for lab in &records["labs"] {
+        secrets.extend(text(lab, "contact_phone").map(str::to_string));
+    }
+    let mut masked = 0;
+    for penalty in &records["penalties"] {
+        for omitted in ["party_id_number", "operator_phone"] {
+            secrets.extend(text(penalty, omitted).map(str::to_string));
+        }
+        if matches!(text(penalty, "party_type"), Some("自然人" | "个体工商户")) {
+            let name = text(penalty, "party_name").expect("party name");
+            // The whole name and the part after the kept first character.
+            secrets.insert(name.to_string());
+            secrets.insert(name.chars().skip(1).collect());
+            masked += 1;
+        }
+    }
+    assert!(masked >= 3 && secrets.len() >= 40, "{masked} {secrets:?}");
+    let files = all_output_bytes(&out);
+    for (path, bytes) in &files {
+        for secret in &secrets {
+            assert!(!contains(bytes, secret), "{path} contains {secret}");
+        }
+    }
+    assert!(
+        files.iter().any(|(_, b)| contains(b, "欧***")),
+        "the masked name is shown"
+    );
+}
