@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-/// The bundled sample site at a fixed build date, so page contents and counts are reproducible.
-const SITE: &str = "tests/fixtures/good";
-const AS_OF: &str = "2024-04-15";
+/// The bundled sample site (repo root) at the README's build date, so page contents and counts are
+/// reproducible and listings have enough records to page through.
+const SITE: &str = ".";
+const AS_OF: &str = "2025-06-30";
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 

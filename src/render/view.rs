@@ -198,7 +198,7 @@ impl ViewCtx<'_> {
                 }
             }
             Value::Url(u) => format!(
-                "<a href=\"{0}\" rel=\"nofollow noopener\">{0}</a>",
+                "<a class=\"url\" href=\"{0}\" rel=\"nofollow noopener\">{0}</a>",
                 escape(u)
             ),
             Value::Geo(g) => format!(

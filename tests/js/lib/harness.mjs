@@ -46,7 +46,7 @@ export function siteDir() {
 /**
  * Serves `root` on 127.0.0.1 (a free port) the way a plain static host does: folders answer with
  * their index.html, a folder URL without its slash is redirected, anything else missing gets
- * /404.html with status 404. Query strings are ignored.
+ * /404.html with status 404, a single byte range gets 206. Query strings are ignored.
  */
 export async function serve(root) {
   const server = http.createServer((req, res) => {
@@ -77,9 +77,26 @@ export async function serve(root) {
       file = path.join(root, '404.html');
     }
     const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'max-age=3600' });
-    if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
+    const headers = { 'content-type': type, 'cache-control': 'max-age=3600', 'accept-ranges': 'bytes' };
+    // One byte range, as the search client asks for pieces of its pack files.
+    const range = status === 200 && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || '');
+    let from = 0;
+    let to = fs.statSync(file).size - 1;
+    if (range) {
+      const size = to + 1;
+      from = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+      to = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (from > to) {
+        res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+        return;
+      }
+      status = 206;
+      headers['content-range'] = `bytes ${from}-${to}/${size}`;
+    }
+    headers['content-length'] = to - from + 1;
+    res.writeHead(status, headers);
+    if (req.method === 'HEAD' || to < from) res.end();
+    else fs.createReadStream(file, { start: from, end: to }).pipe(res);
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
