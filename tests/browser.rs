@@ -28,13 +28,18 @@ fn site() -> &'static Path {
         .get_or_init(|| {
             let tmp = tempfile::tempdir().expect("temp dir");
             let out = tmp.path().join("public");
-            let status = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+            let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
                 .current_dir(repo())
                 .args(["build", "--site", SITE, "--as-of", AS_OF, "--out"])
                 .arg(&out)
-                .status()
+                .output()
                 .expect("run gongshi build");
-            assert!(status.success(), "gongshi build of {SITE} failed: {status}");
+            assert!(
+                run.status.success(),
+                "gongshi build of {SITE} failed ({}):\n{}",
+                run.status,
+                String::from_utf8_lossy(&run.stderr)
+            );
             (tmp, out)
         })
         .1
@@ -45,7 +50,10 @@ fn prerequisites() {
     if !Path::new(CHROMIUM).exists() {
         missing.push(format!("{CHROMIUM} (apt package chromium)"));
     }
-    if !repo().join("tests/js/node_modules/playwright-core").exists() {
+    if !repo()
+        .join("tests/js/node_modules/playwright-core")
+        .exists()
+    {
         missing.push("tests/js/node_modules (npm ci --prefix tests/js)".to_string());
     }
     if Command::new("node").arg("--version").output().is_err() {
