@@ -36,3 +36,9 @@ rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup compon
 command -v python3 >/dev/null || apt_install python3 python3-pip
 pip_install frictionless feedparser
 command -v sha256sum >/dev/null || apt_install coreutils
+
+# tests/browser.rs: real-browser tests (headless Debian chromium driven by playwright-core, axe-core,
+# Lighthouse) need chromium and CJK fonts (so screenshots show the text); the Nu HTML Checker needs Java.
+apt_install chromium fonts-noto-cjk default-jre-headless
+command -v npm >/dev/null || apt_install npm
+[ -d tests/js/node_modules ] || npm ci --prefix tests/js --no-audit --no-fund

@@ -28,7 +28,7 @@ const TEMPLATES: [(&str, &str); 13] = bundled!(
     "changes.html",
 );
 
-const STATIC: [(&str, &[u8]); 2] = [
+const STATIC: [(&str, &[u8]); 3] = [
     (
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -36,6 +36,10 @@ const STATIC: [(&str, &[u8]); 2] = [
     (
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
     ),
 ];
 

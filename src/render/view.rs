@@ -183,18 +183,22 @@ impl ViewCtx<'_> {
                 let FieldType::Ref(target) = field.ty else {
                     return escape(id.as_str());
                 };
+                // data-url carries the absolute address, which the print style shows.
                 match self.links.title(target, id) {
-                    Some(title) => format!(
-                        "<a href=\"{}{}\">{}</a>",
-                        self.root,
-                        record_path(&self.config.collections[target], id),
-                        escape(title)
-                    ),
+                    Some(title) => {
+                        let path = record_path(&self.config.collections[target], id);
+                        format!(
+                            "<a href=\"{}{path}\" data-url=\"{}{path}\">{}</a>",
+                            self.root,
+                            escape(&self.config.site.base_url),
+                            escape(title)
+                        )
+                    }
                     None => format!("<span class=\"muted\">{}</span>", self.t("ref_not_on_notice")),
                 }
             }
             Value::Url(u) => format!(
-                "<a href=\"{0}\" rel=\"nofollow noopener\">{0}</a>",
+                "<a class=\"url\" href=\"{0}\" rel=\"nofollow noopener\">{0}</a>",
                 escape(u)
             ),
             Value::Geo(g) => format!(

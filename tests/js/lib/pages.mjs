@@ -1,0 +1,30 @@
+// The representative pages the accessibility, Lighthouse and mobile checks visit: one of each
+// kind a person meets, found by browsing the built site rather than by hard-coded paths.
+
+import { readSite, findRef } from './site.mjs';
+
+/** [{ name, path }] for home, a listing, a facet page, a record, search with results, /data/, a content page. */
+export async function samplePages(page, origin, root) {
+  const site = readSite(root);
+  const listing = [...site.collections].sort((a, b) => b.records.length - a.records.length)[0];
+  await page.goto(`${origin}/${listing.key}/`);
+  const facet = await page.locator('.facets a').first().getAttribute('href');
+  const ref = findRef(site, 'labs') || site.collections.map((c) => findRef(site, c.key)).find(Boolean);
+  const record = ref ? `/${ref.from.key}/${ref.rec.id}/` : `/${listing.key}/${listing.records[0].id}/`;
+  await page.goto(`${origin}${record}`);
+  const title = (await page.locator('h1').innerText()).trim();
+  await page.goto(`${origin}/`);
+  const content = await page
+    .locator('.footer-links a')
+    .evaluateAll((as) => as.map((a) => new URL(a.href).pathname).find((p) => p !== '/data/'));
+  if (!facet || !content) throw new Error(`sample pages: facet link ${facet}, content page ${content}`);
+  return [
+    { name: 'home', path: '/' },
+    { name: 'listing', path: `/${listing.key}/` },
+    { name: 'facet', path: new URL(facet, `${origin}/${listing.key}/`).pathname },
+    { name: 'record', path: record },
+    { name: 'search', path: `/search/?q=${encodeURIComponent(title)}`, waitFor: '#search-results li' },
+    { name: 'data', path: '/data/' },
+    { name: 'content', path: content },
+  ];
+}
