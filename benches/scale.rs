@@ -1,10 +1,9 @@
 //! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
 //! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
 //! in the same run, `check` time, the `serve` one-record rebuild latency, and optionally the
-//! search benchmark and Hugo + Pagefind on the same data.
+//! search benchmark (`bench/search.mjs`, which also runs Pagefind when asked).
 //!
-//! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--hugo]
-//!                               [--pagefind] [--work DIR]
+//! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--work DIR]
 
 use rayon::prelude::*;
 use std::io::{Read, Write};
@@ -18,8 +17,6 @@ const GONGSHI: &str = env!("CARGO_BIN_EXE_gongshi");
 struct Options {
     records: Vec<u64>,
     search: bool,
-    hugo: bool,
-    pagefind: bool,
     work: PathBuf,
 }
 
@@ -27,8 +24,6 @@ fn options() -> Options {
     let mut opts = Options {
         records: vec![10_000, 100_000],
         search: false,
-        hugo: false,
-        pagefind: false,
         work: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-scale"),
     };
     let mut args = std::env::args().skip(1);
@@ -43,8 +38,6 @@ fn options() -> Options {
             }
             "--million" => opts.records.push(1_000_000),
             "--search" => opts.search = true,
-            "--hugo" => opts.hugo = true,
-            "--pagefind" => opts.pagefind = true,
             "--work" => opts.work = PathBuf::from(args.next().expect("--work DIR")),
             "--bench" => {}
             other => panic!("unknown option {other}"),
@@ -193,12 +186,6 @@ fn bench_one(opts: &Options, n: u64) {
     if opts.search {
         run_search_bench(&out, &site.join("queries.json"));
     }
-    if opts.hugo {
-        hugo(&out, &opts.work.join(format!("hugo-{n}")), built.seconds);
-    }
-    if opts.pagefind {
-        pagefind(&opts.work, &out, n);
-    }
 }
 
 fn tail(text: &str) -> String {
@@ -344,27 +331,4 @@ fn run_search_bench(out: &Path, queries: &Path) {
         .status()
         .expect("node bench/search.mjs (is node installed?)");
     assert!(status.success(), "search benchmark failed");
-}
-
-fn hugo(out: &Path, dir: &Path, gongshi_seconds: f64) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/hugo.sh");
-    let status = Command::new("bash")
-        .arg(script)
-        .arg(out)
-        .arg(dir)
-        .arg(format!("{gongshi_seconds:.2}"))
-        .status()
-        .expect("bash bench/hugo.sh");
-    assert!(status.success(), "hugo comparison failed");
-}
-
-fn pagefind(work: &Path, out: &Path, n: u64) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/pagefind.sh");
-    let status = Command::new("bash")
-        .arg(script)
-        .arg(out)
-        .arg(work.join(format!("pagefind-{n}")))
-        .status()
-        .expect("bash bench/pagefind.sh");
-    assert!(status.success(), "pagefind comparison failed");
 }
