@@ -314,3 +314,37 @@ fn runs_within_a_small_open_file_limit() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_whole_build_with_search_and_datasets_fits_a_small_open_file_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let generated = std::process::Command::new(env!("CARGO_BIN_EXE_gongshi"))
+        .args(["generate", "--records", "2000", "--seed", "7", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{generated:?}");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 48 && exec '{}' build --site '{}' --out '{}' --as-of 2025-06-30",
+            env!("CARGO_BIN_EXE_gongshi"),
+            site.display(),
+            out.display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert_eq!(status.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Too many open files"), "{stderr}");
+    for written in [
+        "index.html",
+        "data/labs.xlsx",
+        "search/manifest.json",
+        "feed.xml",
+    ] {
+        assert!(out.join(written).is_file(), "{written} written");
+    }
+}
