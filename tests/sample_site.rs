@@ -244,3 +244,38 @@ fn no_personal_value_of_the_sample_reaches_any_output_byte() {
         "the masked name is shown"
     );
 }
+
+#[test]
+fn the_kind_of_sanction_finds_the_penalties_carrying_it() {
+    let (_tmp, out) = build_sample();
+    let index = gongshi::search::query::open(&out).expect("index");
+    let request = gongshi::search::query::Request {
+        query: "罚款".to_string(),
+        filters: Vec::new(),
+        offset: 0,
+        limit: 200,
+    };
+    let results = gongshi::search::query::search(&index, &request).expect("search");
+    let fined: BTreeSet<String> =
+        serde_json::from_str::<Vec<serde_json::Value>>(&read(&out, "data/penalties.json"))
+            .expect("penalties dataset")
+            .iter()
+            .filter(|p| {
+                p["sanctions"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|v| v == "罚款"))
+            })
+            .map(|p| p["id"].as_str().expect("id").to_string())
+            .collect();
+    let found: BTreeSet<String> = results
+        .hits
+        .iter()
+        .filter(|h| h.collection == "penalties")
+        .map(|h| h.id.clone())
+        .collect();
+    assert!(fined.len() >= 20, "{fined:?}");
+    assert_eq!(
+        found, fined,
+        "every published penalty with a fine, and only those"
+    );
+}
