@@ -87,6 +87,21 @@ impl<'a> RecordWriter<'a> {
     /// A flow mapping of already-formatted `key: value` pairs.
     pub fn flow(&mut self, key: &str, pairs: &[(&str, String)]) {
         self.key(key);
+        self.push_pairs(pairs);
+    }
+
+    /// A list of flow mappings, one per line.
+    pub fn flow_list(&mut self, key: &str, items: &[Vec<(&str, String)>]) {
+        self.key(key);
+        self.out.push('\n');
+        for pairs in items {
+            self.out.push_str("    - ");
+            self.push_pairs(pairs);
+        }
+    }
+
+    /// `{ k: v, k: v }` and the end of the line.
+    fn push_pairs(&mut self, pairs: &[(&str, String)]) {
         self.out.push_str("{ ");
         for (i, (k, v)) in pairs.iter().enumerate() {
             if i > 0 {
@@ -97,24 +112,6 @@ impl<'a> RecordWriter<'a> {
             self.out.push_str(v);
         }
         self.out.push_str(" }\n");
-    }
-
-    /// A list of flow mappings, one per line.
-    pub fn flow_list(&mut self, key: &str, items: &[Vec<(&str, String)>]) {
-        self.key(key);
-        self.out.push('\n');
-        for pairs in items {
-            self.out.push_str("    - { ");
-            for (i, (k, v)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    self.out.push_str(", ");
-                }
-                self.out.push_str(k);
-                self.out.push_str(": ");
-                self.out.push_str(v);
-            }
-            self.out.push_str(" }\n");
-        }
     }
 }
 
