@@ -89,10 +89,19 @@ impl Staging {
     /// Writes `bytes` at `rel` (a '/'-separated path inside the output), creating folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.path_for(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io_at(&path))?;
+        // The folder usually exists (pages' folders are made beforehand). Asking for it anyway
+        // costs a failed mkdir, which takes the grandparent folder's lock: two threads writing
+        // pages under `labs/` then spin on it, and that doubled the build's kernel time.
+        let written = match std::fs::write(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+                }
+                std::fs::write(&path, bytes)
+            }
+            other => other,
+        };
+        written.map_err(io_at(&path))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())

@@ -37,7 +37,7 @@ fn good_site_writes_every_page() {
     assert!(lab.contains("../../penalties/p-big/"), "back-link");
     let penalty = read(&out, "penalties/p-big/index.html");
     assert!(
-        penalty.contains("href=../../labs/xa-alpha/"),
+        penalty.contains(r#"href="../../labs/xa-alpha/""#),
         "reference link: {penalty}"
     );
     assert!(penalty.contains("50,000.00 元"));

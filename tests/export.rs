@@ -205,7 +205,7 @@ fn alternate_links_point_to_files_that_exist() {
         let mut found = 0;
         for tag in html.split("<link ").skip(1) {
             let tag = &tag[..tag.find('>').unwrap()];
-            if !tag.contains("rel=alternate") {
+            if !tag.contains(r#"rel="alternate""#) {
                 continue;
             }
             let href = tag
@@ -304,7 +304,7 @@ fn every_format_agrees_with_the_record_pages() {
             .filter(|e| e.path().join("index.html").is_file())
             .filter(|e| {
                 let html = std::fs::read_to_string(e.path().join("index.html")).unwrap();
-                html.contains("<article class=record>")
+                html.contains(r#"<article class="record">"#)
             })
             .map(|e| e.file_name().to_string_lossy().to_string())
             .collect();
@@ -412,7 +412,7 @@ fn sitemap_lists_every_public_page_and_robots_points_to_it() {
         if !path.ends_with("index.html") {
             continue;
         }
-        let noindex = contains(&bytes, "name=robots");
+        let noindex = contains(&bytes, r#"name="robots""#);
         assert_eq!(
             listed.contains(&path),
             !noindex,

@@ -25,7 +25,7 @@ fn states(out: &Path) -> BTreeMap<&'static str, &'static str> {
             let page = out.join(format!("penalties/{id}/index.html"));
             let state = match std::fs::read_to_string(page) {
                 Err(_) => "absent",
-                Ok(html) if html.contains("name=robots") && html.contains("公示已结束") => {
+                Ok(html) if html.contains(r#"name="robots""#) && html.contains("公示已结束") => {
                     "down"
                 }
                 Ok(_) => "on",

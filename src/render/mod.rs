@@ -1,5 +1,6 @@
 //! Rendering: every HTML page of the site from the published record set, through tera templates
-//! (the theme's, or the bundled default), minified, written through the staging directory.
+//! (the theme's, or the bundled default, compacted once at load), written through the staging
+//! directory.
 //! Links are relative to the page, so the site works under any base path and from `file://`.
 
 pub mod theme;
@@ -113,18 +114,20 @@ pub struct Renderer<'a> {
     staging: &'a Staging,
     nav: Vec<NavItem>,
     pages: Vec<ContentPage>,
+    /// What every page's context holds, serialised once: cloning it is far cheaper than
+    /// serialising the strings and navigation again for each of 100,000 pages.
+    shared: Context,
+}
+
+#[derive(Serialize)]
+struct PageLink<'a> {
+    slug: &'a str,
+    title: &'a str,
 }
 
 /// Relative prefix from a page at `path` (e.g. `labs/x/`) back to the root.
 fn root_for(path: &str) -> String {
     "../".repeat(path.matches('/').count())
-}
-
-fn minify(html: &str) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    minify_html::minify(html.as_bytes(), &cfg)
 }
 
 impl<'a> Renderer<'a> {
@@ -145,6 +148,22 @@ impl<'a> Renderer<'a> {
                 count: pc.records.len(),
             })
             .collect();
+        let mut shared = Context::new();
+        shared.insert("site", &config.site);
+        shared.insert("t", &theme.strings);
+        shared.insert("nav", &nav);
+        let page_links: Vec<PageLink> = pages
+            .iter()
+            .map(|p| PageLink {
+                slug: &p.slug,
+                title: &p.title,
+            })
+            .collect();
+        shared.insert("content_pages", &page_links);
+        shared.insert("as_of", &set.as_of.to_string());
+        shared.insert("asset_version", &theme.asset_version);
+        shared.insert("noindex", &false);
+        shared.insert("alternates", &Vec::<(String, String, String)>::new());
         Ok(Renderer {
             links: LinkIndex::new(config, set),
             config,
@@ -153,6 +172,7 @@ impl<'a> Renderer<'a> {
             staging,
             nav,
             pages,
+            shared,
         })
     }
 
@@ -179,27 +199,19 @@ impl<'a> Renderer<'a> {
     }
 
     fn base_context(&self, path: &str, title: &str) -> Context {
-        let mut ctx = Context::new();
+        let mut ctx = self.shared.clone();
         let root = if path == "404.html" {
             base_path(&self.config.site.base_url)
         } else {
             root_for(path)
         };
-        ctx.insert("site", &self.config.site);
-        ctx.insert("t", &self.theme.strings);
         ctx.insert("root", &root);
-        ctx.insert("nav", &self.nav);
-        ctx.insert("content_pages", &self.pages);
         ctx.insert("page_title", title);
         ctx.insert("page_path", path);
         ctx.insert(
             "canonical",
             &format!("{}{}", self.config.site.base_url, path),
         );
-        ctx.insert("as_of", &self.set.as_of.to_string());
-        ctx.insert("asset_version", &self.theme.asset_version);
-        ctx.insert("noindex", &false);
-        ctx.insert("alternates", &Vec::<(String, String, String)>::new());
         ctx
     }
 
@@ -217,7 +229,7 @@ impl<'a> Renderer<'a> {
         } else {
             format!("{path}index.html")
         };
-        self.staging.write(&file, &minify(&html))?;
+        self.staging.write(&file, html.as_bytes())?;
         Ok(())
     }
 

