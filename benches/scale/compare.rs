@@ -69,7 +69,7 @@ pub fn run(
     let log = opts.work.join(format!("log-hugo-{n}.txt"));
     let started = std::time::Instant::now();
     let written = super::hugo_site::write(site, &hugo_site, AS_OF.parse().expect("as-of date"))
-        .expect("writing the Hugo site");
+        .unwrap_or_else(|e| panic!("writing the Hugo site: {e:#}"));
     println!(
         "hugo content    {:>8.2} s  (not timed below: {} record pages, {} taken down)",
         started.elapsed().as_secs_f64(),
@@ -91,8 +91,14 @@ pub fn run(
     let hugo = figures(&built, &hugo_out);
     print_line("hugo", &hugo);
 
+    // Hugo also writes `page/1/` of every paginated listing, a redirect to the listing itself.
+    let redirects = walkdir::WalkDir::new(&hugo_out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().ends_with("page/1/index.html"))
+        .count();
     println!(
-        "html pages      gongshi {}  hugo {}",
+        "html pages      gongshi {}  hugo {} ({redirects} of them page/1/ redirects)",
         html_pages(gongshi_out),
         html_pages(&hugo_out)
     );

@@ -43,6 +43,7 @@ pub fn write(site: &Path, dest: &Path, as_of: NaiveDate) -> Result<Written> {
     )?;
     std::fs::write(dest.join("hugo.toml"), hugo_toml(&config)).context("hugo.toml")?;
     let content = dest.join("content");
+    std::fs::create_dir_all(&content).context("content folder")?;
     write_page(
         &content.join("_index.md"),
         &json!({ "title": config.site.title }),
@@ -138,8 +139,9 @@ fn record_page(
         let Some(value) = r.record.value(fi) else {
             continue;
         };
-        if let Some(kind) = f.facet {
-            front.insert(taxonomy(c, &f.key), json!(facet_terms(value, kind)));
+        let terms = f.facet.map(|kind| facet_terms(value, kind));
+        if let Some(terms) = &terms {
+            front.insert(taxonomy(c, &f.key), json!(terms));
         }
         match (value, &f.ty) {
             // Markdown goes in the body, for Hugo's own markdown renderer.
@@ -156,7 +158,7 @@ fn record_page(
             _ => fields.push(json!({
                 "label": f.label,
                 "value": display(value),
-                "filter": f.facet.is_some(),
+                "filters": terms,
             })),
         }
     }
