@@ -7,7 +7,7 @@
 //
 // QUERIES.json: [{"kind": "name", "query": "...", "expected": {"collection": "labs", "id": "x"} | null}]
 // Needs playwright-core (npm ci --prefix tests/js) and Chromium at /usr/bin/chromium
-// (apt-get install -y chromium). --pagefind also indexes the site with `npx pagefind` into a
+// (apt-get install -y chromium). --pagefind also indexes the site with Pagefind (bench/package.json) into a
 // copy and runs the same queries through Pagefind's own JS API, for comparison.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, readFileSync, statSync, mkdtempSync, cpSync, rmSync } from 'node:fs';
@@ -237,7 +237,10 @@ if (withPagefind) {
   try {
     cpSync(site, copy, { recursive: true });
     const t0 = Date.now();
-    execFileSync('npx', ['-y', 'pagefind@1', '--site', copy, '--force-language', 'zh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // The version pinned in bench/package.json (bench/deps.sh installs it), as scale.rs --hugo uses.
+    const pinned = path.join(here, 'node_modules/.bin/pagefind');
+    const [cmd, pre] = existsSync(pinned) ? [pinned, []] : ['npx', ['-y', 'pagefind@1.6.0']];
+    execFileSync(cmd, [...pre, '--site', copy, '--force-language', 'zh'], { stdio: ['ignore', 'ignore', 'inherit'] });
     console.log(`\npagefind indexing: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const html = '<!doctype html><meta charset="utf-8"><title>pagefind bench</title>';
     (await import('node:fs')).writeFileSync(path.join(copy, 'pagefind-bench.html'), html);

@@ -3,7 +3,20 @@
 //! in the same run, `check` time, the `serve` one-record rebuild latency, and optionally the
 //! search benchmark (`bench/search.mjs`, which also runs Pagefind when asked).
 //!
+//! With `--hugo`, the same published records are also written as a Hugo site (hugo_site.rs,
+//! templates in bench/hugo/layouts; not timed), built by Debian's `hugo` and indexed by Pagefind
+//! (bench/package.json), each timed like gongshi, with the ratios. Pagefind runs under an
+//! address-space cap (`--pagefind-mem-gb`, default 12) and only up to `--pagefind-max` records
+//! (default 50,000): it ran out of 24 GB at 100,000 records in earlier measurements.
+//!
 //! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--work DIR]
+//!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]]
+
+// In a folder of their own: cargo takes every file directly under benches/ for a benchmark.
+#[path = "scale/compare.rs"]
+mod compare;
+#[path = "scale/hugo_site.rs"]
+mod hugo_site;
 
 use rayon::prelude::*;
 use std::io::{Read, Write};
@@ -18,6 +31,9 @@ struct Options {
     records: Vec<u64>,
     search: bool,
     work: PathBuf,
+    hugo: bool,
+    pagefind_max: u64,
+    pagefind_mem_gb: u64,
 }
 
 fn options() -> Options {
@@ -25,6 +41,13 @@ fn options() -> Options {
         records: vec![10_000, 100_000],
         search: false,
         work: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-scale"),
+        hugo: false,
+        pagefind_max: 50_000,
+        pagefind_mem_gb: 12,
+    };
+    let number = |v: Option<String>, what: &str| -> u64 {
+        let v = v.unwrap_or_else(|| panic!("{what} needs a number"));
+        v.replace('_', "").parse().expect(what)
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -39,6 +62,9 @@ fn options() -> Options {
             "--million" => opts.records.push(1_000_000),
             "--search" => opts.search = true,
             "--work" => opts.work = PathBuf::from(args.next().expect("--work DIR")),
+            "--hugo" => opts.hugo = true,
+            "--pagefind-max" => opts.pagefind_max = number(args.next(), "--pagefind-max"),
+            "--pagefind-mem-gb" => opts.pagefind_mem_gb = number(args.next(), "--pagefind-mem-gb"),
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -51,6 +77,8 @@ struct Measured {
     seconds: f64,
     peak_rss: u64,
     ok: bool,
+    /// The signal that ended the child, if one did (an abort after a failed allocation).
+    signal: Option<i32>,
     stderr: String,
 }
 
@@ -74,6 +102,7 @@ fn measure(cmd: &mut Command, log: &Path) -> Measured {
         seconds,
         peak_rss: usage.ru_maxrss as u64 * 1024,
         ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
         stderr: std::fs::read_to_string(log).unwrap_or_default(),
     }
 }
@@ -97,6 +126,9 @@ fn main() {
     }
     let opts = options();
     std::fs::create_dir_all(&opts.work).expect("work dir");
+    if opts.hugo {
+        compare::ensure_tools();
+    }
     println!(
         "gongshi scale benchmark, {} cores",
         rayon::current_num_threads()
@@ -185,6 +217,21 @@ fn bench_one(opts: &Options, n: u64) {
     }
     if opts.search {
         run_search_bench(&out, &site.join("queries.json"));
+    }
+    if opts.hugo {
+        let render_seconds = built
+            .stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("stage render"))
+            .and_then(|l| l.split_whitespace().next()?.parse().ok())
+            .unwrap_or(f64::NAN);
+        let gongshi = compare::Figures {
+            seconds: built.seconds,
+            peak_rss: peak,
+            files,
+            bytes,
+        };
+        compare::run(opts, n, &site, &out, &gongshi, render_seconds);
     }
 }
 
