@@ -44,7 +44,7 @@ fn good_site_writes_every_page() {
     let facet = read(&out, "labs/city/西安市/index.html");
     assert!(facet.contains("西安甲检测有限公司") && !facet.contains("宝鸡乙检测有限公司"));
     let home = read(&out, "index.html");
-    assert!(home.contains("lang=zh-CN"));
+    assert!(home.contains(r#"lang="zh-CN""#));
     assert!(home.contains("关于本站"));
 }
 
@@ -199,5 +199,5 @@ fn xss_payloads_in_data_and_content_are_inert() {
     assert!(pages > 10);
     // The payload text itself is shown, escaped, not dropped.
     let page = read(&out, "labs/xss-one/index.html");
-    assert!(page.contains("&lt;script>alert"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert"), "{page}");
 }
