@@ -114,6 +114,29 @@ fn mb(bytes: u64) -> String {
 fn remove(path: &Path) {
     if path.exists() {
         std::fs::remove_dir_all(path).expect("remove old bench output");
+        *LAST_DELETE.lock().expect("lock") = Some(Instant::now());
+    }
+}
+
+static LAST_DELETE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+
+/// ext4 without a journal (as on this machine: /sys/fs/ext4/<dev>/journal_task is `<none>`)
+/// skips every inode freed in the last 60 s when it allocates one (`recently_deleted` in
+/// fs/ext4/ialloc.c; 300 s while the inode's block is still dirty), so creating files just after
+/// deleting a large tree costs several times more kernel time. Before a timed step, the bench
+/// flushes and waits out that window, so the build and the floor start from the same disk state.
+fn settle() {
+    let Some(deleted) = LAST_DELETE.lock().expect("lock").take() else {
+        return;
+    };
+    let _ = Command::new("sync").status();
+    let window = Duration::from_secs(61);
+    if let Some(wait) = window.checked_sub(deleted.elapsed()) {
+        println!(
+            "(waiting {:.0} s for the file system to settle after deleting old output)",
+            wait.as_secs_f64()
+        );
+        std::thread::sleep(wait);
     }
 }
 
@@ -144,6 +167,8 @@ fn bench_one(opts: &Options, n: u64) {
     let log = opts.work.join(format!("log-{n}.txt"));
     println!("\n== {n} records");
     remove(&site);
+    remove(&out);
+    settle();
     let generated = measure(
         Command::new(GONGSHI)
             .args(["generate", "--records", &n.to_string(), "--seed", "1"])
@@ -172,7 +197,7 @@ fn bench_one(opts: &Options, n: u64) {
         mb(checked.peak_rss)
     );
 
-    remove(&out);
+    settle();
     let built = measure(
         Command::new(GONGSHI)
             .args(["build", "--timings", "--as-of", AS_OF])
@@ -204,6 +229,7 @@ fn bench_one(opts: &Options, n: u64) {
         mb(peak),
         mb(bytes)
     );
+    settle();
     let floor = file_system_floor(&out, &opts.work.join(format!("floor-{n}")));
     println!(
         "floor           {:>8.2} s  (same files and bytes, {} threads, no other work)  build/floor = {:.2}",
@@ -268,6 +294,7 @@ fn file_system_floor(out: &Path, floor: &Path) -> f64 {
         }
     }
     remove(floor);
+    settle();
     let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
     let started = Instant::now();
     for dir in &dirs {
@@ -290,6 +317,7 @@ fn file_system_floor(out: &Path, floor: &Path) -> f64 {
 /// Starts `gongshi serve`, edits one record and times until the server returns its new page.
 fn serve_rebuild(site: &Path, out: &Path) -> f64 {
     remove(out);
+    settle();
     let port = 18_000 + (std::process::id() % 1000) as u16;
     let server = Command::new(GONGSHI)
         .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod domain;
 pub mod export;
 pub mod generate;
+pub mod live;
 pub mod load;
 pub mod memory;
 pub mod notice;

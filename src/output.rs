@@ -3,10 +3,12 @@
 //! previous output exactly as it was. Leftover staging directories of killed builds are removed
 //! by the next build.
 
+use crate::live::{content_hash, OutputIndex, Overlay};
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -39,6 +41,9 @@ pub struct Staging {
     /// A view writes into another staging directory and keeps its own counts; it can neither
     /// commit nor discard (see [`Staging::view`]).
     is_view: bool,
+    /// Set for a live rebuild (see [`crate::live`]): the staging directory receives only what
+    /// changed, and [`Staging::publish_changes`] moves it over the output in place.
+    overlay: Option<Arc<Overlay>>,
 }
 
 impl Staging {
@@ -62,7 +67,19 @@ impl Staging {
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             is_view: false,
+            overlay: None,
         })
+    }
+
+    /// A staging directory for a live rebuild of `out`, which holds the files of `previous`.
+    pub fn live(out: &Path, previous: OutputIndex) -> Result<Self, OutputError> {
+        let mut staging = Staging::new(out)?;
+        staging.overlay = Some(Arc::new(Overlay::new(previous)));
+        Ok(staging)
+    }
+
+    pub fn overlay(&self) -> Option<&Overlay> {
+        self.overlay.as_deref()
     }
 
     /// A second handle on the same directory with its own file and byte counts, for a stage that
@@ -74,6 +91,7 @@ impl Staging {
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             is_view: true,
+            overlay: self.overlay.clone(),
         }
     }
 
@@ -89,6 +107,11 @@ impl Staging {
     /// Writes `bytes` at `rel` (a '/'-separated path inside the output), creating folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.path_for(rel)?;
+        if let Some(overlay) = &self.overlay {
+            if overlay.unchanged(rel, content_hash(bytes)) {
+                return Ok(());
+            }
+        }
         // The folder usually exists (pages' folders are made beforehand). Asking for it anyway
         // costs a failed mkdir, which takes the grandparent folder's lock: two threads writing
         // pages under `labs/` then spin on it, and that doubled the build's kernel time.
@@ -109,6 +132,10 @@ impl Staging {
 
     /// Creates a directory (and its parents) inside the staging directory.
     pub fn make_dir(&self, rel: &str) -> Result<(), OutputError> {
+        if self.overlay.as_ref().is_some_and(|o| !o.is_first()) {
+            // A live rebuild writes few files; `write` makes their folders.
+            return Ok(());
+        }
         let path = self.path_for(rel.trim_end_matches('/'))?;
         std::fs::create_dir_all(&path).map_err(io_at(&path))
     }
@@ -125,6 +152,16 @@ impl Staging {
             return Err(OutputError::UnsafePath(rel.to_string()));
         }
         Ok(self.dir.join(rel_path))
+    }
+
+    /// A folder that a stage fills itself (the tantivy index): a live rebuild replaces it whole.
+    pub fn whole_dir(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = self.path_for(rel)?;
+        if let Some(overlay) = &self.overlay {
+            let mut whole = overlay.whole_dirs.lock().unwrap_or_else(|e| e.into_inner());
+            whole.push(rel.to_string());
+        }
+        Ok(path)
     }
 
     /// Counts files that a stage wrote itself under [`Staging::path_for`] (e.g. a tantivy index).
@@ -166,6 +203,70 @@ impl Staging {
         std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
+    }
+
+    /// Live rebuild: moves what has been staged so far over the output, file by file (each
+    /// rename is atomic, so the server never reads half a file). Before the first live build
+    /// there is nothing to update in place: everything waits for [`Staging::finish_live`].
+    pub fn publish_changes(&self) -> Result<(), OutputError> {
+        let Some(overlay) = &self.overlay else {
+            return Ok(());
+        };
+        if overlay.is_first() {
+            return Ok(());
+        }
+        let whole = overlay
+            .whole_dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for rel in &whole {
+            let staged = self.path_for(rel)?;
+            if staged.is_dir() {
+                let live = self.out.join(rel);
+                let _ = std::fs::remove_dir_all(&live);
+                if let Some(parent) = live.parent() {
+                    std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+                }
+                std::fs::rename(&staged, &live).map_err(io_at(&live))?;
+            }
+        }
+        for entry in walkdir::WalkDir::new(&self.dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| OutputError::Io {
+                path: self.dir.clone(),
+                source: e.into(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&self.dir).unwrap_or(entry.path());
+            let live = self.out.join(rel);
+            if let Some(parent) = live.parent() {
+                std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+            }
+            std::fs::rename(entry.path(), &live).map_err(io_at(&live))?;
+        }
+        Ok(())
+    }
+
+    /// Live rebuild: publishes the rest, deletes the files this build no longer has, and
+    /// returns the index of the output for the next rebuild. The first live build has no
+    /// output to update and is swapped in whole, as a full build is.
+    pub fn finish_live(self) -> Result<OutputIndex, OutputError> {
+        let Some(overlay) = self.overlay.clone() else {
+            self.commit()?;
+            return Ok(OutputIndex::default());
+        };
+        if overlay.is_first() {
+            self.commit()?;
+            return Ok(overlay.take_index());
+        }
+        self.publish_changes()?;
+        for rel in overlay.vanished() {
+            let _ = std::fs::remove_file(self.out.join(&rel));
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(overlay.take_index())
     }
 
     /// Throws the staged files away (the build failed).

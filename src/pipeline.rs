@@ -6,6 +6,7 @@ use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::export::changes::{read_previous, Manifest, PreviousError};
+use crate::live::{LiveState, PageMemo};
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
@@ -77,6 +78,8 @@ pub struct BuildSummary {
     pub files: u64,
     pub bytes: u64,
     pub published: usize,
+    /// Live rebuilds: how many pages were rendered (the others had not changed).
+    pub rendered_pages: Option<u64>,
 }
 
 /// Everything the front half of the pipeline produces.
@@ -132,8 +135,27 @@ pub fn check(
     })
 }
 
+/// A live rebuild for `gongshi serve` (see [`crate::live`]).
+pub struct Live<'a> {
+    /// What the previous live build left; updated by this one.
+    pub state: &'a mut LiveState,
+    /// Called as soon as the changed pages are in the output, with the seconds since the
+    /// build started; datasets and search follow.
+    pub pages_ready: &'a mut dyn FnMut(f64),
+}
+
 /// Builds the site into `opts.out`, or leaves it untouched and says why.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    run(opts, None)
+}
+
+/// Rebuilds `opts.out` in place, rendering and writing only what changed since the build
+/// `live.state` remembers (the first one builds everything and remembers it).
+pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, BuildError> {
+    run(opts, Some(live))
+}
+
+fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
     let mut checked =
@@ -175,19 +197,51 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         }
     };
 
-    let staging = Staging::new(&opts.out)?;
+    let (state, mut pages_ready) = match live {
+        Some(Live { state, pages_ready }) => (Some(state), Some(pages_ready)),
+        None => (None, None),
+    };
+    let staging = match &state {
+        Some(state) => Staging::live(&opts.out, state.output.clone())?,
+        None => Staging::new(&opts.out)?,
+    };
+    if let Some(state) = &state {
+        state.pages.start_build();
+    }
     let outputs = Outputs {
         config: &config,
         set: &set,
         staff: &staff,
         previous: previous.as_ref(),
+        memo: state.as_deref().map(|s| &s.pages),
     };
-    match write_outputs(&outputs, pages, &staging, &mut stages) {
+    let mut after_render = |staging: &Staging| -> Result<(), BuildError> {
+        let in_place = staging.overlay().is_some_and(|o| !o.is_first());
+        if let Some(ready) = pages_ready.as_mut().filter(|_| in_place) {
+            staging.publish_changes()?;
+            ready(started.elapsed().as_secs_f64());
+        }
+        Ok(())
+    };
+    match write_outputs(&outputs, pages, &staging, &mut stages, &mut after_render) {
         Ok(()) => {
             let files = staging.files_written();
             let bytes = staging.bytes_written();
             let t = Instant::now();
-            staging.commit()?;
+            let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
+            match state {
+                Some(state) => match staging.finish_live() {
+                    Ok(index) => {
+                        state.output = index;
+                        state.pages.advance();
+                    }
+                    Err(e) => {
+                        *state = LiveState::default();
+                        return Err(e.into());
+                    }
+                },
+                None => staging.commit()?,
+            }
             stages.push(timing("swap", t, 0, 0));
             Ok(BuildSummary {
                 warnings: diagnostics,
@@ -195,10 +249,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
                 files,
                 bytes,
                 published: set.collections.iter().map(|c| c.records.len()).sum(),
+                rendered_pages,
             })
         }
         Err(e) => {
             staging.discard();
+            if let Some(state) = state {
+                // Pages may already be updated in place: the next rebuild starts afresh.
+                *state = LiveState::default();
+            }
             Err(e)
         }
     }
@@ -221,6 +280,8 @@ struct Outputs<'a> {
     staff: &'a StaffReport,
     /// An earlier build's manifest, for the change list.
     previous: Option<&'a Manifest>,
+    /// Live rebuilds: the previous build's page hashes.
+    memo: Option<&'a PageMemo>,
 }
 
 fn write_outputs(
@@ -228,12 +289,14 @@ fn write_outputs(
     pages: Vec<ContentPage>,
     staging: &Staging,
     stages: &mut Vec<StageTiming>,
+    after_render: &mut dyn FnMut(&Staging) -> Result<(), BuildError>,
 ) -> Result<(), BuildError> {
     let Outputs {
         config,
         set,
         staff,
         previous,
+        memo,
     } = *outputs;
     let mut mark = (
         Instant::now(),
@@ -251,17 +314,23 @@ fn write_outputs(
         );
     };
     // Search indexing runs on one thread of its own (see search::canonical), so it overlaps
-    // the pages and datasets, which use the rayon pool.
+    // the pages and datasets, which use the rayon pool. A live rebuild starts it after the
+    // pages, which are what the person editing is waiting for.
     let search_staging = staging.view();
     std::thread::scope(|scope| {
-        let search = scope.spawn(|| {
-            let started = Instant::now();
-            let result = crate::search::write(config, set, &search_staging);
-            (result, started.elapsed().as_secs_f64())
-        });
-        let renderer = Renderer::new(config, set, staging, pages)?;
+        let start_search = || {
+            scope.spawn(|| {
+                let started = Instant::now();
+                let result = crate::search::write(config, set, &search_staging);
+                (result, started.elapsed().as_secs_f64())
+            })
+        };
+        let early_search = memo.is_none().then(start_search);
+        let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
         renderer.render_all(staff)?;
         done("render", stages);
+        after_render(staging)?;
+        let search = early_search.unwrap_or_else(start_search);
         crate::export::export(config, set, previous, staging, &renderer)?;
         done("export", stages);
         let (result, seconds) = search

@@ -1,8 +1,9 @@
 //! Local preview: builds the site, serves the output on 127.0.0.1, and rebuilds when anything
-//! under the site changes. A failed rebuild prints its errors and the last good build keeps
-//! being served (the build only swaps output in when it succeeded).
+//! under the site changes, in place and only what changed (see [`crate::live`]). A rebuild that
+//! finds errors in the site prints them and the last good build keeps being served.
 
-use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::live::LiveState;
+use crate::pipeline::{self, BuildError, BuildOptions, BuildSummary};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -10,7 +11,8 @@ use std::time::Duration;
 
 /// Builds once, then serves and watches until the process is stopped.
 pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
-    report(&opts, pipeline::build(&opts));
+    let mut state = LiveState::default();
+    report(&opts, rebuild(&opts, &mut state));
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.server_addr();
@@ -30,15 +32,31 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
             let _ = request.respond(response);
         }
     });
-    watch(&opts)
+    watch(&opts, &mut state)
+}
+
+/// A live rebuild (see [`crate::live`]): only changed pages are rendered and written, and they
+/// are served before the datasets and search index are brought up to date.
+fn rebuild(opts: &BuildOptions, state: &mut LiveState) -> Result<BuildSummary, BuildError> {
+    let mut pages_ready = |seconds: f64| eprintln!("pages updated in {seconds:.2}s");
+    pipeline::build_live(
+        opts,
+        pipeline::Live {
+            state,
+            pages_ready: &mut pages_ready,
+        },
+    )
 }
 
 fn report(opts: &BuildOptions, result: Result<pipeline::BuildSummary, BuildError>) {
     match result {
         Ok(summary) => eprintln!(
-            "built {} files ({} records on notice) into {}",
+            "built {} files ({} records on notice, {} pages rendered) into {}",
             summary.files,
             summary.published,
+            summary
+                .rendered_pages
+                .map_or_else(|| "all".to_string(), |n| n.to_string()),
             opts.out.display()
         ),
         Err(BuildError::Invalid(diags)) => {
@@ -51,11 +69,16 @@ fn report(opts: &BuildOptions, result: Result<pipeline::BuildSummary, BuildError
     }
 }
 
-fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
+fn watch(opts: &BuildOptions, state: &mut LiveState) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            let _ = tx.send(event.paths);
+        // Reading the site (as every build does) raises access events: only changes count,
+        // or each build would trigger the next.
+        match event {
+            Ok(event) if !event.kind.is_access() => {
+                let _ = tx.send(event.paths);
+            }
+            _ => {}
         }
     })?;
     let site = std::fs::canonicalize(&opts.site)?;
@@ -82,7 +105,7 @@ fn watch(opts: &BuildOptions) -> anyhow::Result<()> {
         // Let a burst of saves settle, then build once.
         while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
         let started = std::time::Instant::now();
-        report(opts, pipeline::build(opts));
+        report(opts, rebuild(opts, state));
         eprintln!("rebuilt in {:.2}s", started.elapsed().as_secs_f64());
     }
 }

@@ -78,6 +78,7 @@ pub fn run(
     );
 
     remove(&hugo_out);
+    super::settle();
     let built = measure(
         Command::new("hugo")
             .arg("--quiet")

@@ -7,6 +7,7 @@ pub mod theme;
 pub mod view;
 
 use crate::config::{Collection, FacetKind, SiteConfig};
+use crate::live::{HashWriter, PageMemo};
 use crate::notice::{PublishedSet, StaffReport, TakenDown};
 use crate::output::{OutputError, Staging};
 use crate::record::Value;
@@ -117,6 +118,10 @@ pub struct Renderer<'a> {
     /// What every page's context holds, serialised once: cloning it is far cheaper than
     /// serialising the strings and navigation again for each of 100,000 pages.
     shared: Context,
+    /// Live rebuilds: the pages' context hashes from the previous build, and the hash of what
+    /// all pages share, which goes into each page's hash.
+    memo: Option<&'a PageMemo>,
+    shared_hash: u64,
 }
 
 #[derive(Serialize)]
@@ -150,7 +155,9 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut shared = Context::new();
         shared.insert("site", &config.site);
-        shared.insert("t", &theme.strings);
+        // Sorted, so the shared context (and live rebuilds' hash of it) is the same every build.
+        let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();
+        shared.insert("t", &strings);
         shared.insert("nav", &nav);
         let page_links: Vec<PageLink> = pages
             .iter()
@@ -164,6 +171,11 @@ impl<'a> Renderer<'a> {
         shared.insert("asset_version", &theme.asset_version);
         shared.insert("noindex", &false);
         shared.insert("alternates", &Vec::<(String, String, String)>::new());
+        let mut hasher = HashWriter::new();
+        let _ = serde_json::to_writer(&mut hasher, &shared.clone().into_json());
+        std::hash::Hash::hash(&theme.templates_hash, &mut hasher.0);
+        std::hash::Hash::hash(&theme.asset_version, &mut hasher.0);
+        let shared_hash = std::hash::Hasher::finish(&hasher.0);
         Ok(Renderer {
             links: LinkIndex::new(config, set),
             config,
@@ -173,7 +185,15 @@ impl<'a> Renderer<'a> {
             nav,
             pages,
             shared,
+            memo: None,
+            shared_hash,
         })
+    }
+
+    /// Renders only the pages whose context changed since the build `memo` remembers.
+    pub fn with_memo(mut self, memo: Option<&'a PageMemo>) -> Self {
+        self.memo = memo;
+        self
     }
 
     pub fn i18n(&self) -> &HashMap<String, String> {
@@ -195,11 +215,11 @@ impl<'a> Renderer<'a> {
     ) -> Result<(), RenderError> {
         let mut ctx = self.base_context(path, title);
         ctx.extend(vars);
-        self.write_page(template, path, &ctx)
+        self.write_page(template, path, ctx)
     }
 
     fn base_context(&self, path: &str, title: &str) -> Context {
-        let mut ctx = self.shared.clone();
+        let mut ctx = Context::new();
         let root = if path == "404.html" {
             base_path(&self.config.site.base_url)
         } else {
@@ -215,20 +235,34 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    fn write_page(&self, template: &str, path: &str, ctx: &Context) -> Result<(), RenderError> {
-        let html = self
-            .theme
-            .tera
-            .render(template, ctx)
-            .map_err(|e| RenderError::Template {
-                template: template.to_string(),
-                message: error_chain(&e),
-            })?;
+    /// Renders `template` with the shared context plus the page's own `ctx`, and writes it.
+    fn write_page(&self, template: &str, path: &str, ctx: Context) -> Result<(), RenderError> {
         let file = if path.ends_with(".html") {
             path.to_string()
         } else {
             format!("{path}index.html")
         };
+        if let Some(memo) = self.memo {
+            let mut hasher = HashWriter::new();
+            std::hash::Hash::hash(&(self.shared_hash, template), &mut hasher.0);
+            let _ = serde_json::to_writer(&mut hasher, &ctx.clone().into_json());
+            let hash = std::hash::Hasher::finish(&hasher.0);
+            let kept = memo.unchanged(&file, hash)
+                && self.staging.overlay().is_some_and(|o| o.keep(&file));
+            if kept {
+                return Ok(());
+            }
+        }
+        let mut full = self.shared.clone();
+        full.extend(ctx);
+        let html = self
+            .theme
+            .tera
+            .render(template, &full)
+            .map_err(|e| RenderError::Template {
+                template: template.to_string(),
+                message: error_chain(&e),
+            })?;
         self.staging.write(&file, html.as_bytes())?;
         Ok(())
     }
@@ -250,18 +284,18 @@ impl<'a> Renderer<'a> {
             let path = format!("{}/", page.slug);
             let mut ctx = self.base_context(&path, &page.title);
             ctx.insert("page", page);
-            self.write_page("page.html", &path, &ctx)?;
+            self.write_page("page.html", &path, ctx)?;
         }
         let mut ctx = self.base_context("404.html", self.t("not_found_title"));
         ctx.insert("noindex", &true);
-        self.write_page("404.html", "404.html", &ctx)?;
+        self.write_page("404.html", "404.html", ctx)?;
         let mut ctx = self.base_context("staff/", self.t("staff_title"));
         ctx.insert("noindex", &true);
         ctx.insert("report", staff);
-        self.write_page("staff.html", "staff/", &ctx)?;
+        self.write_page("staff.html", "staff/", ctx)?;
         let mut ctx = self.base_context("search/", self.t("search"));
         ctx.insert("collections", &self.nav);
-        self.write_page("search.html", "search/", &ctx)?;
+        self.write_page("search.html", "search/", ctx)?;
         for ci in 0..self.config.collections.len() {
             self.collection(ci)?;
         }
@@ -296,7 +330,7 @@ impl<'a> Renderer<'a> {
             .collect();
         ctx.insert("newest", &rows);
         ctx.insert("collections", &self.nav);
-        self.write_page("index.html", "", &ctx)
+        self.write_page("index.html", "", ctx)
     }
 
     fn collection(&self, ci: usize) -> Result<(), RenderError> {
@@ -327,7 +361,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect();
             ctx.insert("values", &links);
-            self.write_page("facet_index.html", &facet_path, &ctx)?;
+            self.write_page("facet_index.html", &facet_path, ctx)?;
             values.par_iter().try_for_each(|(value, ids)| {
                 let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
                 let title = format!("{} · {}：{}", c.title, f.label, value);
@@ -478,7 +512,7 @@ impl<'a> Renderer<'a> {
                     ),
                 ],
             );
-            self.write_page("list.html", &path, &ctx)
+            self.write_page("list.html", &path, ctx)
         })
     }
 
@@ -519,7 +553,7 @@ impl<'a> Renderer<'a> {
             .filter(|t| self.theme.has(t))
             .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| self.theme.has(t)))
             .unwrap_or_else(|| "record.html".to_string());
-        self.write_page(&template, &path, &ctx)
+        self.write_page(&template, &path, ctx)
     }
 
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
@@ -529,7 +563,7 @@ impl<'a> Renderer<'a> {
         ctx.insert("collection", &collection_ctx(c));
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
-        self.write_page("takedown.html", &path, &ctx)
+        self.write_page("takedown.html", &path, ctx)
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// Short hash of the static files, appended to their URLs so caches refresh on change.
     pub asset_version: String,
+    /// Hash of every template's source: a live rebuild renders all pages again when it changes.
+    pub templates_hash: u64,
 }
 
 impl Theme {
@@ -83,6 +85,12 @@ impl Theme {
         tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| format!("templates: {e:?}"))?;
         tera.set_escape_fn(escape_html);
+        let mut all_sources = Vec::new();
+        for (name, source) in &sources {
+            all_sources.extend_from_slice(name.as_bytes());
+            all_sources.extend_from_slice(source.as_bytes());
+        }
+        let templates_hash = crate::live::content_hash(&all_sources);
 
         let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
             .iter()
@@ -102,6 +110,7 @@ impl Theme {
             strings,
             static_files,
             asset_version,
+            templates_hash,
         })
     }
 

@@ -54,7 +54,7 @@ pub fn write(
     set: &PublishedSet,
     staging: &Staging,
 ) -> Result<SearchStats, SearchError> {
-    let dir = staging.path_for(INDEX_DIR)?;
+    let dir = staging.whole_dir(INDEX_DIR)?;
     std::fs::create_dir_all(&dir)?;
     let built = index::build(config, set, &dir)?;
     let mut files = 0u64;
