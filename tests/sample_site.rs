@@ -45,7 +45,9 @@ enum State {
 fn state(out: &Path, collection: &str, id: &str) -> State {
     match std::fs::read_to_string(out.join(format!("{collection}/{id}/index.html"))) {
         Err(_) => State::Absent,
-        Ok(html) if html.contains(r#"name="robots""#) && html.contains("noindex") => State::TakenDown,
+        Ok(html) if html.contains(r#"name="robots""#) && html.contains("noindex") => {
+            State::TakenDown
+        }
         Ok(_) => State::Shown,
     }
 }
