@@ -3,7 +3,7 @@
 // context, empty cache) through /search/?q=... in headless Chromium, counting every byte
 // transferred after the HTML page and the time from the HTML's arrival to the results rendered.
 //
-//   node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip] [--runs N]
+//   node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip] [--runs N] [--waterfall]
 //
 // QUERIES.json: [{"kind": "name", "query": "...", "expected": {"collection": "labs", "id": "x"} | null}]
 // Needs playwright-core (npm ci --prefix tests/js) and Chromium at /usr/bin/chromium
