@@ -3,7 +3,7 @@
 // context, empty cache) through /search/?q=... in headless Chromium, counting every byte
 // transferred after the HTML page and the time from the HTML's arrival to the results rendered.
 //
-//   node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip] [--runs N]
+//   node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip] [--runs N] [--waterfall]
 //
 // QUERIES.json: [{"kind": "name", "query": "...", "expected": {"collection": "labs", "id": "x"} | null}]
 // Needs playwright-core (npm ci --prefix tests/js) and Chromium at /usr/bin/chromium
@@ -35,6 +35,8 @@ const option = (name, def) => {
 };
 const withPagefind = flag('--pagefind');
 const gzip = !flag('--no-gzip');
+// --waterfall: print each query's requests (start and end, ms from the HTML's arrival).
+const waterfall = flag('--waterfall');
 const chromiumPath = option('--chromium', '/usr/bin/chromium');
 const [siteArg, queriesArg] = args;
 if (!siteArg || !queriesArg) {
@@ -121,6 +123,13 @@ const COLLECT = () => {
     bytes: res.reduce((s, r) => s + (r.transferSize || r.encodedBodySize || 0), 0),
     requests: res.length,
     origin: nav ? nav.responseEnd : 0,
+    entries: res.map((r) => ({
+      name: r.name.replace(location.origin, '').replace(/\?v=[^&]*/, ''),
+      start: r.startTime - (nav ? nav.responseEnd : 0),
+      end: r.responseEnd - (nav ? nav.responseEnd : 0),
+      size: r.transferSize || r.encodedBodySize || 0,
+    })),
+    dcl: nav ? nav.domContentLoadedEventStart - nav.responseEnd : 0,
   };
 };
 
@@ -152,6 +161,10 @@ async function runGongshi(browser, base) {
     const done = await page.evaluate(() => window.__done);
     const links = await page.$$eval('#search-results li h2 a', (as) => as.map((a) => new URL(a.href).pathname));
     out.push({ ...item, bytes: m.bytes, requests: m.requests, ms: done - m.origin, links });
+    if (waterfall) {
+      console.log(`\n[${item.kind}] ${item.query}: ${(done - m.origin).toFixed(0)} ms, DOMContentLoaded at ${m.dcl.toFixed(0)} ms`);
+      for (const e of m.entries) console.log(`  ${e.start.toFixed(0).padStart(5)} -> ${e.end.toFixed(0).padStart(5)} ms ${String(e.size).padStart(6)} B  ${e.name}`);
+    }
     await context.close();
   }
   return out;

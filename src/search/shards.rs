@@ -5,7 +5,9 @@
 //! per piece was ~80,000 files at 100,000 records). A pack is a header of `count + 1` u32
 //! little-endian byte offsets followed by its items; item `i` spans `[off[i], off[i + 1])`. The
 //! client reads the 8 header bytes of an item, then the item, with HTTP range requests (and
-//! slices the whole file itself when a server ignores ranges).
+//! slices the whole file itself when a server ignores ranges). Where the previous step can say
+//! where the next piece lies, it does, so that the piece costs one request, not two: a
+//! dictionary entry addresses its term's lists directly (latency is round trips, not bytes).
 //!
 //! - `search/manifest.json`: constants, collections (ordinal ranges, facet value lists). Its
 //!   size depends on the configuration and the facet values, not on the number of records.
@@ -13,12 +15,16 @@
 //!   bytes, low `shard_bits` bits) into buckets of about [`SHARD_TARGET`] bytes; bucket `b` is
 //!   item `b & (2^DICT_PACK_BITS - 1)` of pack `k = b >> DICT_PACK_BITS` (hex). Entry: varint
 //!   term length, term bytes, varint `df << 1 | external`; then either the whole posting list
-//!   (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift and varint `base`.
-//! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms. A term's items start at
-//!   `base`: first its impact-ordered blocks, block b holding the postings ranked
-//!   `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by ordinal), so the first page of
-//!   results needs only block 0 and the smallest score loaded bounds the rest; then its pages in
-//!   ordinal order, page k holding ordinals `[k << shift, (k + 1) << shift)` (about
+//!   (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
+//!   offset of the term's region in its list file), one varint length per impact block and the
+//!   varint length of the page directory.
+//! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms, one region per term, the
+//!   regions concatenated (no header: entries address them). A region is: impact block 0, the
+//!   page directory (one varint byte length per page), impact blocks 1.., then the pages. Block
+//!   b holds the postings ranked `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by
+//!   ordinal), so the first page of results needs only block 0 and the smallest score loaded
+//!   bounds the rest; block 0 and the directory are adjacent so a query of several terms reads
+//!   both at once. Page k holds ordinals `[k << shift, (k + 1) << shift)` (about
 //!   [`PAGE_TARGET`] postings), for checking whether a given record has the term.
 //! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data (JSON) of each record, item
 //!   `ord & (2^DOC_PACK_BITS - 1)`.
@@ -266,9 +272,10 @@ fn page_count(df: usize, n: u64) -> usize {
     (((n.max(1) - 1) >> page_shift(df, n)) + 1) as usize
 }
 
-/// The pack items of one external term: its impact blocks, then its ordinal pages.
-fn external_items(postings: &[(u32, u16)], n: u64, facets: &Facets) -> Vec<Vec<u8>> {
-    let mut items = Vec::new();
+/// The region of one external term in its list file (see the module comment), with the
+/// lengths of its impact blocks and of its page directory.
+fn external_region(postings: &[(u32, u16)], n: u64, facets: &Facets) -> (Vec<u8>, Vec<u64>, u64) {
+    let mut blocks = Vec::new();
     let mut ranked = postings.to_vec();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let (mut start, mut b) = (0usize, 0u32);
@@ -278,21 +285,34 @@ fn external_items(postings: &[(u32, u16)], n: u64, facets: &Facets) -> Vec<Vec<u
         block.sort_by_key(|p| p.0);
         let mut out = Vec::new();
         encode(&mut out, &block, 0, Some(facets));
-        items.push(out);
+        blocks.push(out);
         start = end;
         b += 1;
     }
     let shift = page_shift(postings.len(), n);
     let mut rest = postings;
+    let mut dir = Vec::new();
+    let mut pages = Vec::new();
     for k in 0..page_count(postings.len(), n) as u64 {
         let end = ((k + 1) << shift) as u32;
         let cut = rest.partition_point(|p| p.0 < end);
-        let mut out = Vec::new();
-        encode(&mut out, &rest[..cut], (k << shift) as u32, None);
-        items.push(out);
+        let before = pages.len();
+        encode(&mut pages, &rest[..cut], (k << shift) as u32, None);
+        varint(&mut dir, (pages.len() - before) as u64);
         rest = &rest[cut..];
     }
-    items
+    let lens = blocks.iter().map(|b| b.len() as u64).collect();
+    let dir_len = dir.len() as u64;
+    let mut region =
+        Vec::with_capacity(blocks.iter().map(Vec::len).sum::<usize>() + dir.len() + pages.len());
+    let mut blocks = blocks.into_iter();
+    region.extend(blocks.next().unwrap_or_default());
+    region.extend(dir);
+    for b in blocks {
+        region.extend(b);
+    }
+    region.extend(pages);
+    (region, lens, dir_len)
 }
 
 /// A pack file: `items.len() + 1` u32 LE offsets, then the items.
@@ -333,6 +353,24 @@ fn write_packs(
             .map_err(SearchError::from)
     })?;
     Ok(packs.len() as u64)
+}
+
+/// Writes regions `(file, bytes)`, in the order given, concatenated as `search/<dir>/<file:x>.bin`.
+fn write_concatenated(
+    dir: &str,
+    regions: Vec<(u64, Vec<u8>)>,
+    staging: &Staging,
+) -> Result<u64, SearchError> {
+    let mut files: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+    for (k, bytes) in regions {
+        files.entry(k).or_default().extend_from_slice(&bytes);
+    }
+    files.par_iter().try_for_each(|(k, bytes)| {
+        staging
+            .write(&format!("search/{dir}/{k:x}.bin"), bytes)
+            .map_err(SearchError::from)
+    })?;
+    Ok(files.len() as u64)
 }
 
 /// Display data of one record in a result list.
@@ -380,55 +418,53 @@ pub fn export(
     let n = built.docs;
     let facets = Facets::new(config, set);
     let terms = scored_postings(built)?;
-    // External terms: ids in term order, and where each one's items start in its pack (a
-    // term's item count follows from its document frequency), so output is deterministic.
-    let mut next_id = 0u64;
-    let mut next_base = 0usize;
-    let ids: Vec<Option<(u64, usize)>> = terms
-        .iter()
-        .map(|(_, list)| {
-            // A record may have the term in several fields: count records, not postings.
-            let mut ords: Vec<u32> = list.iter().map(|p| p.0).collect();
-            ords.sort_unstable();
-            ords.dedup();
-            let df = ords.len();
-            (df > INLINE_MAX).then(|| {
-                if next_id & ((1 << X_PACK_BITS) - 1) == 0 {
-                    next_base = 0;
-                }
-                let at = (next_id, next_base);
-                next_id += 1;
-                next_base += block_count(df) + page_count(df, n);
-                at
-            })
-        })
-        .collect();
-    type Entry = (u32, Vec<u8>, Vec<Vec<u8>>);
-    let entries: Vec<Entry> = terms
+    // Posting lists first (in parallel), then, in term order, each external term's id and where
+    // its region starts in its file, so output is deterministic.
+    type Listed = (Vec<u8>, usize, Option<(Vec<u8>, Vec<u64>, u64)>, Vec<u8>);
+    let listed: Vec<Listed> = terms
         .into_par_iter()
-        .zip(ids)
-        .map(|((term, list), id)| {
+        .map(|(term, list)| {
             let postings = merge(list);
-            let mut entry = Vec::with_capacity(term.len() + 8);
-            varint(&mut entry, term.len() as u64);
-            entry.extend_from_slice(&term);
-            varint(
-                &mut entry,
-                ((postings.len() as u64) << 1) | u64::from(id.is_some()),
-            );
-            let mut items = Vec::new();
-            match id {
-                Some((id, base)) => {
-                    varint(&mut entry, id);
-                    varint(&mut entry, u64::from(page_shift(postings.len(), n)));
-                    varint(&mut entry, base as u64);
-                    items = external_items(&postings, n, &facets);
-                }
-                None => encode(&mut entry, &postings, 0, Some(&facets)),
+            let df = postings.len();
+            if df > INLINE_MAX {
+                let region = external_region(&postings, n, &facets);
+                (term, df, Some(region), Vec::new())
+            } else {
+                let mut inline = Vec::new();
+                encode(&mut inline, &postings, 0, Some(&facets));
+                (term, df, None, inline)
             }
-            (fnv1a(&term), entry, items)
         })
         .collect();
+    let mut next_id = 0u64;
+    let mut at = 0u64;
+    let mut external: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut entries: Vec<(u32, Vec<u8>)> = Vec::with_capacity(listed.len());
+    for (term, df, region, inline) in listed {
+        let mut entry = Vec::with_capacity(term.len() + 8 + inline.len());
+        varint(&mut entry, term.len() as u64);
+        entry.extend_from_slice(&term);
+        varint(&mut entry, ((df as u64) << 1) | u64::from(region.is_some()));
+        match region {
+            Some((bytes, lens, dir_len)) => {
+                if next_id & ((1 << X_PACK_BITS) - 1) == 0 {
+                    at = 0;
+                }
+                varint(&mut entry, next_id);
+                varint(&mut entry, u64::from(page_shift(df, n)));
+                varint(&mut entry, at);
+                for len in lens {
+                    varint(&mut entry, len);
+                }
+                varint(&mut entry, dir_len);
+                at += bytes.len() as u64;
+                external.push((next_id >> X_PACK_BITS, bytes));
+                next_id += 1;
+            }
+            None => entry.extend_from_slice(&inline),
+        }
+        entries.push((fnv1a(&term), entry));
+    }
     let terms_count = entries.len() as u64;
     let total: usize = entries.iter().map(|e| e.1.len()).sum();
     let shard_bits = (total / SHARD_TARGET)
@@ -437,17 +473,11 @@ pub fn export(
         .trailing_zeros();
     let mask = (1u32 << shard_bits) - 1;
     let mut buckets: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
-    let mut external = Vec::new();
-    let mut id = 0u64;
-    for (hash, entry, items) in entries {
+    for (hash, entry) in entries {
         buckets
             .entry(hash & mask)
             .or_default()
             .extend_from_slice(&entry);
-        if !items.is_empty() {
-            external.extend(items.into_iter().map(|item| (id >> X_PACK_BITS, item)));
-            id += 1;
-        }
     }
     // Every bucket is an item, empty or not, so a bucket's index in its pack is its number.
     let dict: Vec<(u64, Vec<u8>)> = (0..=mask)
@@ -457,7 +487,7 @@ pub fn export(
         })
         .collect();
     let mut files = write_packs("t", dict, staging)?;
-    files += write_packs("x", external, staging)?;
+    files += write_concatenated("x", external, staging)?;
 
     let mut docs = Vec::with_capacity(n as usize);
     for (c, published) in set.collections.iter().enumerate() {
@@ -493,7 +523,7 @@ pub fn export(
         })
         .collect();
     let manifest = json!({
-        "version": 2, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
+        "version": 3, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
         "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "x_pack_bits": X_PACK_BITS,
         "doc_pack_bits": DOC_PACK_BITS, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
         "collections": collections,

@@ -102,9 +102,40 @@ const u32 = (b, i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 
 export function createEngine(load) {
   let man = null;
   const files = new Map();
+  // Range reads asked for in the same turn are merged per file when they lie close together:
+  // a request costs a round trip and ~300 bytes of headers, so a small gap is cheaper to read.
+  const GAP = 1024;
+  let queue = [];
+  const flush = () => {
+    const byFile = new Map();
+    for (const r of queue) (byFile.get(r.p) || byFile.set(r.p, []).get(r.p)).push(r);
+    queue = [];
+    for (const [p, rs] of byFile) {
+      rs.sort((x, y) => x.a - y.a);
+      for (let i = 0; i < rs.length; ) {
+        let j = i;
+        let b = rs[i].b;
+        while (j + 1 < rs.length && rs[j + 1].a <= b + GAP) b = Math.max(b, rs[++j].b);
+        const a = rs[i].a;
+        const part = rs.slice(i, j + 1);
+        load(p, a, b).then(
+          (buf) => part.forEach((r) => r.ok(buf && buf.length >= r.b - a ? buf.subarray(r.a - a, r.b - a) : null)),
+          (e) => part.forEach((r) => r.no(e)),
+        );
+        i = j + 1;
+      }
+    }
+  };
   const get = (p, a, b) => {
     const k = a === undefined ? p : `${p}@${a}-${b}`;
-    if (!files.has(k)) files.set(k, load(p, a, b));
+    if (b <= a) return Promise.resolve(new Uint8Array());
+    if (!files.has(k)) {
+      if (a === undefined) files.set(k, load(p));
+      else {
+        if (!queue.length) queueMicrotask(flush);
+        files.set(k, new Promise((ok, no) => queue.push({ p, a, b, ok, no })));
+      }
+    }
     return files.get(k);
   };
   const dec = new TextDecoder();
@@ -156,12 +187,22 @@ export function createEngine(load) {
       if (x % 2) {
         const id = r.v();
         const shift = r.v();
-        const base = r.v();
+        // Where the term's region lies in its list file: block 0, the page directory, blocks 1...
+        let at = r.v();
+        let nb = 0;
+        for (let c = 0; c < df; nb++) c += man.block0 * 4 ** nb;
+        const bl = [];
+        for (let k = 0; k < nb; k++) bl.push(r.v());
+        const pd = r.v();
         if (same) {
-          let nb = 0;
-          for (let c = 0; c < df; nb++) c += man.block0 * 4 ** nb;
+          const bo = [at];
+          at += bl[0] + pd;
+          for (let k = 1; k < nb; k++) {
+            bo.push(at);
+            at += bl[k];
+          }
           const x = `x/${hex(Math.floor(id / 2 ** man.x_pack_bits))}.bin`;
-          return { df, x, base, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
+          return { df, x, bo, bl, pd, pat: at, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
         }
       } else {
         const p = postings(r, df, 0, true, new Map());
@@ -172,7 +213,8 @@ export function createEngine(load) {
   }
 
   async function block(L) {
-    const m = postings(reader((await item(L.x, L.base + L.next++)) || new Uint8Array()), Infinity, 0, true, new Map());
+    const k = L.next++;
+    const m = postings(reader((await get(L.x, L.bo[k], L.bo[k] + L.bl[k])) || new Uint8Array()), Infinity, 0, true, new Map());
     let min = Infinity;
     for (const [o, x] of m) {
       L.p.set(o, x);
@@ -190,10 +232,22 @@ export function createEngine(load) {
     L.done = true;
   }
 
+  // The page directory (byte offsets of the ordinal pages), read right after block 0.
+  const dir = (L) =>
+    (L.dir =
+      L.dir ||
+      get(L.x, L.bo[0] + L.bl[0], L.bo[0] + L.bl[0] + L.pd).then((buf) => {
+        const r = reader(buf || new Uint8Array());
+        const off = [L.pat];
+        while (!r.end()) off.push(off[off.length - 1] + r.v());
+        return off;
+      }));
+
   async function page(L, k) {
     if (!L.pv.has(k)) {
       L.pv.set(k, null);
-      const buf = await item(L.x, L.base + L.nb + k);
+      const off = await dir(L);
+      const buf = k + 1 < off.length ? await get(L.x, off[k], off[k + 1]) : null;
       L.pv.set(k, postings(reader(buf || new Uint8Array()), Infinity, k * L.span, false, new Map()));
     }
   }
@@ -216,8 +270,10 @@ export function createEngine(load) {
     });
   };
 
+  const prepare = async () => (man = man || (await json('manifest.json')));
+
   async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
-    man = man || (await json('manifest.json'));
+    await prepare();
     const K = (pg + 1) * size;
     let mode = 'text';
     let lists = null;
@@ -237,6 +293,8 @@ export function createEngine(load) {
       if (lists.some((l) => !l)) return none;
     }
     lists.sort((a, b) => a.df - b.df);
+    // Several terms: checking candidates will need the page directories, adjacent to block 0.
+    if (lists.length > 1) for (const L of lists) if (!L.done && L.df > CAND) dir(L);
     await Promise.all(lists.map((L) => (L.done ? 0 : L.df <= CAND ? whole(L) : block(L))));
     let exact;
     let open;
@@ -312,7 +370,7 @@ export function createEngine(load) {
     return [...groups.values()].map((g) => ({ ...g, values: [...g.values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) }));
   }
 
-  return { search, facetCounts, manifest: () => man };
+  return { search, facetCounts, prepare, manifest: () => man };
 }
 
 // ------------------------------------------------------------------ the /search/ page
@@ -419,6 +477,10 @@ function page() {
       if (d.s) item.append(el('p', { class: 'snippet' }, marked(d.s, terms, ident)));
       results.append(item);
     }
+    // Facets and pager after the results are on screen, in a task of their own.
+    setTimeout(() => mine === seq && rest(s, r, man), 0);
+  }
+  function rest(s, r, man) {
     const active = (k, v) => s.filters.some((f) => f[0] === k && f[1] === v);
     for (const g of engine.facetCounts(r.matched)) {
       const box = el('div', { role: 'group', 'aria-label': g.label || say('collection') });
@@ -457,6 +519,9 @@ function page() {
     go({ q: input.value, filters: [], page: 0 });
   });
   addEventListener('popstate', run);
+  // The manifest is preloaded by the page's head; fetch it even without a query, so that the
+  // first query typed does not wait for it.
+  engine.prepare().catch(() => {});
   run();
 }
 
