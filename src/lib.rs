@@ -5,7 +5,7 @@
 //! [`render`] writes the pages through [`output`]'s staging directory, [`export`] writes the
 //! open datasets, feeds, sitemap and change list from the same set, and [`search`] indexes it
 //! with tantivy and exports it as static shards. [`pipeline`] runs them in
-//! order; [`serve`] previews the result.
+//! order; [`serve`] previews the result, rebuilding in place through [`live`].
 
 pub mod calendar;
 pub mod config;
