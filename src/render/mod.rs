@@ -75,6 +75,8 @@ struct FacetLink {
     value: String,
     href: String,
     count: usize,
+    /// The listing being shown is this value's.
+    current: bool,
 }
 
 #[derive(Serialize)]
@@ -358,6 +360,7 @@ impl<'a> Renderer<'a> {
                         url_segment(&facet_segment(value))
                     ),
                     count: ids.len(),
+                    current: false,
                 })
                 .collect();
             ctx.insert("values", &links);
@@ -410,6 +413,43 @@ impl<'a> Renderer<'a> {
         for page in 2..=total {
             self.staging.make_dir(&format!("{base}page/{page}/"))?;
         }
+        let sidebar = |root: &str| -> Vec<FacetGroup> {
+            facets
+                .iter()
+                .map(|(fi, values)| {
+                    let f = &c.fields[*fi];
+                    let active_value = active
+                        .filter(|(label, _)| *label == f.label)
+                        .map(|(_, v)| v);
+                    let shown = sidebar_values(values, active_value);
+                    FacetGroup {
+                        key: f.key.clone(),
+                        label: f.label.clone(),
+                        all_values: (shown.len() < values.len())
+                            .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
+                        values: shown
+                            .iter()
+                            .map(|&i| (&values[i].0, &values[i].1))
+                            .map(|(v, ids)| FacetLink {
+                                label: f.label.clone(),
+                                value: v.clone(),
+                                href: format!(
+                                    "{root}{}/{}/{}/",
+                                    c.key,
+                                    f.key,
+                                    url_segment(&facet_segment(v))
+                                ),
+                                count: ids.len(),
+                                current: active_value == Some(v.as_str()),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect()
+        };
+        // The sidebar is the same on every page of a listing but for the depth of its links.
+        let first_groups = sidebar(&root_for(base));
+        let later_groups = sidebar(&root_for(&format!("{base}page/2/")));
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -441,37 +481,11 @@ impl<'a> Renderer<'a> {
                 .take(size)
                 .map(|&i| view::row(&vc, ci, &pc.records[i]))
                 .collect();
-            let groups: Vec<FacetGroup> = facets
-                .iter()
-                .map(|(fi, values)| {
-                    let f = &c.fields[*fi];
-                    let active_value = active
-                        .filter(|(label, _)| *label == f.label)
-                        .map(|(_, v)| v);
-                    let shown = sidebar_values(values, active_value);
-                    FacetGroup {
-                        key: f.key.clone(),
-                        label: f.label.clone(),
-                        all_values: (shown.len() < values.len())
-                            .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
-                        values: shown
-                            .iter()
-                            .map(|&i| (&values[i].0, &values[i].1))
-                            .map(|(v, ids)| FacetLink {
-                                label: f.label.clone(),
-                                value: v.clone(),
-                                href: format!(
-                                    "{root}{}/{}/{}/",
-                                    c.key,
-                                    f.key,
-                                    url_segment(&facet_segment(v))
-                                ),
-                                count: ids.len(),
-                            })
-                            .collect(),
-                    }
-                })
-                .collect();
+            let groups = if page == 1 {
+                &first_groups
+            } else {
+                &later_groups
+            };
             let page_title = if page == 1 {
                 title.to_string()
             } else {

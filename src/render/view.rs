@@ -256,7 +256,15 @@ pub struct RowView {
     pub title: String,
     pub published: String,
     pub collection_title: String,
-    pub fields: Vec<FieldView>,
+    /// One cell per listed field, in the listing's column order (empty where the record has
+    /// no value), so a template prints a row in one pass instead of searching for each column.
+    pub cells: Vec<CellView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellView {
+    pub label: String,
+    pub html: String,
 }
 
 pub fn row(ctx: &ViewCtx, ci: usize, r: &PublicRecord) -> RowView {
@@ -266,7 +274,21 @@ pub fn row(ctx: &ViewCtx, ci: usize, r: &PublicRecord) -> RowView {
         title: title_of(c, &r.record),
         published: r.record.notice.published.to_string(),
         collection_title: c.title.clone(),
-        fields: ctx.fields(c, &r.record, Some(&c.listed)),
+        cells: c
+            .listed
+            .iter()
+            .map(|&i| {
+                let f = &c.fields[i];
+                CellView {
+                    label: f.label.clone(),
+                    html: r
+                        .record
+                        .value(i)
+                        .map(|v| ctx.value_html(f, v))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect(),
     }
 }
 
