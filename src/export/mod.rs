@@ -235,17 +235,50 @@ fn export_collection<'a>(
 
     // Every record as its own file; its hash is the manifest's content hash. The files all go
     // into the collection's folder, whose lock serialises creation: threads racing for it
-    // spin in the kernel, so they are hashed in parallel and written from this one thread.
+    // spin in the kernel, so they are hashed in parallel and written by one thread, which
+    // works beside the datasets below (mostly kernel time beside mostly CPU).
     let hashes: Vec<String> = lines
         .par_iter()
         .map(|line| format!("sha256:{}", sha256_hex(format!("{line}\n").as_bytes())))
         .collect();
-    for (r, line) in pc.records.iter().zip(&lines) {
-        let mut bytes = Vec::with_capacity(line.len() + 1);
-        bytes.extend_from_slice(line.as_bytes());
-        bytes.push(b'\n');
-        staging.write(&format!("{}/{}.json", c.key, r.record.id), &bytes)?;
-    }
+    let write_records = || -> Result<(), OutputError> {
+        for (r, line) in pc.records.iter().zip(&lines) {
+            let mut bytes = Vec::with_capacity(line.len() + 1);
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.push(b'\n');
+            staging.write(&format!("{}/{}.json", c.key, r.record.id), &bytes)?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let records = scope.spawn(write_records);
+        let exported = datasets(
+            config, c, pc, set, columns, labels, rows, &lines, hashes, staging,
+        );
+        let written = records.join().map_err(|_| ExportError::Format {
+            path: format!("{}/", c.key),
+            message: "the per-record writer panicked".into(),
+        })?;
+        written?;
+        exported
+    })
+}
+
+/// The collection's datasets (CSV, JSON, NDJSON, XLSX) and what the catalogue, feeds and
+/// manifest need from it.
+#[allow(clippy::too_many_arguments)]
+fn datasets<'a>(
+    config: &SiteConfig,
+    c: &'a Collection,
+    pc: &PublishedCollection,
+    set: &PublishedSet,
+    columns: Vec<Column<'a>>,
+    labels: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    lines: &[String],
+    hashes: Vec<String>,
+    staging: &Staging,
+) -> Result<Exported<'a>, ExportError> {
     let manifest = pc
         .records
         .iter()
@@ -276,15 +309,14 @@ fn export_collection<'a>(
         format!("{}.json", c.key),
         "JSON",
         "application/json",
-        tabular::json_array_bytes(&lines),
+        tabular::json_array_bytes(lines),
     )?;
     write(
         format!("{}.ndjson", c.key),
         "NDJSON",
         "application/x-ndjson",
-        tabular::ndjson_bytes(&lines),
+        tabular::ndjson_bytes(lines),
     )?;
-    drop(lines);
     let xlsx_name = format!("{}.xlsx", c.key);
     let mut note = None;
     if n < xlsx::MAX_ROWS {
