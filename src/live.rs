@@ -125,12 +125,6 @@ impl PageMemo {
         self.rendered.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Forgets a page (its file could not be kept), so the next build renders it.
-    pub fn forget(&self, path: &str) {
-        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
-        current.remove(path);
-    }
-
     /// Makes this build's hashes the ones the next build compares against.
     pub fn advance(&mut self) {
         let current = std::mem::take(self.current.get_mut().unwrap_or_else(|e| e.into_inner()));

@@ -539,7 +539,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context(&path, &title);
         ctx.insert("collection", &collection_ctx(c));
         ctx.insert("id", r.record.id.as_str());
-        ctx.insert("fields", &vc.fields(c, &r.record, None));
+        ctx.insert("fields", &vc.fields(c, &r.record));
         ctx.insert("published", &r.record.notice.published.to_string());
         ctx.insert("last_day", &r.last_day.map(|d| d.to_string()));
         ctx.insert("history", &r.record.notice.history);

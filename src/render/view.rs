@@ -228,17 +228,12 @@ impl ViewCtx<'_> {
         }
     }
 
-    pub fn fields(
-        &self,
-        collection: &Collection,
-        record: &Record,
-        only: Option<&[usize]>,
-    ) -> Vec<FieldView> {
-        let all: Vec<usize> = (0..collection.fields.len()).collect();
-        only.unwrap_or(&all)
+    pub fn fields(&self, collection: &Collection, record: &Record) -> Vec<FieldView> {
+        collection
+            .fields
             .iter()
-            .filter_map(|&i| {
-                let f = &collection.fields[i];
+            .enumerate()
+            .filter_map(|(i, f)| {
                 record.value(i).map(|v| FieldView {
                     key: f.key.clone(),
                     label: f.label.clone(),
