@@ -190,7 +190,7 @@ pub fn catalogue_page(
         .iter()
         .flat_map(|pc| pc.records.iter().map(|r| r.record.notice.published))
         .min();
-    let mut vars = tera::Context::new();
+    let mut vars = crate::render::PageVars::new();
     vars.insert("collections", collections);
     vars.insert("package_files", package_files);
     vars.insert("sums_size", &human_size(sums.len()));

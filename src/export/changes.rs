@@ -321,7 +321,7 @@ pub fn changes_page(
             rows: rows(&list.taken_down, ""),
         },
     ];
-    let mut vars = tera::Context::new();
+    let mut vars = crate::render::PageVars::new();
     vars.insert("since", &list.since.to_string());
     vars.insert("groups", &groups);
     renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;

@@ -4,6 +4,7 @@
 //! Links are relative to the page, so the site works under any base path and from `file://`.
 
 pub mod theme;
+mod vars;
 pub mod view;
 
 use crate::config::{Collection, FacetKind, SiteConfig};
@@ -15,7 +16,7 @@ use crate::text::{facet_segment, url_segment};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use tera::Context;
+pub use vars::PageVars;
 use view::{LinkIndex, RowView, ViewCtx};
 
 #[derive(Debug, thiserror::Error)]
@@ -117,9 +118,6 @@ pub struct Renderer<'a> {
     staging: &'a Staging,
     nav: Vec<NavItem>,
     pages: Vec<ContentPage>,
-    /// What every page's context holds, serialised once: cloning it is far cheaper than
-    /// serialising the strings and navigation again for each of 100,000 pages.
-    shared: Context,
     /// Live rebuilds: the pages' context hashes from the previous build, and the hash of what
     /// all pages share, which goes into each page's hash.
     memo: Option<&'a PageMemo>,
@@ -155,12 +153,6 @@ impl<'a> Renderer<'a> {
                 count: pc.records.len(),
             })
             .collect();
-        let mut shared = Context::new();
-        shared.insert("site", &config.site);
-        // Sorted, so the shared context (and live rebuilds' hash of it) is the same every build.
-        let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();
-        shared.insert("t", &strings);
-        shared.insert("nav", &nav);
         let page_links: Vec<PageLink> = pages
             .iter()
             .map(|p| PageLink {
@@ -168,16 +160,26 @@ impl<'a> Renderer<'a> {
                 title: &p.title,
             })
             .collect();
+        // What every page shares goes into tera's global context once, rather than being
+        // copied into each of 100,000 pages' contexts.
+        let mut shared = PageVars::new();
+        shared.insert("site", &config.site);
+        // Sorted, so live rebuilds' hash of the shared variables is the same every build.
+        let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();
+        shared.insert("t", &strings);
+        shared.insert("nav", &nav);
         shared.insert("content_pages", &page_links);
         shared.insert("as_of", &set.as_of.to_string());
         shared.insert("asset_version", &theme.asset_version);
         shared.insert("noindex", &false);
         shared.insert("alternates", &Vec::<(String, String, String)>::new());
         let mut hasher = HashWriter::new();
-        let _ = serde_json::to_writer(&mut hasher, &shared.clone().into_json());
+        shared.hash_into(&mut hasher);
         std::hash::Hash::hash(&theme.templates_hash, &mut hasher.0);
         std::hash::Hash::hash(&theme.asset_version, &mut hasher.0);
         let shared_hash = std::hash::Hasher::finish(&hasher.0);
+        let mut theme = theme;
+        *theme.tera.global_context() = shared.into_context();
         Ok(Renderer {
             links: LinkIndex::new(config, set),
             config,
@@ -186,7 +188,6 @@ impl<'a> Renderer<'a> {
             staging,
             nav,
             pages,
-            shared,
             memo: None,
             shared_hash,
         })
@@ -213,15 +214,15 @@ impl<'a> Renderer<'a> {
         template: &str,
         path: &str,
         title: &str,
-        vars: Context,
+        vars: PageVars,
     ) -> Result<(), RenderError> {
         let mut ctx = self.base_context(path, title);
         ctx.extend(vars);
         self.write_page(template, path, ctx)
     }
 
-    fn base_context(&self, path: &str, title: &str) -> Context {
-        let mut ctx = Context::new();
+    fn base_context(&self, path: &str, title: &str) -> PageVars {
+        let mut ctx = PageVars::new();
         let root = if path == "404.html" {
             base_path(&self.config.site.base_url)
         } else {
@@ -238,7 +239,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `template` with the shared context plus the page's own `ctx`, and writes it.
-    fn write_page(&self, template: &str, path: &str, ctx: Context) -> Result<(), RenderError> {
+    fn write_page(&self, template: &str, path: &str, ctx: PageVars) -> Result<(), RenderError> {
         let file = if path.ends_with(".html") {
             path.to_string()
         } else {
@@ -247,7 +248,7 @@ impl<'a> Renderer<'a> {
         if let Some(memo) = self.memo {
             let mut hasher = HashWriter::new();
             std::hash::Hash::hash(&(self.shared_hash, template), &mut hasher.0);
-            let _ = serde_json::to_writer(&mut hasher, &ctx.clone().into_json());
+            ctx.hash_into(&mut hasher);
             let hash = std::hash::Hasher::finish(&hasher.0);
             let kept = memo.unchanged(&file, hash)
                 && self.staging.overlay().is_some_and(|o| o.keep(&file));
@@ -255,12 +256,10 @@ impl<'a> Renderer<'a> {
                 return Ok(());
             }
         }
-        let mut full = self.shared.clone();
-        full.extend(ctx);
         let html = self
             .theme
             .tera
-            .render(template, &full)
+            .render(template, &ctx.into_context())
             .map_err(|e| RenderError::Template {
                 template: template.to_string(),
                 message: error_chain(&e),

@@ -10,18 +10,31 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(s.len() + 8);
+    // Writing to a Vec cannot fail, and escaping keeps UTF-8 valid.
+    let _ = escape_to(s, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The same escaping, streamed: tera calls it for every `{{ value }}` it prints. Runs of
+/// ordinary text are copied whole rather than character by character.
+pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
     }
-    out
+    out.write_all(&bytes[start..])
 }
 
 /// Markdown to HTML, then sanitised: no script, style, iframe, event handler or
