@@ -467,8 +467,11 @@ pub fn personal_looking(text: &str) -> Option<&'static str> {
         if c.is_ascii_digit() || ((c == 'X' || c == 'x') && run.len() == 17) {
             run.push(c);
         } else {
-            if let Some(kind) = check(&run) {
-                return Some(kind);
+            // Both kinds are at least 11 digits; most runs in text are empty or short.
+            if run.len() >= 11 {
+                if let Some(kind) = check(&run) {
+                    return Some(kind);
+                }
             }
             run.clear();
         }

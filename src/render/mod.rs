@@ -256,15 +256,15 @@ impl<'a> Renderer<'a> {
                 return Ok(());
             }
         }
-        let html = self
-            .theme
+        let mut html = Vec::with_capacity(16 * 1024);
+        self.theme
             .tera
-            .render(template, &ctx.into_context())
+            .render_to(template, &ctx.into_context(), &mut html)
             .map_err(|e| RenderError::Template {
                 template: template.to_string(),
                 message: error_chain(&e),
             })?;
-        self.staging.write(&file, html.as_bytes())?;
+        self.staging.write(&file, &html)?;
         Ok(())
     }
 
