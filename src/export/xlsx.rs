@@ -41,6 +41,9 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
         .set_author(sheet.author)
         .set_creation_datetime(&created);
     workbook.set_properties(&properties);
+    // Level 3, as Excel itself writes: about a third faster than the default 6 for a file some
+    // 5% larger.
+    workbook.set_zip_compression_level(3);
 
     let header = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
