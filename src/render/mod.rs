@@ -447,8 +447,9 @@ impl<'a> Renderer<'a> {
                 .collect()
         };
         // The sidebar is the same on every page of a listing but for the depth of its links.
-        let first_groups = sidebar(&root_for(base));
-        let later_groups = sidebar(&root_for(&format!("{base}page/2/")));
+        let first_groups = tera::Value::from_serializable(&sidebar(&root_for(base)));
+        let later_groups =
+            tera::Value::from_serializable(&sidebar(&root_for(&format!("{base}page/2/"))));
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -496,7 +497,7 @@ impl<'a> Renderer<'a> {
             ctx.insert("rows", &rows);
             ctx.insert("count", &indices.len());
             ctx.insert("pager", &pager);
-            ctx.insert("facets", &groups);
+            ctx.insert_value("facets", groups.clone());
             ctx.insert("active_facet", &active);
             ctx.insert(
                 "listed_labels",

@@ -19,6 +19,11 @@ impl PageVars {
         self.vars.push((name, Value::from_serializable(value)));
     }
 
+    /// Adds a value converted beforehand: shared by many pages, it is converted once.
+    pub fn insert_value(&mut self, name: &'static str, value: Value) {
+        self.vars.push((name, value));
+    }
+
     pub fn extend(&mut self, other: PageVars) {
         self.vars.extend(other.vars);
     }
