@@ -129,9 +129,11 @@ fn build_schema(config: &SiteConfig) -> Schema {
         } else {
             TEXT_TOKENIZER
         };
+        // Frequencies, no positions: queries are sums of term scores, never phrases, and
+        // positions only cost indexing time and index size (5.7 MB of 110 at 100,000 records).
         let indexing = TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            .set_index_option(IndexRecordOption::WithFreqs);
         b.add_text_field(&name, TextOptions::default().set_indexing_options(indexing));
     }
     b.add_u64_field(ORD, FAST);
