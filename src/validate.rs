@@ -453,27 +453,30 @@ impl Ctx<'_> {
 
 /// Names the kind of personal datum found in free text, if any.
 pub fn personal_looking(text: &str) -> Option<&'static str> {
-    let mut run = String::new();
-    let check = |run: &str| {
-        if domain::looks_like_resident_id(run) {
-            Some("a resident identity number")
-        } else if domain::looks_like_mobile(run) {
-            Some("a mobile phone number")
-        } else {
-            None
+    // Scans bytes: the digits and `X` sought are ASCII, and no byte of a multi-byte UTF-8
+    // character is, so every run found is whole characters.
+    let bytes = text.as_bytes();
+    let mut run_start: Option<usize> = None;
+    for i in 0..=bytes.len() {
+        let extends_run = match bytes.get(i) {
+            Some(b) if b.is_ascii_digit() => true,
+            // A resident identity number may end in X, its 18th character.
+            Some(b'X' | b'x') => run_start.is_some_and(|start| i - start == 17),
+            _ => false,
+        };
+        if extends_run {
+            run_start.get_or_insert(i);
+            continue;
         }
-    };
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() || ((c == 'X' || c == 'x') && run.len() == 17) {
-            run.push(c);
-        } else {
-            // Both kinds are at least 11 digits; most runs in text are empty or short.
-            if run.len() >= 11 {
-                if let Some(kind) = check(&run) {
-                    return Some(kind);
-                }
+        // Both kinds are at least 11 characters; most runs in text are short.
+        if let Some(start) = run_start.take().filter(|start| i - start >= 11) {
+            let run = &text[start..i];
+            if domain::looks_like_resident_id(run) {
+                return Some("a resident identity number");
             }
-            run.clear();
+            if domain::looks_like_mobile(run) {
+                return Some("a mobile phone number");
+            }
         }
     }
     None
@@ -763,6 +766,16 @@ mod tests {
         );
         assert_eq!(personal_looking("罚款 50000 元，文号 2024"), None);
         assert_eq!(personal_looking("139123456789"), None);
+        assert_eq!(
+            personal_looking("电话13912345678"),
+            Some("a mobile phone number"),
+            "a run at the very end counts"
+        );
+        assert_eq!(personal_looking("X1391234567"), None);
+        assert_eq!(
+            personal_looking("编号2024X13912345678"),
+            Some("a mobile phone number")
+        );
     }
 
     #[test]
