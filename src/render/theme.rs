@@ -12,8 +12,10 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 13] = bundled!(
+const TEMPLATES: [(&str, &str); 15] = bundled!(
     "base.html",
+    "header.html",
+    "footer.html",
     "macros.html",
     "index.html",
     "list.html",
