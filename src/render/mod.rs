@@ -219,39 +219,34 @@ impl<'a> Renderer<'a> {
         title: &str,
         vars: PageVars,
     ) -> Result<(), RenderError> {
-        let mut ctx = self.base_context(path, title)?;
+        let mut ctx = self.base_context(path, title);
         ctx.extend(vars);
         self.write_page(template, path, ctx)
     }
 
-    fn base_context(&self, path: &str, title: &str) -> Result<PageVars, RenderError> {
-        let mut ctx = PageVars::new();
-        let root = if path == "404.html" {
+    /// The link prefix back to the site root from the page at `path`.
+    fn page_root(&self, path: &str) -> String {
+        if path == "404.html" {
             base_path(&self.config.site.base_url)
         } else {
             root_for(path)
-        };
-        let (header, footer) = self
-            .chrome
-            .parts(&self.theme.tera, &root, chrome::section_of(path))
-            .map_err(|e| RenderError::Template {
-                template: "header.html/footer.html".to_string(),
-                message: error_chain(&e),
-            })?;
-        ctx.insert_value("chrome_header", header);
-        ctx.insert_value("chrome_footer", footer);
-        ctx.insert("root", &root);
+        }
+    }
+
+    fn base_context(&self, path: &str, title: &str) -> PageVars {
+        let mut ctx = PageVars::new();
+        ctx.insert("root", &self.page_root(path));
         ctx.insert("page_title", title);
         ctx.insert("page_path", path);
         ctx.insert(
             "canonical",
             &format!("{}{}", self.config.site.base_url, path),
         );
-        Ok(ctx)
+        ctx
     }
 
     /// Renders `template` with the shared context plus the page's own `ctx`, and writes it.
-    fn write_page(&self, template: &str, path: &str, ctx: PageVars) -> Result<(), RenderError> {
+    fn write_page(&self, template: &str, path: &str, mut ctx: PageVars) -> Result<(), RenderError> {
         let file = if path.ends_with(".html") {
             path.to_string()
         } else {
@@ -268,6 +263,21 @@ impl<'a> Renderer<'a> {
                 return Ok(());
             }
         }
+        // Added after the hash: the header and footer follow from the root and path, which
+        // the hash already covers.
+        let (header, footer) = self
+            .chrome
+            .parts(
+                &self.theme.tera,
+                &self.page_root(path),
+                chrome::section_of(path),
+            )
+            .map_err(|e| RenderError::Template {
+                template: "header.html/footer.html".to_string(),
+                message: error_chain(&e),
+            })?;
+        ctx.insert_value("chrome_header", header);
+        ctx.insert_value("chrome_footer", footer);
         let mut html = Vec::with_capacity(16 * 1024);
         self.theme
             .tera
@@ -295,18 +305,18 @@ impl<'a> Renderer<'a> {
         self.home()?;
         for page in &self.pages {
             let path = format!("{}/", page.slug);
-            let mut ctx = self.base_context(&path, &page.title)?;
+            let mut ctx = self.base_context(&path, &page.title);
             ctx.insert("page", page);
             self.write_page("page.html", &path, ctx)?;
         }
-        let mut ctx = self.base_context("404.html", self.t("not_found_title"))?;
+        let mut ctx = self.base_context("404.html", self.t("not_found_title"));
         ctx.insert("noindex", &true);
         self.write_page("404.html", "404.html", ctx)?;
-        let mut ctx = self.base_context("staff/", self.t("staff_title"))?;
+        let mut ctx = self.base_context("staff/", self.t("staff_title"));
         ctx.insert("noindex", &true);
         ctx.insert("report", staff);
         self.write_page("staff.html", "staff/", ctx)?;
-        let mut ctx = self.base_context("search/", self.t("search"))?;
+        let mut ctx = self.base_context("search/", self.t("search"));
         ctx.insert("collections", &self.nav);
         self.write_page("search.html", "search/", ctx)?;
         for ci in 0..self.config.collections.len() {
@@ -320,7 +330,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn home(&self) -> Result<(), RenderError> {
-        let mut ctx = self.base_context("", &self.config.site.title)?;
+        let mut ctx = self.base_context("", &self.config.site.title);
         let mut newest: Vec<(chrono::NaiveDate, usize, &crate::notice::PublicRecord)> = Vec::new();
         for (ci, pc) in self.set.collections.iter().enumerate() {
             newest.extend(
@@ -355,7 +365,7 @@ impl<'a> Renderer<'a> {
         for (group, values) in &facets {
             let f = &c.fields[*group];
             let facet_path = format!("{}/{}/", c.key, f.key);
-            let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label))?;
+            let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
             ctx.insert("collection", &collection_ctx(c));
             ctx.insert("field_label", &f.label);
             let root = root_for(&facet_path);
@@ -503,7 +513,7 @@ impl<'a> Renderer<'a> {
             } else {
                 format!("{title}（{page}/{total}）")
             };
-            let mut ctx = self.base_context(&path, &page_title)?;
+            let mut ctx = self.base_context(&path, &page_title);
             ctx.insert("collection", &collection_ctx(c));
             ctx.insert("heading", title);
             ctx.insert("rows", &rows);
@@ -548,7 +558,7 @@ impl<'a> Renderer<'a> {
         let root = root_for(&path);
         let vc = self.view_ctx(&root);
         let title = view::title_of(c, &r.record);
-        let mut ctx = self.base_context(&path, &title)?;
+        let mut ctx = self.base_context(&path, &title);
         ctx.insert("collection", &collection_ctx(c));
         ctx.insert("id", r.record.id.as_str());
         ctx.insert("fields", &vc.fields(c, &r.record));
@@ -585,7 +595,7 @@ impl<'a> Renderer<'a> {
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
         let c = &self.config.collections[ci];
         let path = view::record_path(c, &t.id);
-        let mut ctx = self.base_context(&path, self.t("notice_ended"))?;
+        let mut ctx = self.base_context(&path, self.t("notice_ended"));
         ctx.insert("collection", &collection_ctx(c));
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
