@@ -336,7 +336,8 @@ fn write_outputs(
         let (result, seconds) = search
             .join()
             .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
-        result.map_err(|e| BuildError::Stage(e.to_string()))?;
+        let stats = result.map_err(|e| BuildError::Stage(e.to_string()))?;
+        renderer.search_page(&stats.manifest)?;
         done("search wait", stages);
         stages.push(StageTiming {
             stage: "search (beside)",

@@ -141,6 +141,22 @@ fn xss_payloads_in_data_and_content_are_inert() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build(&fixture("xss"), &out, "2024-04-15").expect("build");
+    // The search page carries the manifest inline, with a facet value that tries to close it.
+    let search = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+    let doc = scraper::Html::parse_document(&search);
+    let selector = scraper::Selector::parse("script#search-manifest").unwrap();
+    let manifest = doc
+        .select(&selector)
+        .next()
+        .expect("inline search manifest");
+    let manifest: String = manifest.text().collect();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert!(
+        manifest
+            .to_string()
+            .contains("</script><script>alert(13)</script>"),
+        "the payload is in the manifest, as data: {manifest}"
+    );
     let mut pages = 0;
     for (path, bytes) in read_tree(&out) {
         if !path.ends_with(".html") {
@@ -163,13 +179,14 @@ fn xss_payloads_in_data_and_content_are_inert() {
                             .is_some_and(|a| a.ends_with("search/") || a == "./")),
                 "{path}: <{name}> element"
             );
-            // A JSON-LD data block is never executed: it may be inline, but must be pure JSON
-            // with no '<' (so no payload can close the element).
-            if name == "script" && el.value().attr("type") == Some("application/ld+json") {
+            // A data block (JSON-LD, the search manifest) is never executed: it may be inline,
+            // but must be pure JSON with no '<' (so no payload can close the element).
+            let data_block = ["application/ld+json", "application/json"];
+            if name == "script" && data_block.contains(&el.value().attr("type").unwrap_or("")) {
                 let json = el.inner_html();
-                assert!(!json.contains('<'), "{path}: '<' in JSON-LD");
+                assert!(!json.contains('<'), "{path}: '<' in a JSON data block");
                 serde_json::from_str::<serde_json::Value>(&json)
-                    .unwrap_or_else(|e| panic!("{path}: JSON-LD is not JSON: {e}"));
+                    .unwrap_or_else(|e| panic!("{path}: a JSON data block is not JSON: {e}"));
             } else if name == "script" {
                 assert!(
                     el.value()

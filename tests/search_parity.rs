@@ -148,6 +148,11 @@ fn rust_answer(site: &Site, query: &Q, all: bool) -> Answer {
 
 /// Runs every query through the browser engine under Node, each from a cold start.
 fn js_answers(site: &Site, queries: &[Q]) -> Vec<Answer> {
+    js_answers_in(&site.out, queries)
+}
+
+/// The same, against the `search/` folder under `out`.
+fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
     let node = Command::new("node").arg("--version").output();
     assert!(
         matches!(&node, Ok(o) if o.status.success()),
@@ -155,12 +160,12 @@ fn js_answers(site: &Site, queries: &[Q]) -> Vec<Answer> {
     );
     let script = common::repo_root().join("tests/js/parity.mjs");
     let input = serde_json::json!({
-        "out": site.out,
+        "out": out,
         "queries": queries.iter().map(|q| serde_json::json!({
             "q": q.q, "filters": q.filters, "page": q.page, "size": PAGE,
         })).collect::<Vec<_>>(),
     });
-    let file = site.out.parent().expect("parent").join("queries.json");
+    let file = out.parent().expect("parent").join("queries.json");
     std::fs::write(&file, serde_json::to_vec(&input).expect("json")).expect("write queries");
     let run = Command::new("node")
         .arg(&script)
@@ -659,4 +664,73 @@ fn unpublished_and_masked_text_is_never_found() {
             );
         }
     }
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A dictionary bucket too big for its slot continues in a tail, which the browser engine
+/// reads next. Real sites have enough buckets that tails are rare, so this one is made by hand
+/// in the exported format (src/search/shards.rs): 120 inline terms, all in bucket 0.
+#[test]
+fn the_browser_engine_reads_dictionary_tails() {
+    use gongshi::search::shards::{dict_pack, DICT_SLOT, DOC_SLOT};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let search = out.join("search");
+    for dir in ["t", "d"] {
+        std::fs::create_dir_all(search.join(dir)).unwrap();
+    }
+    let count = 120u64;
+    let mut entries = Vec::new();
+    let mut docs = Vec::new();
+    for ord in 0..count {
+        let term = format!("word{ord:04}");
+        let mut entry = Vec::new();
+        varint(&mut entry, term.len() as u64);
+        entry.extend_from_slice(term.as_bytes());
+        varint(&mut entry, 1 << 1); // df 1, inline
+        varint(&mut entry, ord); // one posting: its ordinal, score, no facets
+        entry.extend_from_slice(&30_000u16.to_le_bytes());
+        entries.push((0usize, entry));
+        let mut doc = serde_json::to_vec(&serde_json::json!({
+            "c": 0, "id": format!("rec-{ord}"), "t": term, "f": [], "s": "",
+        }))
+        .unwrap();
+        doc.resize(DOC_SLOT, b' ');
+        docs.extend(doc);
+    }
+    let pack = dict_pack(&entries);
+    assert!(pack.len() > 64 * DICT_SLOT, "bucket 0 has a tail");
+    std::fs::write(search.join("t/0.bin"), pack).unwrap();
+    std::fs::write(search.join("d/0.bin"), docs).unwrap();
+    let manifest = serde_json::json!({
+        "version": 4, "n": count, "shard_bits": 0, "inline_max": 24, "block0": 128,
+        "dict_pack_bits": 6, "dict_slot": DICT_SLOT, "x_pack_bits": 5, "doc_pack_bits": 10,
+        "doc_slot": DOC_SLOT, "q_scale": 2048.0, "q_offset": 12.0,
+        "collections": [{"key": "labs", "title": "L", "start": 0, "count": count, "facets": []}],
+    });
+    std::fs::write(search.join("manifest.json"), manifest.to_string()).unwrap();
+    let answers = js_answers_in(
+        &out,
+        &[q("word0000"), q("word0119"), q("word0060"), q("word9999")],
+    );
+    let ids: Vec<Vec<&str>> = answers
+        .iter()
+        .map(|a| a.hits.iter().map(|h| h.0.as_str()).collect())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            vec!["labs/rec-0"],
+            vec!["labs/rec-119"],
+            vec!["labs/rec-60"],
+            vec![]
+        ]
+    );
 }

@@ -316,13 +316,21 @@ impl<'a> Renderer<'a> {
         ctx.insert("noindex", &true);
         ctx.insert("report", staff);
         self.write_page("staff.html", "staff/", ctx)?;
-        let mut ctx = self.base_context("search/", self.t("search"));
-        ctx.insert("collections", &self.nav);
-        self.write_page("search.html", "search/", ctx)?;
         for ci in 0..self.config.collections.len() {
             self.collection(ci)?;
         }
         Ok(())
+    }
+
+    /// The search page, which carries the search manifest (JSON) inline; written once the
+    /// search stage has made it.
+    pub fn search_page(&self, manifest: &str) -> Result<(), RenderError> {
+        let mut ctx = self.base_context("search/", self.t("search"));
+        ctx.insert("collections", &self.nav);
+        // Inside <script> nothing is entity-decoded: "<" is escaped as JSON instead, so no
+        // value can close the element.
+        ctx.insert("search_manifest", &manifest.replace('<', "\\u003c"));
+        self.write_page("search.html", "search/", ctx)
     }
 
     fn t<'k>(&'k self, key: &'k str) -> &'k str {

@@ -46,6 +46,9 @@ pub struct SearchStats {
     pub records: u64,
     pub terms: u64,
     pub shards: u64,
+    /// `search/manifest.json`, which the search page also carries inline (it saves a cold
+    /// query a fetch).
+    pub manifest: String,
 }
 
 /// Builds the tantivy index into the staging directory and exports its static shards.

@@ -2,20 +2,23 @@
 //! as a query needs it; nothing grows with the number of records on every query.
 //!
 //! Small pieces are packed into few files (a site build is bound by the file system: one file
-//! per piece was ~80,000 files at 100,000 records). A pack is a header of `count + 1` u32
-//! little-endian byte offsets followed by its items; item `i` spans `[off[i], off[i + 1])`. The
-//! client reads the 8 header bytes of an item, then the item, with HTTP range requests (and
-//! slices the whole file itself when a server ignores ranges). Where the previous step can say
-//! where the next piece lies, it does, so that the piece costs one request, not two: a
-//! dictionary entry addresses its term's lists directly (latency is round trips, not bytes).
+//! per piece was ~80,000 files at 100,000 records), and every piece a query needs first lies at
+//! a place the client computes or the previous piece names, so that it costs one HTTP range
+//! request. Requests, not bytes, are what a cold query waits for: each costs a Chromium fetch
+//! (~10 ms of CPU on a small machine, whether requests run in parallel or not), while a few
+//! hundred bytes more in a response cost nothing measurable.
 //!
 //! - `search/manifest.json`: constants, collections (ordinal ranges, facet value lists). Its
 //!   size depends on the configuration and the facet values, not on the number of records.
 //! - `search/t/<k>.bin`: the term dictionary, hash-partitioned (FNV-1a of the term's UTF-8
-//!   bytes, low `shard_bits` bits) into buckets of about [`SHARD_TARGET`] bytes; bucket `b` is
-//!   item `b & (2^DICT_PACK_BITS - 1)` of pack `k = b >> DICT_PACK_BITS` (hex). Entry: varint
-//!   term length, term bytes, varint `df << 1 | external`; then either the whole posting list
-//!   (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
+//!   bytes, low `shard_bits` bits) into buckets; bucket `b` is slot `b & (2^DICT_PACK_BITS - 1)`
+//!   of pack `k = b >> DICT_PACK_BITS` (hex). A pack is its slots of [`DICT_SLOT`] bytes, then
+//!   the tails of buckets too big for their slot. A slot is: varint length of its entries, the
+//!   entries, varint length of the bucket's tail (0: none) and, when there is one, varint byte
+//!   offset of the tail in the pack, then zeros to the slot's end (an all-zero slot is an empty
+//!   bucket). There are enough buckets that tails are rare (see [`dict_shard_bits`]). Entry:
+//!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
+//!   list (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
 //!   offset of the term's region in its list file), one varint length per impact block and the
 //!   varint length of the page directory.
 //! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms, one region per term, the
@@ -26,8 +29,9 @@
 //!   bounds the rest; block 0 and the directory are adjacent so a query of several terms reads
 //!   both at once. Page k holds ordinals `[k << shift, (k + 1) << shift)` (about
 //!   [`PAGE_TARGET`] postings), for checking whether a given record has the term.
-//! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data (JSON) of each record, item
-//!   `ord & (2^DOC_PACK_BITS - 1)`.
+//! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data of each record, JSON padded with
+//!   spaces to [`DOC_SLOT`] bytes, in slot `ord & (2^DOC_PACK_BITS - 1)`. Text that would not
+//!   fit is shortened (the snippet first; see [`fit_display`]).
 //!
 //! A posting is: varint ordinal delta (from the previous posting, or from the page start), the
 //! score as u16 little-endian (see [`quantise`]), and in dictionary entries and impact blocks
@@ -51,7 +55,10 @@ use tantivy::{DocSet, Term, TERMINATED};
 pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
 pub const PAGE_TARGET: u64 = 64;
-pub const SHARD_TARGET: usize = 1536;
+/// Bytes of a dictionary slot.
+pub const DICT_SLOT: usize = 1024;
+/// Bytes of a record's display slot.
+pub const DOC_SLOT: usize = 768;
 /// Dictionary buckets per pack file: `2^DICT_PACK_BITS`.
 pub const DICT_PACK_BITS: u32 = 6;
 /// External terms per pack file.
@@ -315,44 +322,90 @@ fn external_region(postings: &[(u32, u16)], n: u64, facets: &Facets) -> (Vec<u8>
     (region, lens, dir_len)
 }
 
-/// A pack file: `items.len() + 1` u32 LE offsets, then the items.
-pub fn pack<T: AsRef<[u8]>>(items: &[T]) -> Result<Vec<u8>, SearchError> {
-    let header = 4 * (items.len() + 1);
-    let total = header + items.iter().map(|i| i.as_ref().len()).sum::<usize>();
-    let too_big = || SearchError::Usage(format!("a search pack of {total} bytes exceeds 4 GiB"));
-    let mut out = Vec::with_capacity(total);
-    let mut at = u32::try_from(header).map_err(|_| too_big())?;
-    for item in items {
-        out.extend_from_slice(&at.to_le_bytes());
-        at = u32::try_from(item.as_ref().len())
-            .ok()
-            .and_then(|len| at.checked_add(len))
-            .ok_or_else(too_big)?;
-    }
-    out.extend_from_slice(&at.to_le_bytes());
-    for item in items {
-        out.extend_from_slice(item.as_ref());
-    }
-    Ok(out)
+/// Bits of the dictionary's bucket number: enough buckets that one fills at most 60% of a slot
+/// on average, so that a bucket outgrowing its slot (its tail costs a second request) is rare.
+fn dict_shard_bits(total_entry_bytes: usize) -> u32 {
+    (total_entry_bytes * 5)
+        .div_ceil(3 * DICT_SLOT)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros()
 }
 
-/// Writes items `(pack, index)` as pack files `search/<dir>/<pack:x>.bin`. Each pack's indexes
-/// must run 0, 1, 2... in the order given.
-fn write_packs(
-    dir: &str,
-    items: Vec<(u64, Vec<u8>)>,
+fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// One dictionary pack file from the entries `(slot, entry)` of its buckets, sorted by slot.
+pub fn dict_pack(entries: &[(usize, Vec<u8>)]) -> Vec<u8> {
+    let slots = 1usize << DICT_PACK_BITS;
+    let mut out = vec![0u8; slots * DICT_SLOT];
+    let mut tails = Vec::new();
+    let mut rest = entries;
+    for slot in 0..slots {
+        let count = rest.partition_point(|e| e.0 <= slot);
+        let (mine, after) = rest.split_at(count);
+        rest = after;
+        let total: usize = mine.iter().map(|e| e.1.len()).sum();
+        let split = if varint_len(total as u64) + total < DICT_SLOT {
+            mine.len()
+        } else {
+            // Room for the three varints: head length < 2^14, tail length and offset < 2^35.
+            let (mut used, mut k) = (0, 0);
+            while k < mine.len() && used + mine[k].1.len() + 12 <= DICT_SLOT {
+                used += mine[k].1.len();
+                k += 1;
+            }
+            k
+        };
+        let mut bytes = Vec::with_capacity(DICT_SLOT);
+        varint(
+            &mut bytes,
+            mine[..split].iter().map(|e| e.1.len() as u64).sum(),
+        );
+        for e in &mine[..split] {
+            bytes.extend_from_slice(&e.1);
+        }
+        let tail_len: usize = mine[split..].iter().map(|e| e.1.len()).sum();
+        varint(&mut bytes, tail_len as u64);
+        if tail_len > 0 {
+            varint(&mut bytes, (out.len() + tails.len()) as u64);
+            for e in &mine[split..] {
+                tails.extend_from_slice(&e.1);
+            }
+        }
+        out[slot * DICT_SLOT..slot * DICT_SLOT + bytes.len()].copy_from_slice(&bytes);
+    }
+    out.extend_from_slice(&tails);
+    out
+}
+
+/// Writes the dictionary: entries `(term hash, entry)`, in term order, into `2^shard_bits`
+/// buckets. Returns the number of files.
+fn write_dictionary(
+    mut entries: Vec<(u32, Vec<u8>)>,
+    shard_bits: u32,
     staging: &Staging,
 ) -> Result<u64, SearchError> {
-    let mut packs: BTreeMap<u64, Vec<Vec<u8>>> = BTreeMap::new();
-    for (k, item) in items {
-        packs.entry(k).or_default().push(item);
+    let mask = (1u32 << shard_bits) - 1;
+    // Stable: a bucket keeps its entries in term order, so output is deterministic.
+    entries.sort_by_key(|e| e.0 & mask);
+    let slot_mask = (1u32 << DICT_PACK_BITS) - 1;
+    let packs = (mask >> DICT_PACK_BITS) + 1;
+    let mut by_pack: Vec<Vec<(usize, Vec<u8>)>> = (0..packs).map(|_| Vec::new()).collect();
+    for (hash, entry) in entries {
+        let bucket = hash & mask;
+        by_pack[(bucket >> DICT_PACK_BITS) as usize].push(((bucket & slot_mask) as usize, entry));
     }
-    packs.par_iter().try_for_each(|(k, items)| {
-        staging
-            .write(&format!("search/{dir}/{k:x}.bin"), &pack(items)?)
-            .map_err(SearchError::from)
-    })?;
-    Ok(packs.len() as u64)
+    by_pack
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(k, entries)| {
+            staging
+                .write(&format!("search/t/{k:x}.bin"), &dict_pack(entries))
+                .map_err(SearchError::from)
+        })?;
+    Ok(u64::from(packs))
 }
 
 /// Writes regions `(file, bytes)`, in the order given, concatenated as `search/<dir>/<file:x>.bin`.
@@ -373,8 +426,18 @@ fn write_concatenated(
     Ok(files.len() as u64)
 }
 
-/// Display data of one record in a result list.
-fn doc_json(config: &SiteConfig, c: usize, record: &crate::record::Record) -> serde_json::Value {
+/// Display data of one record in a result list: collection index, id, title, key fields
+/// (label, value) and snippet.
+#[derive(serde::Serialize)]
+struct Display<'a> {
+    c: usize,
+    id: &'a str,
+    t: String,
+    f: Vec<[String; 2]>,
+    s: String,
+}
+
+fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record) -> Display<'a> {
     let collection = &config.collections[c];
     let title = record
         .value(collection.title_field)
@@ -405,7 +468,81 @@ fn doc_json(config: &SiteConfig, c: usize, record: &crate::record::Record) -> se
         }
     }
     let snippet: String = snippet.chars().take(SNIPPET_CHARS).collect();
-    json!({ "c": c, "id": record.id.as_str(), "t": title, "f": key_fields, "s": snippet })
+    Display {
+        c,
+        id: record.id.as_str(),
+        t: title,
+        f: key_fields,
+        s: snippet,
+    }
+}
+
+/// Makes `text` at least `excess` bytes shorter as JSON, ending it with "…" (or empties it).
+fn shorten(text: &mut String, excess: usize) {
+    const ELLIPSIS: &str = "…";
+    // A character costs at least its UTF-8 length in JSON; the ellipsis costs exactly its own.
+    let need = excess + ELLIPSIS.len();
+    let mut removed = 0;
+    while removed < need {
+        match text.pop() {
+            Some(c) => removed += c.len_utf8(),
+            None => return,
+        }
+    }
+    text.push_str(ELLIPSIS);
+}
+
+/// The display JSON padded with spaces to [`DOC_SLOT`] bytes, shortening the snippet, then the
+/// key fields' values (last first), then the title, then dropping the key fields, until it fits.
+fn fit_display(mut d: Display) -> Result<Vec<u8>, SearchError> {
+    loop {
+        let mut bytes = serde_json::to_vec(&d).map_err(std::io::Error::from)?;
+        let Some(excess) = bytes.len().checked_sub(DOC_SLOT) else {
+            bytes.resize(DOC_SLOT, b' ');
+            return Ok(bytes);
+        };
+        let excess = excess.max(1);
+        if !d.s.is_empty() {
+            shorten(&mut d.s, excess);
+        } else if let Some(v) = d.f.iter_mut().rev().find(|f| f[1].chars().count() > 1) {
+            shorten(&mut v[1], excess);
+        } else if d.t.chars().count() > 1 {
+            shorten(&mut d.t, excess);
+        } else if !d.f.is_empty() {
+            d.f.clear();
+        } else {
+            return Err(SearchError::Usage(format!(
+                "record {:?}: its search result does not fit {DOC_SLOT} bytes",
+                d.id
+            )));
+        }
+    }
+}
+
+/// Writes every record's display slot, `2^DOC_PACK_BITS` records per file. Returns the number
+/// of files.
+fn write_displays(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    staging: &Staging,
+) -> Result<u64, SearchError> {
+    let mut docs = Vec::new();
+    for (c, published) in set.collections.iter().enumerate() {
+        for r in &published.records {
+            docs.push((c, &r.record));
+        }
+    }
+    let chunks: Vec<_> = docs.chunks(1 << DOC_PACK_BITS).collect();
+    chunks.par_iter().enumerate().try_for_each(|(k, chunk)| {
+        let mut bytes = Vec::with_capacity(chunk.len() * DOC_SLOT);
+        for (c, record) in chunk.iter() {
+            bytes.extend(fit_display(display(config, *c, record))?);
+        }
+        staging
+            .write(&format!("search/d/{k:x}.bin"), &bytes)
+            .map_err(SearchError::from)
+    })?;
+    Ok(chunks.len() as u64)
 }
 
 /// Writes the manifest, dictionary shards, posting files and display chunks.
@@ -466,45 +603,10 @@ pub fn export(
         entries.push((fnv1a(&term), entry));
     }
     let terms_count = entries.len() as u64;
-    let total: usize = entries.iter().map(|e| e.1.len()).sum();
-    let shard_bits = (total / SHARD_TARGET)
-        .max(1)
-        .next_power_of_two()
-        .trailing_zeros();
-    let mask = (1u32 << shard_bits) - 1;
-    let mut buckets: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
-    for (hash, entry) in entries {
-        buckets
-            .entry(hash & mask)
-            .or_default()
-            .extend_from_slice(&entry);
-    }
-    // Every bucket is an item, empty or not, so a bucket's index in its pack is its number.
-    let dict: Vec<(u64, Vec<u8>)> = (0..=mask)
-        .map(|b| {
-            let bytes = buckets.remove(&b).unwrap_or_default();
-            (u64::from(b >> DICT_PACK_BITS), bytes)
-        })
-        .collect();
-    let mut files = write_packs("t", dict, staging)?;
+    let shard_bits = dict_shard_bits(entries.iter().map(|e| e.1.len()).sum());
+    let mut files = write_dictionary(entries, shard_bits, staging)?;
     files += write_concatenated("x", external, staging)?;
-
-    let mut docs = Vec::with_capacity(n as usize);
-    for (c, published) in set.collections.iter().enumerate() {
-        for r in &published.records {
-            docs.push((c, &r.record));
-        }
-    }
-    let docs: Vec<(u64, Vec<u8>)> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(ord, (c, r))| {
-            let bytes =
-                serde_json::to_vec(&doc_json(config, *c, r)).map_err(std::io::Error::from)?;
-            Ok(((ord >> DOC_PACK_BITS) as u64, bytes))
-        })
-        .collect::<Result<_, SearchError>>()?;
-    files += write_packs("d", docs, staging)?;
+    files += write_displays(config, set, staging)?;
 
     let collections: Vec<_> = config
         .collections
@@ -523,17 +625,18 @@ pub fn export(
         })
         .collect();
     let manifest = json!({
-        "version": 3, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
-        "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "x_pack_bits": X_PACK_BITS,
-        "doc_pack_bits": DOC_PACK_BITS, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
+        "version": 4, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
+        "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "dict_slot": DICT_SLOT,
+        "x_pack_bits": X_PACK_BITS, "doc_pack_bits": DOC_PACK_BITS, "doc_slot": DOC_SLOT, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
         "collections": collections,
     });
-    let bytes = serde_json::to_vec(&manifest).map_err(std::io::Error::from)?;
-    staging.write("search/manifest.json", &bytes)?;
+    let manifest = serde_json::to_string(&manifest).map_err(std::io::Error::from)?;
+    staging.write("search/manifest.json", manifest.as_bytes())?;
     Ok(SearchStats {
         records: n,
         terms: terms_count,
         shards: files,
+        manifest,
     })
 }
 
@@ -559,16 +662,115 @@ mod tests {
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
     }
 
-    #[test]
-    fn packs_locate_every_item() {
-        let items: Vec<Vec<u8>> = vec![b"ab".to_vec(), vec![], b"cde".to_vec()];
-        let bytes = pack(&items).expect("pack");
-        let off =
-            |i: usize| u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().unwrap()) as usize;
-        for (i, item) in items.iter().enumerate() {
-            assert_eq!(&bytes[off(i)..off(i + 1)], item.as_slice());
+    fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let b = bytes[*at];
+            *at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
         }
-        assert_eq!(off(3), bytes.len());
+    }
+
+    /// The entries of slot `slot` of a dictionary pack, as the client reads them: the slot,
+    /// then its tail when it names one.
+    fn slot_entries(pack: &[u8], slot: usize) -> Vec<u8> {
+        let bytes = &pack[slot * DICT_SLOT..(slot + 1) * DICT_SLOT];
+        let mut at = 0;
+        let head = read_varint(bytes, &mut at) as usize;
+        let mut entries = bytes[at..at + head].to_vec();
+        at += head;
+        let tail = read_varint(bytes, &mut at) as usize;
+        if tail > 0 {
+            let tail_at = read_varint(bytes, &mut at) as usize;
+            entries.extend_from_slice(&pack[tail_at..tail_at + tail]);
+        }
+        entries
+    }
+
+    #[test]
+    fn dictionary_slots_hold_their_buckets_and_tails() {
+        let entry = |slot: usize, i: usize| (slot, format!("<{slot}:{i}:{}>", "x".repeat(i % 50)));
+        // Slot 3 overflows (about 3 slots' worth), slots 0 and 63 fit, the others are empty.
+        let mut entries: Vec<(usize, String)> = (0..5).map(|i| entry(0, i)).collect();
+        entries.extend((0..80).map(|i| entry(3, i)));
+        entries.extend((0..7).map(|i| entry(63, i)));
+        let raw: Vec<(usize, Vec<u8>)> = entries
+            .iter()
+            .map(|(s, e)| (*s, e.clone().into_bytes()))
+            .collect();
+        let pack = dict_pack(&raw);
+        assert!(pack.len() > 64 * DICT_SLOT, "slot 3 has a tail");
+        for slot in 0..64 {
+            let want: String = entries
+                .iter()
+                .filter(|e| e.0 == slot)
+                .map(|e| e.1.as_str())
+                .collect();
+            assert_eq!(
+                String::from_utf8(slot_entries(&pack, slot)).unwrap(),
+                want,
+                "slot {slot}"
+            );
+        }
+        assert!(
+            pack[DICT_SLOT..2 * DICT_SLOT].iter().all(|&b| b == 0),
+            "empty slot is zeros"
+        );
+    }
+
+    #[test]
+    fn shard_bits_leave_slots_room() {
+        assert_eq!(dict_shard_bits(0), 0);
+        for total in [10_000usize, 1_000_000, 15_000_000] {
+            let mean = total as f64 / f64::from(1u32 << dict_shard_bits(total));
+            assert!(
+                mean <= 0.6 * DICT_SLOT as f64 && mean > 0.3 * DICT_SLOT as f64,
+                "{mean}"
+            );
+        }
+    }
+
+    fn sample_display(title: &str, value: &str, snippet: &str) -> Display<'static> {
+        Display {
+            c: 1,
+            id: "rec-1",
+            t: title.into(),
+            f: vec![
+                ["城市".into(), value.into()],
+                ["状态".into(), "有效".into()],
+            ],
+            s: snippet.into(),
+        }
+    }
+
+    #[test]
+    fn displays_fill_their_slot_exactly() {
+        let small = fit_display(sample_display("西安检测", "西安市", "检测 · \"引号\"")).unwrap();
+        assert_eq!(small.len(), DOC_SLOT);
+        let json: serde_json::Value = serde_json::from_slice(&small).unwrap();
+        assert_eq!(json["s"], "检测 · \"引号\"", "text that fits is kept whole");
+        assert_eq!(json["f"][0][1], "西安市");
+
+        let long = "很长的名称".repeat(100);
+        for (title, value, snippet) in [
+            ("短", "西安市", long.as_str()),
+            (long.as_str(), long.as_str(), long.as_str()),
+            ("短", "\u{1}\"".repeat(300).as_str(), ""),
+        ] {
+            let bytes = fit_display(sample_display(title, value, snippet)).unwrap();
+            assert_eq!(bytes.len(), DOC_SLOT);
+            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(json["id"], "rec-1");
+            let shown = json["s"].as_str().unwrap();
+            assert!(shown.is_empty() || shown.ends_with('…'), "{shown}");
+        }
+        let bytes = fit_display(sample_display(&long, &long, &long)).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert!(json["t"].as_str().unwrap().starts_with("很长的名称"));
     }
 
     #[test]
