@@ -37,6 +37,8 @@ const withPagefind = flag('--pagefind');
 const gzip = !flag('--no-gzip');
 // --waterfall: print each query's requests (start and end, ms from the HTML's arrival).
 const waterfall = flag('--waterfall');
+// --runs N: run the query set N times (each query cold every time) and take each query's median.
+const repeat = Math.max(1, parseInt(option('--runs', '1'), 10) || 1);
 const chromiumPath = option('--chromium', '/usr/bin/chromium');
 const [siteArg, queriesArg] = args;
 if (!siteArg || !queriesArg) {
@@ -137,6 +139,17 @@ const COLLECT = () => {
 // idle first, then the query is typed and submitted, as a visitor does on the page; else the
 // page is opened at /search/?q=..., as a shared link is.
 async function runGongshi(browser, base, typed = false) {
+  const runs = [];
+  for (let k = 0; k < repeat; k++) runs.push(await runGongshiOnce(browser, base, typed));
+  // Per query, the median of its runs' times (bytes, requests and results do not vary).
+  return runs[0].map((first, i) => ({
+    ...first,
+    ms: median(runs.map((r) => r[i].ms)),
+    queryMs: median(runs.map((r) => r[i].queryMs)),
+  }));
+}
+
+async function runGongshiOnce(browser, base, typed) {
   const out = [];
   for (const item of queries) {
     const context = await browser.newContext();
@@ -260,7 +273,7 @@ if (!existsSync(clientJs)) {
   process.exit(2);
 }
 const js = readFileSync(clientJs);
-console.log(`site ${site}; server gzip ${gzip ? 'on' : 'off'}`);
+console.log(`site ${site}; server gzip ${gzip ? 'on' : 'off'}; ${repeat} run(s) per query`);
 console.log(`client JS: ${kb(js.length)} raw, ${kb(gzipSync(js, { level: 9 }).length)} gzip`);
 
 const server = await serve(site);
