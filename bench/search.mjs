@@ -40,6 +40,9 @@ const waterfall = flag('--waterfall');
 // --runs N: run the query set N times (each query cold every time) and take each query's median.
 const repeat = Math.max(1, parseInt(option('--runs', '1'), 10) || 1);
 const chromiumPath = option('--chromium', '/usr/bin/chromium');
+// --gongshi BIN: also compare each query's top 10 in the browser with `BIN search` on the
+// site's tantivy index (the parity the search issue asks for, at this site's size).
+const gongshiBin = option('--gongshi', null);
 const [siteArg, queriesArg] = args;
 if (!siteArg || !queriesArg) {
   console.error('usage: node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip]');
@@ -280,6 +283,18 @@ function report(name, results, typed = null) {
   }
 }
 
+function parity(results) {
+  const differ = [];
+  for (const r of results) {
+    const run = execFileSync(gongshiBin, ['search', '--out', site, '--json', '--limit', '10', '--', r.query]);
+    const cli = JSON.parse(run.toString()).hits.map((h) => `/${h.collection}/${h.id}/`);
+    const browser = r.links.slice(0, 10).map((l) => l.replace(/^.*?(\/[^/]+\/[^/]+\/)$/, '$1'));
+    if (cli.join() !== browser.join()) differ.push(`  [${r.kind}] ${r.query}: browser ${browser.slice(0, 3).join(' ')} cli ${cli.slice(0, 3).join(' ')}`);
+  }
+  console.log(`parity with \`gongshi search\`: ${results.length - differ.length}/${results.length} queries with the same top 10 in the same order`);
+  for (const d of differ) console.log(d);
+}
+
 const launch = () =>
   chromium.launch({
     executablePath: chromiumPath,
@@ -301,6 +316,7 @@ const browser = await launch();
 try {
   const fromLink = await runGongshi(browser, base);
   report('gongshi', fromLink, await runGongshi(browser, base, true));
+  if (gongshiBin) parity(fromLink);
 } finally {
   await browser.close();
   server.close();

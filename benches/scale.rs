@@ -406,6 +406,7 @@ fn run_search_bench(out: &Path, queries: &Path) {
         // Each query's median of three cold runs: Chromium's cold start on a small VM varies
         // by tens of milliseconds from one run to the next.
         .args(["--runs", "3"])
+        .args(["--gongshi", GONGSHI])
         .status()
         .expect("node bench/search.mjs (is node installed?)");
     assert!(status.success(), "search benchmark failed");

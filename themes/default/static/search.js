@@ -303,6 +303,7 @@ export function createEngine(load, manifest = null) {
     await Promise.all(lists.map((L) => (L.done ? 0 : L.df <= CAND ? whole(L) : block(L))));
     let exact;
     let open;
+    const checked = new Set();
     for (let round = 0; ; round++) {
       const seen = new Map();
       for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
@@ -338,7 +339,14 @@ export function createEngine(load, manifest = null) {
       const more = unseen > bar;
       if ((!todo.length && !more) || round >= ROUNDS) break;
       const jobs = [];
-      for (const d of todo.slice(0, VERIFY)) for (const L of d.miss) jobs.push(page(L, Math.floor(d.o / L.span)));
+      // A candidate is first checked against its rarest missing list only (lists run rarest
+      // first), which rules most candidates out for one read; one that survives a check is
+      // likely a match and is checked against all its missing lists at once.
+      for (const d of todo.slice(0, VERIFY)) {
+        const check = checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
+        checked.add(d.o);
+        for (const L of check) jobs.push(page(L, Math.floor(d.o / L.span)));
+      }
       if (more || !todo.length) for (const L of lists) if (!L.done) jobs.push(block(L));
       await Promise.all(jobs);
     }
