@@ -1,7 +1,7 @@
 //! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
 //! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
 //! in the same run, `check` time, the `serve` one-record rebuild latency, and optionally the
-//! search benchmark (`bench/search.mjs`, which also runs Pagefind when asked).
+//! search benchmark (`bench/search.mjs`; with `--hugo` it also runs the queries through Pagefind).
 //!
 //! With `--hugo`, the same published records are also written as a Hugo site (hugo_site.rs,
 //! templates in bench/hugo/layouts; not timed), built by Debian's `hugo` and indexed by Pagefind
@@ -242,7 +242,9 @@ fn bench_one(opts: &Options, n: u64) {
         println!("serve rebuild   {rebuild:>8.2} s  (one record edited until its page is served)");
     }
     if opts.search {
-        run_search_bench(&out, &site.join("queries.json"));
+        // With --hugo, Pagefind also runs the same queries (where it fits, as for its indexing).
+        let pagefind = opts.hugo && n <= opts.pagefind_max;
+        run_search_bench(&out, &site.join("queries.json"), pagefind);
     }
     if opts.hugo {
         let render_seconds = built
@@ -397,7 +399,7 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     Some(body)
 }
 
-fn run_search_bench(out: &Path, queries: &Path) {
+fn run_search_bench(out: &Path, queries: &Path, pagefind: bool) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/search.mjs");
     let status = Command::new("node")
         .arg(script)
@@ -407,6 +409,7 @@ fn run_search_bench(out: &Path, queries: &Path) {
         // by tens of milliseconds from one run to the next.
         .args(["--runs", "3"])
         .args(["--gongshi", GONGSHI])
+        .args(pagefind.then_some("--pagefind"))
         .status()
         .expect("node bench/search.mjs (is node installed?)");
     assert!(status.success(), "search benchmark failed");
