@@ -10,7 +10,7 @@
 //! (default 50,000): it ran out of 24 GB at 100,000 records in earlier measurements.
 //!
 //! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--work DIR]
-//!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]]
+//!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]] [--floor-of OUT]
 
 // In a folder of their own: cargo takes every file directly under benches/ for a benchmark.
 #[path = "scale/compare.rs"]
@@ -34,6 +34,8 @@ struct Options {
     hugo: bool,
     pagefind_max: u64,
     pagefind_mem_gb: u64,
+    /// Only measure the floor of this existing output, several times.
+    floor_of: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -44,6 +46,7 @@ fn options() -> Options {
         hugo: false,
         pagefind_max: 50_000,
         pagefind_mem_gb: 12,
+        floor_of: None,
     };
     let number = |v: Option<String>, what: &str| -> u64 {
         let v = v.unwrap_or_else(|| panic!("{what} needs a number"));
@@ -65,6 +68,7 @@ fn options() -> Options {
             "--hugo" => opts.hugo = true,
             "--pagefind-max" => opts.pagefind_max = number(args.next(), "--pagefind-max"),
             "--pagefind-mem-gb" => opts.pagefind_mem_gb = number(args.next(), "--pagefind-mem-gb"),
+            "--floor-of" => opts.floor_of = Some(PathBuf::from(args.next().expect("--floor-of DIR"))),
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -76,6 +80,9 @@ fn options() -> Options {
 struct Measured {
     seconds: f64,
     peak_rss: u64,
+    /// The child's user and kernel CPU seconds.
+    user: f64,
+    sys: f64,
     ok: bool,
     /// The signal that ended the child, if one did (an abort after a failed allocation).
     signal: Option<i32>,
@@ -101,10 +108,24 @@ fn measure(cmd: &mut Command, log: &Path) -> Measured {
     Measured {
         seconds,
         peak_rss: usage.ru_maxrss as u64 * 1024,
+        user: seconds_of(usage.ru_utime),
+        sys: seconds_of(usage.ru_stime),
         ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
         stderr: std::fs::read_to_string(log).unwrap_or_default(),
     }
+}
+
+fn seconds_of(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
+}
+
+/// This process's user and kernel CPU seconds so far.
+fn own_cpu() -> (f64, f64) {
+    // SAFETY: rusage is plain data filled in by the kernel.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    (seconds_of(usage.ru_utime), seconds_of(usage.ru_stime))
 }
 
 fn mb(bytes: u64) -> String {
@@ -121,23 +142,35 @@ fn remove(path: &Path) {
 static LAST_DELETE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
 
 /// ext4 without a journal (as on this machine: /sys/fs/ext4/<dev>/journal_task is `<none>`)
-/// skips every inode freed in the last 60 s when it allocates one (`recently_deleted` in
-/// fs/ext4/ialloc.c; 300 s while the inode's block is still dirty), so creating files just after
-/// deleting a large tree costs several times more kernel time. Before a timed step, the bench
-/// flushes and waits out that window, so the build and the floor start from the same disk state.
+/// skips every inode freed in the last 60 s when it allocates one, and in the last 360 s once
+/// the inode's table block is dirty again (`recently_deleted` in fs/ext4/ialloc.c), which the
+/// allocation itself makes it. After deleting a large tree, creating files costs up to six times
+/// more kernel time for six minutes (measured: the floor at 100,000 records took 9.5 s of kernel
+/// time on a fresh disk and 30–60 s within minutes of a delete). So the bench deletes everything
+/// it will write before it starts, waits that window out once, and deletes nothing else until
+/// its timed steps are over: the build and the floor start from the same state.
+const RECENTLY_DELETED: Duration = Duration::from_secs(361);
+
 fn settle() {
     let Some(deleted) = LAST_DELETE.lock().expect("lock").take() else {
         return;
     };
     let _ = Command::new("sync").status();
-    let window = Duration::from_secs(61);
-    if let Some(wait) = window.checked_sub(deleted.elapsed()) {
+    if let Some(wait) = RECENTLY_DELETED.checked_sub(deleted.elapsed()) {
         println!(
             "(waiting {:.0} s for the file system to settle after deleting old output)",
             wait.as_secs_f64()
         );
         std::thread::sleep(wait);
     }
+}
+
+/// Every directory a run for `n` records writes.
+fn work_dirs(opts: &Options, n: u64) -> Vec<PathBuf> {
+    ["site", "out", "floor", "serve", "hugo-site", "hugo-out"]
+        .iter()
+        .map(|kind| opts.work.join(format!("{kind}-{n}")))
+        .collect()
 }
 
 fn main() {
@@ -149,6 +182,19 @@ fn main() {
     }
     let opts = options();
     std::fs::create_dir_all(&opts.work).expect("work dir");
+    if let Some(out) = &opts.floor_of {
+        let floors: Vec<PathBuf> = (1..=3)
+            .map(|run| opts.work.join(format!("floor-only-{run}")))
+            .collect();
+        floors.iter().for_each(|f| remove(f));
+        settle();
+        for (run, floor) in floors.iter().enumerate() {
+            let figures = file_system_floor(out, floor);
+            println!("floor run {}     {}", run + 1, figures.describe());
+        }
+        floors.iter().for_each(|f| remove(f));
+        return;
+    }
     if opts.hugo {
         compare::ensure_tools();
     }
@@ -157,7 +203,15 @@ fn main() {
         rayon::current_num_threads()
     );
     for &n in &opts.records {
+        work_dirs(&opts, n).iter().for_each(|d| remove(d));
+    }
+    settle();
+    for &n in &opts.records {
         bench_one(&opts, n);
+    }
+    // Only now: a delete slows every file created in the next six minutes (see `settle`).
+    for &n in &opts.records {
+        remove(&opts.work.join(format!("floor-{n}")));
     }
 }
 
@@ -166,9 +220,6 @@ fn bench_one(opts: &Options, n: u64) {
     let out = opts.work.join(format!("out-{n}"));
     let log = opts.work.join(format!("log-{n}.txt"));
     println!("\n== {n} records");
-    remove(&site);
-    remove(&out);
-    settle();
     let generated = measure(
         Command::new(GONGSHI)
             .args(["generate", "--records", &n.to_string(), "--seed", "1"])
@@ -197,7 +248,6 @@ fn bench_one(opts: &Options, n: u64) {
         mb(checked.peak_rss)
     );
 
-    settle();
     let built = measure(
         Command::new(GONGSHI)
             .args(["build", "--timings", "--as-of", AS_OF])
@@ -224,18 +274,18 @@ fn bench_one(opts: &Options, n: u64) {
     let peak = built.peak_rss.max(stage_peak_mb << 20);
     let (files, bytes) = tree_size(&out);
     println!(
-        "build           {:>8.2} s  {:>8} peak  {files} files  {}",
+        "build           {:>8.2} s  {:>8} peak  {files} files  {}  (cpu {:.2} s user, {:.2} s kernel)",
         built.seconds,
         mb(peak),
-        mb(bytes)
+        mb(bytes),
+        built.user,
+        built.sys
     );
-    settle();
     let floor = file_system_floor(&out, &opts.work.join(format!("floor-{n}")));
     println!(
-        "floor           {:>8.2} s  (same files and bytes, {} threads, no other work)  build/floor = {:.2}",
-        floor,
-        rayon::current_num_threads(),
-        built.seconds / floor
+        "floor           {}  build/floor = {:.2}",
+        floor.describe(),
+        built.seconds / floor.seconds()
     );
     if n <= 20_000 {
         let rebuild = serve_rebuild(&site, &opts.work.join(format!("serve-{n}")));
@@ -278,9 +328,35 @@ fn tree_size(root: &Path) -> (u64, u64) {
         })
 }
 
+/// The floor's two phases: writing (2 threads) and the final sync, with the CPU they took.
+struct Floor {
+    write: f64,
+    sync: f64,
+    user: f64,
+    sys: f64,
+}
+
+impl Floor {
+    fn seconds(&self) -> f64 {
+        self.write + self.sync
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "{:>8.2} s  (same files and bytes, {} threads, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
+            self.seconds(),
+            rayon::current_num_threads(),
+            self.write,
+            self.sync,
+            self.user,
+            self.sys
+        )
+    }
+}
+
 /// Writes the same directories, files and byte counts as `out` into `floor`, in parallel, then
 /// syncs as the build does: what the disk costs with no other work.
-fn file_system_floor(out: &Path, floor: &Path) -> f64 {
+fn file_system_floor(out: &Path, floor: &Path) -> Floor {
     let mut dirs = Vec::new();
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
@@ -295,9 +371,9 @@ fn file_system_floor(out: &Path, floor: &Path) -> f64 {
             files.push((rel, entry.metadata().map(|m| m.len()).unwrap_or(0) as usize));
         }
     }
-    remove(floor);
-    settle();
+    assert!(!floor.exists(), "{} is left from an earlier run", floor.display());
     let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
+    let (user0, sys0) = own_cpu();
     let started = Instant::now();
     for dir in &dirs {
         std::fs::create_dir_all(floor.join(dir)).expect("floor dir");
@@ -306,20 +382,24 @@ fn file_system_floor(out: &Path, floor: &Path) -> f64 {
         let mut file = std::fs::File::create(floor.join(rel)).expect("floor file");
         file.write_all(&filler[..*size]).expect("floor write");
     });
+    let write = started.elapsed().as_secs_f64();
     if std::env::var_os("GONGSHI_NO_FSYNC").is_none() {
         let dir = std::fs::File::open(floor).expect("floor");
         // SAFETY: a valid open descriptor.
         unsafe { libc::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir)) };
     }
     let seconds = started.elapsed().as_secs_f64();
-    remove(floor);
-    seconds
+    let (user1, sys1) = own_cpu();
+    Floor {
+        write,
+        sync: seconds - write,
+        user: user1 - user0,
+        sys: sys1 - sys0,
+    }
 }
 
 /// Starts `gongshi serve`, edits one record and times until the server returns its new page.
 fn serve_rebuild(site: &Path, out: &Path) -> f64 {
-    remove(out);
-    settle();
     let port = 18_000 + (std::process::id() % 1000) as u16;
     let server = Command::new(GONGSHI)
         .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])

@@ -11,6 +11,20 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's include/mimalloc.h (libmimalloc-sys names no
+/// constant for it); the test below checks it against that option's default.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A build allocates and frees in waves (a page's context, a dataset's rows). By default
+/// mimalloc hands freed memory back to the OS after a second, and the next wave faults it in
+/// again, zeroing 2 MB huge pages: at 100,000 records that was 1 s of kernel and 1.5 s of user
+/// time. A build is short-lived, so it keeps what it freed; peak memory rises (233 → 440 MB at
+/// 100,000 records) and stays far under the limits.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's runtime options, which it reads on each purge.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "gongshi",
@@ -130,6 +144,7 @@ fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -315,5 +330,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             gongshi::serve::serve(opts, port)?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_we_set() {
+        // mimalloc 3's default purge delay is 1000 ms; no neighbouring option defaults to it.
+        // SAFETY: reads an option.
+        let default = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(default, 1000);
+        keep_freed_memory();
+        // SAFETY: reads an option.
+        assert_eq!(
+            unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) },
+            -1
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! `--hugo`: the same published records built by Hugo (pages only) and indexed by Pagefind,
 //! timed like gongshi's build in the same run, then printed beside it with the ratios.
 
-use super::{mb, measure, remove, tree_size, Measured, Options, AS_OF};
+use super::{mb, measure, tree_size, Measured, Options, AS_OF};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -77,8 +77,7 @@ pub fn run(
         written.taken_down
     );
 
-    remove(&hugo_out);
-    super::settle();
+    assert!(!hugo_out.exists(), "{} is left from an earlier run", hugo_out.display());
     let built = measure(
         Command::new("hugo")
             .arg("--quiet")
