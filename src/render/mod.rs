@@ -111,6 +111,11 @@ fn sidebar_values(values: &[(String, Vec<usize>)], active: Option<&str>) -> Vec<
     shown
 }
 
+/// Stands for a listing page's link prefix in rows rendered once per record. Everything printed
+/// from data is escaped, which turns each `<` into `&lt;`, so a raw `<` only comes from the rows'
+/// own links; each listing page replaces the mark with its own prefix.
+const ROOT_MARK: &str = "<gongshi-root>";
+
 pub struct Renderer<'a> {
     config: &'a SiteConfig,
     set: &'a PublishedSet,
@@ -369,7 +374,14 @@ impl<'a> Renderer<'a> {
         let pc = &self.set.collections[ci];
         let all: Vec<usize> = (0..pc.records.len()).collect();
         let facets = self.facets(ci);
-        self.listing(ci, &format!("{}/", c.key), &c.title, &all, &facets, None)?;
+        // Each record is listed about five times (its collection and each facet value).
+        let rows = self.listing_rows(ci)?;
+        let listed = Listed {
+            ci,
+            rows: &rows,
+            facets: &facets,
+        };
+        self.listing(&listed, &format!("{}/", c.key), &c.title, &all, None)?;
         for (group, values) in &facets {
             let f = &c.fields[*group];
             let facet_path = format!("{}/{}/", c.key, f.key);
@@ -398,11 +410,10 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
                 let title = format!("{} · {}：{}", c.title, f.label, value);
                 self.listing(
-                    ci,
+                    &listed,
                     &path,
                     &title,
                     ids,
-                    &facets,
                     Some((f.label.as_str(), value.as_str())),
                 )
             })?;
@@ -425,17 +436,51 @@ impl<'a> Renderer<'a> {
         facet_groups(&self.config.collections[ci], &self.set.collections[ci])
     }
 
+    /// Every published record's listing row (the theme's `row` component), its links starting
+    /// with [`ROOT_MARK`].
+    fn listing_rows(&self, ci: usize) -> Result<Vec<String>, RenderError> {
+        let c = &self.config.collections[ci];
+        let strings = tera::Value::from_serializable(&self.theme.strings);
+        let vc = self.view_ctx(ROOT_MARK);
+        self.set.collections[ci]
+            .records
+            .par_iter()
+            .map(|r| {
+                let row = view::row(&vc, ci, r);
+                let mut fields = tera::Value::from_serializable(&row)
+                    .into_map()
+                    .unwrap_or_default();
+                let href = format!("{ROOT_MARK}{}", view::escape(&view::record_path(c, &r.record.id)));
+                fields.insert("href".into(), tera::Value::safe_string(&href));
+                let mut context = tera::Context::new();
+                context.insert_value("r", tera::Value::from(fields));
+                context.insert_value("t", strings.clone());
+                let mut html = Vec::with_capacity(512);
+                self.theme
+                    .tera
+                    .render_component_to("row", &context, None, true, &mut html)
+                    .map_err(|e| RenderError::Template {
+                        template: "macros.html (component row)".to_string(),
+                        message: error_chain(&e),
+                    })?;
+                String::from_utf8(html).map_err(|e| RenderError::Template {
+                    template: "macros.html (component row)".to_string(),
+                    message: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
     fn listing(
         &self,
-        ci: usize,
+        listed: &Listed,
         base: &str,
         title: &str,
         indices: &[usize],
-        facets: &[Facet],
         active: Option<(&str, &str)>,
     ) -> Result<(), RenderError> {
+        let Listed { ci, rows, facets } = *listed;
         let c = &self.config.collections[ci];
-        let pc = &self.set.collections[ci];
         let size = self.config.site.page_size;
         let total = indices.len().div_ceil(size).max(1);
         // Page folders first, one thread (see `collection`).
@@ -504,12 +549,11 @@ impl<'a> Renderer<'a> {
                     .map(|p| (p, href(p)))
                     .collect(),
             };
-            let vc = self.view_ctx(&root);
-            let rows: Vec<RowView> = indices
+            let page_rows: Vec<tera::Value> = indices
                 .iter()
                 .skip((page - 1) * size)
                 .take(size)
-                .map(|&i| view::row(&vc, ci, &pc.records[i]))
+                .map(|&i| tera::Value::safe_string(&rows[i].replace(ROOT_MARK, &root)))
                 .collect();
             let groups = if page == 1 {
                 &first_groups
@@ -524,7 +568,7 @@ impl<'a> Renderer<'a> {
             let mut ctx = self.base_context(&path, &page_title);
             ctx.insert("collection", &collection_ctx(c));
             ctx.insert("heading", title);
-            ctx.insert("rows", &rows);
+            ctx.insert_value("rows", tera::Value::from(page_rows));
             ctx.insert("count", &indices.len());
             ctx.insert("pager", &pager);
             ctx.insert_value("facets", groups.clone());
@@ -609,6 +653,14 @@ impl<'a> Renderer<'a> {
         ctx.insert("noindex", &true);
         self.write_page("takedown.html", &path, ctx)
     }
+}
+
+/// What every listing of one collection shares.
+struct Listed<'a> {
+    ci: usize,
+    /// Per published record, its rendered row (see [`Renderer::listing_rows`]).
+    rows: &'a [String],
+    facets: &'a [Facet],
 }
 
 #[derive(Serialize)]
