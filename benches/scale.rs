@@ -68,7 +68,9 @@ fn options() -> Options {
             "--hugo" => opts.hugo = true,
             "--pagefind-max" => opts.pagefind_max = number(args.next(), "--pagefind-max"),
             "--pagefind-mem-gb" => opts.pagefind_mem_gb = number(args.next(), "--pagefind-mem-gb"),
-            "--floor-of" => opts.floor_of = Some(PathBuf::from(args.next().expect("--floor-of DIR"))),
+            "--floor-of" => {
+                opts.floor_of = Some(PathBuf::from(args.next().expect("--floor-of DIR")))
+            }
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -371,7 +373,11 @@ fn file_system_floor(out: &Path, floor: &Path) -> Floor {
             files.push((rel, entry.metadata().map(|m| m.len()).unwrap_or(0) as usize));
         }
     }
-    assert!(!floor.exists(), "{} is left from an earlier run", floor.display());
+    assert!(
+        !floor.exists(),
+        "{} is left from an earlier run",
+        floor.display()
+    );
     let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
     let (user0, sys0) = own_cpu();
     let started = Instant::now();
@@ -383,11 +389,8 @@ fn file_system_floor(out: &Path, floor: &Path) -> Floor {
         file.write_all(&filler[..*size]).expect("floor write");
     });
     let write = started.elapsed().as_secs_f64();
-    if std::env::var_os("GONGSHI_NO_FSYNC").is_none() {
-        let dir = std::fs::File::open(floor).expect("floor");
-        // SAFETY: a valid open descriptor.
-        unsafe { libc::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir)) };
-    }
+    // The build's own flush, so both sides put their files on disk the same way.
+    gongshi::output::sync_tree(floor);
     let seconds = started.elapsed().as_secs_f64();
     let (user1, sys1) = own_cpu();
     Floor {

@@ -77,7 +77,11 @@ pub fn run(
         written.taken_down
     );
 
-    assert!(!hugo_out.exists(), "{} is left from an earlier run", hugo_out.display());
+    assert!(
+        !hugo_out.exists(),
+        "{} is left from an earlier run",
+        hugo_out.display()
+    );
     let built = measure(
         Command::new("hugo")
             .arg("--quiet")

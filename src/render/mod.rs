@@ -450,7 +450,10 @@ impl<'a> Renderer<'a> {
                 let mut fields = tera::Value::from_serializable(&row)
                     .into_map()
                     .unwrap_or_default();
-                let href = format!("{ROOT_MARK}{}", view::escape(&view::record_path(c, &r.record.id)));
+                let href = format!(
+                    "{ROOT_MARK}{}",
+                    view::escape(&view::record_path(c, &r.record.id))
+                );
                 fields.insert("href".into(), tera::Value::safe_string(&href));
                 let mut context = tera::Context::new();
                 context.insert_value("r", tera::Value::from(fields));
