@@ -147,8 +147,8 @@ static LAST_DELETE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(No
 /// skips every inode freed in the last 60 s when it allocates one, and in the last 360 s once
 /// the inode's table block is dirty again (`recently_deleted` in fs/ext4/ialloc.c), which the
 /// allocation itself makes it. After deleting a large tree, creating files costs up to six times
-/// more kernel time for six minutes (measured: the floor at 100,000 records took 9.5 s of kernel
-/// time on a fresh disk and 30–60 s within minutes of a delete). So the bench deletes everything
+/// more kernel time for six minutes (measured: the floor at 100,000 records took 6.7 s of kernel
+/// time on a settled disk and 30–60 s within minutes of a delete). So the bench deletes everything
 /// it will write before it starts, waits that window out once, and deletes nothing else until
 /// its timed steps are over: the build and the floor start from the same state.
 const RECENTLY_DELETED: Duration = Duration::from_secs(361);

@@ -48,6 +48,59 @@ fn good_site_writes_every_page() {
     assert!(home.contains("关于本站"));
 }
 
+/// Listing rows are rendered once per record and get each listing page's own link prefix.
+#[test]
+fn listing_rows_link_from_every_depth_and_data_cannot_forge_their_prefix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("good"), &site);
+    let labs = site.join("data/labs/labs.yaml");
+    let yaml = std::fs::read_to_string(&labs).unwrap();
+    std::fs::write(
+        &labs,
+        yaml.replace("西安甲检测有限公司", "西安甲<gongshi-root>检测有限公司"),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    build(&site, &out, "2024-04-15").expect("build");
+    let files = read_tree(&out);
+    let links = scraper::Selector::parse("table.records a[href]").unwrap();
+    let mut checked = 0;
+    for page in [
+        "labs/index.html",
+        "labs/page/2/index.html",
+        "labs/city/西安市/index.html",
+        "penalties/index.html",
+    ] {
+        let html = read(&out, page);
+        assert!(!html.contains("<gongshi-root>"), "{page}: mark left in");
+        let doc = scraper::Html::parse_document(&html);
+        for a in doc.select(&links) {
+            let href = a.value().attr("href").unwrap();
+            let mut target: Vec<&str> = page.split('/').collect();
+            target.pop();
+            for part in href.split('/') {
+                match part {
+                    ".." => {
+                        assert!(target.pop().is_some(), "{page}: {href} leaves the site");
+                    }
+                    "" => {}
+                    part => target.push(part),
+                }
+            }
+            let target = format!("{}/index.html", target.join("/"));
+            assert!(files.contains_key(&target), "{page}: {href} -> {target}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} row links");
+    let facet = read(&out, "labs/city/西安市/index.html");
+    assert!(
+        facet.contains("西安甲&lt;gongshi-root&gt;检测有限公司"),
+        "the name is shown, escaped: {facet}"
+    );
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let tmp = tempfile::tempdir().unwrap();

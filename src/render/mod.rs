@@ -439,7 +439,6 @@ impl<'a> Renderer<'a> {
     /// Every published record's listing row (the theme's `row` component), its links starting
     /// with [`ROOT_MARK`].
     fn listing_rows(&self, ci: usize) -> Result<Vec<String>, RenderError> {
-        let c = &self.config.collections[ci];
         let strings = tera::Value::from_serializable(&self.theme.strings);
         let vc = self.view_ctx(ROOT_MARK);
         self.set.collections[ci]
@@ -450,11 +449,9 @@ impl<'a> Renderer<'a> {
                 let mut fields = tera::Value::from_serializable(&row)
                     .into_map()
                     .unwrap_or_default();
-                let href = format!(
-                    "{ROOT_MARK}{}",
-                    view::escape(&view::record_path(c, &r.record.id))
-                );
-                fields.insert("href".into(), tera::Value::safe_string(&href));
+                // The mark must stay raw; the rest of the link is a collection key and a record
+                // id, which validation keeps to characters that need no escaping.
+                fields.insert("href".into(), tera::Value::safe_string(&row.href));
                 let mut context = tera::Context::new();
                 context.insert_value("r", tera::Value::from(fields));
                 context.insert_value("t", strings.clone());
