@@ -129,6 +129,10 @@ pub struct Renderer<'a> {
     memo: Option<&'a PageMemo>,
     shared_hash: u64,
     chrome: chrome::Chrome,
+    /// Per collection, what pages see as `collection`, converted once.
+    collection_values: Vec<tera::Value>,
+    /// Per collection, the template of its record pages.
+    record_templates: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -187,6 +191,22 @@ impl<'a> Renderer<'a> {
         let shared_hash = std::hash::Hasher::finish(&hasher.0);
         let mut theme = theme;
         *theme.tera.global_context() = shared.into_context();
+        let collection_values = config
+            .collections
+            .iter()
+            .map(|c| tera::Value::from_serializable(&collection_ctx(c)))
+            .collect();
+        let record_templates = config
+            .collections
+            .iter()
+            .map(|c| {
+                c.template
+                    .clone()
+                    .filter(|t| theme.has(t))
+                    .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| theme.has(t)))
+                    .unwrap_or_else(|| "record.html".to_string())
+            })
+            .collect();
         Ok(Renderer {
             links: LinkIndex::new(config, set),
             config,
@@ -198,6 +218,8 @@ impl<'a> Renderer<'a> {
             memo: None,
             shared_hash,
             chrome: chrome::Chrome::default(),
+            collection_values,
+            record_templates,
         })
     }
 
@@ -386,7 +408,7 @@ impl<'a> Renderer<'a> {
             let f = &c.fields[*group];
             let facet_path = format!("{}/{}/", c.key, f.key);
             let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
-            ctx.insert("collection", &collection_ctx(c));
+            ctx.insert_value("collection", self.collection_values[ci].clone());
             ctx.insert("field_label", &f.label);
             let root = root_for(&facet_path);
             let links: Vec<FacetLink> = values
@@ -445,15 +467,12 @@ impl<'a> Renderer<'a> {
             .records
             .par_iter()
             .map(|r| {
-                let row = view::row(&vc, ci, r);
-                let mut fields = tera::Value::from_serializable(&row)
-                    .into_map()
-                    .unwrap_or_default();
-                // The mark must stay raw; the rest of the link is a collection key and a record
-                // id, which validation keeps to characters that need no escaping.
-                fields.insert("href".into(), tera::Value::safe_string(&row.href));
+                // The root mark in `href` must stay raw; the rest of the link is a collection
+                // key and a record id, which validation keeps to characters that need no
+                // escaping.
+                let row = view::row(&vc, ci, r).to_value();
                 let mut context = tera::Context::new();
-                context.insert_value("r", tera::Value::from(fields));
+                context.insert_value("r", row);
                 context.insert_value("t", strings.clone());
                 let mut html = Vec::with_capacity(512);
                 self.theme
@@ -566,7 +585,7 @@ impl<'a> Renderer<'a> {
                 format!("{title}（{page}/{total}）")
             };
             let mut ctx = self.base_context(&path, &page_title);
-            ctx.insert("collection", &collection_ctx(c));
+            ctx.insert_value("collection", self.collection_values[ci].clone());
             ctx.insert("heading", title);
             ctx.insert_value("rows", tera::Value::from(page_rows));
             ctx.insert("count", &indices.len());
@@ -611,9 +630,14 @@ impl<'a> Renderer<'a> {
         let vc = self.view_ctx(&root);
         let title = view::title_of(c, &r.record);
         let mut ctx = self.base_context(&path, &title);
-        ctx.insert("collection", &collection_ctx(c));
+        ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("id", r.record.id.as_str());
-        ctx.insert("fields", &vc.fields(c, &r.record));
+        let fields: Vec<tera::Value> = vc
+            .fields(c, &r.record)
+            .iter()
+            .map(view::FieldView::to_value)
+            .collect();
+        ctx.insert_value("fields", tera::Value::from(fields));
         ctx.insert("published", &r.record.notice.published.to_string());
         ctx.insert("last_day", &r.last_day.map(|d| d.to_string()));
         ctx.insert("history", &r.record.notice.history);
@@ -635,20 +659,14 @@ impl<'a> Renderer<'a> {
                 "JSON".to_string(),
             )],
         );
-        let template = c
-            .template
-            .clone()
-            .filter(|t| self.theme.has(t))
-            .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| self.theme.has(t)))
-            .unwrap_or_else(|| "record.html".to_string());
-        self.write_page(&template, &path, ctx)
+        self.write_page(&self.record_templates[ci], &path, ctx)
     }
 
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
         let c = &self.config.collections[ci];
         let path = view::record_path(c, &t.id);
         let mut ctx = self.base_context(&path, self.t("notice_ended"));
-        ctx.insert("collection", &collection_ctx(c));
+        ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
         self.write_page("takedown.html", &path, ctx)

@@ -115,20 +115,27 @@ pub struct Link {
 
 /// Titles of every published record by (collection, id), and who refers to whom.
 pub struct LinkIndex {
-    titles: HashMap<(usize, RecordId), String>,
-    backlinks: HashMap<(usize, RecordId), Vec<Link>>,
+    /// Per collection, so a lookup borrows the id rather than building a key.
+    titles: Vec<HashMap<RecordId, String>>,
+    backlinks: Vec<HashMap<RecordId, Vec<Link>>>,
 }
 
 impl LinkIndex {
     pub fn new(config: &SiteConfig, set: &PublishedSet) -> Self {
-        let mut titles = HashMap::new();
-        for (ci, pc) in set.collections.iter().enumerate() {
-            let c = &config.collections[ci];
-            for r in &pc.records {
-                titles.insert((ci, r.record.id.clone()), title_of(c, &r.record));
-            }
-        }
-        let mut backlinks: HashMap<(usize, RecordId), Vec<Link>> = HashMap::new();
+        let titles: Vec<HashMap<RecordId, String>> = set
+            .collections
+            .iter()
+            .enumerate()
+            .map(|(ci, pc)| {
+                let c = &config.collections[ci];
+                pc.records
+                    .iter()
+                    .map(|r| (r.record.id.clone(), title_of(c, &r.record)))
+                    .collect()
+            })
+            .collect();
+        let mut backlinks: Vec<HashMap<RecordId, Vec<Link>>> =
+            vec![HashMap::new(); set.collections.len()];
         for (ci, pc) in set.collections.iter().enumerate() {
             let c = &config.collections[ci];
             for r in &pc.records {
@@ -137,16 +144,13 @@ impl LinkIndex {
                         continue;
                     };
                     for id in ref_ids(r.record.value(fi)) {
-                        if titles.contains_key(&(target, id.clone())) {
-                            backlinks
-                                .entry((target, id.clone()))
-                                .or_default()
-                                .push(Link {
-                                    href: record_path(c, &r.record.id),
-                                    title: title_of(c, &r.record),
-                                    collection_title: c.title.clone(),
-                                    via: f.label.clone(),
-                                });
+                        if titles.get(target).is_some_and(|t| t.contains_key(id)) {
+                            backlinks[target].entry(id.clone()).or_default().push(Link {
+                                href: record_path(c, &r.record.id),
+                                title: title_of(c, &r.record),
+                                collection_title: c.title.clone(),
+                                via: f.label.clone(),
+                            });
                         }
                     }
                 }
@@ -156,14 +160,13 @@ impl LinkIndex {
     }
 
     pub fn title(&self, collection: usize, id: &RecordId) -> Option<&str> {
-        self.titles
-            .get(&(collection, id.clone()))
-            .map(String::as_str)
+        self.titles.get(collection)?.get(id).map(String::as_str)
     }
 
     pub fn backlinks(&self, collection: usize, id: &RecordId) -> &[Link] {
         self.backlinks
-            .get(&(collection, id.clone()))
+            .get(collection)
+            .and_then(|b| b.get(id))
             .map_or(&[], Vec::as_slice)
     }
 }
@@ -188,6 +191,32 @@ pub struct FieldView {
     pub key: String,
     pub label: String,
     pub html: String,
+}
+
+/// A string this module made HTML-safe, marked so for tera: printing it needs no `| safe`
+/// (which would copy it again on every page).
+pub fn html_value(html: &str) -> tera::Value {
+    tera::Value::safe_string(html)
+}
+
+/// A template object built directly, without going through serde.
+fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
+    let mut map = tera::Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key.into(), value);
+    }
+    tera::Value::from(map)
+}
+
+impl FieldView {
+    /// As templates see it, `html` marked safe.
+    pub fn to_value(&self) -> tera::Value {
+        object([
+            ("key", self.key.as_str().into()),
+            ("label", self.label.as_str().into()),
+            ("html", html_value(&self.html)),
+        ])
+    }
 }
 
 pub struct ViewCtx<'a> {
@@ -314,6 +343,30 @@ pub struct RowView {
 pub struct CellView {
     pub label: String,
     pub html: String,
+}
+
+impl RowView {
+    /// As the `row` component sees it: `href` and the cells' `html` marked safe (`href` may
+    /// carry the listing's root mark, which must stay raw).
+    pub fn to_value(&self) -> tera::Value {
+        let cells: Vec<tera::Value> = self
+            .cells
+            .iter()
+            .map(|c| {
+                object([
+                    ("label", c.label.as_str().into()),
+                    ("html", html_value(&c.html)),
+                ])
+            })
+            .collect();
+        object([
+            ("href", html_value(&self.href)),
+            ("title", self.title.as_str().into()),
+            ("published", self.published.as_str().into()),
+            ("collection_title", self.collection_title.as_str().into()),
+            ("cells", tera::Value::from(cells)),
+        ])
+    }
 }
 
 pub fn row(ctx: &ViewCtx, ci: usize, r: &PublicRecord) -> RowView {
