@@ -166,7 +166,7 @@ fn collection_entries<'a>(
 }
 
 fn day(d: NaiveDate) -> String {
-    format!("{}T00:00:00+08:00", d.format("%Y-%m-%d"))
+    format!("{d}T00:00:00+08:00")
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -95,7 +95,7 @@ impl Cell {
             Cell::Text(s) => Json::String(s.clone()),
             Cell::Integer(i) => json!(i),
             Cell::Money(m) => money_json(*m),
-            Cell::Date(d) => Json::String(d.format("%Y-%m-%d").to_string()),
+            Cell::Date(d) => Json::String(crate::record::iso_date(*d)),
             Cell::Bool(b) => Json::Bool(*b),
             Cell::List(items) => Json::Array(items.iter().map(Cell::json).collect()),
             Cell::Json(j) => j.clone(),
@@ -109,7 +109,7 @@ impl Cell {
             Cell::Text(s) => Cow::Borrowed(s),
             Cell::Integer(i) => Cow::Owned(i.to_string()),
             Cell::Money(m) => Cow::Owned(m.plain()),
-            Cell::Date(d) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Cell::Date(d) => Cow::Owned(crate::record::iso_date(*d)),
             Cell::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
             Cell::List(items) => Cow::Owned(
                 items
@@ -165,7 +165,7 @@ pub fn row(columns: &[Column], record: &PublicRecord, on_notice: &OnNotice) -> V
                 r.notice
                     .history
                     .iter()
-                    .map(|h| json!({"date": h.date.format("%Y-%m-%d").to_string(), "summary": h.summary}))
+                    .map(|h| json!({"date": crate::record::iso_date(h.date), "summary": h.summary}))
                     .collect(),
             )),
         })
@@ -237,11 +237,41 @@ fn object_json(def: &FieldDef, values: &[Option<Value>], on_notice: &OnNotice) -
 /// The record as one compact JSON object: the line of the NDJSON file, the item of the JSON
 /// array and the whole per-record `<collection>/<id>.json` file (plus a newline).
 pub fn json_line(columns: &[Column], cells: &[Cell]) -> String {
-    let mut map = Map::new();
-    for (col, cell) in columns.iter().zip(cells) {
-        map.insert(col.key.to_string(), cell.json());
+    // Streamed rather than built as a `serde_json::Value` first: the same text, without a map
+    // and a copy of every value for each of 100,000 records.
+    serde_json::to_string(&JsonRow { columns, cells }).unwrap_or_default()
+}
+
+struct JsonRow<'a> {
+    columns: &'a [Column<'a>],
+    cells: &'a [Cell],
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
+        for (col, cell) in self.columns.iter().zip(self.cells) {
+            map.serialize_entry(col.key, cell)?;
+        }
+        map.end()
     }
-    Json::Object(map).to_string()
+}
+
+/// A cell as JSON, written exactly as [`Cell::json`] would be.
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Null => serializer.serialize_none(),
+            Cell::Text(s) => serializer.serialize_str(s),
+            Cell::Integer(i) => serializer.serialize_i64(*i),
+            Cell::Money(m) => money_json(*m).serialize(serializer),
+            Cell::Date(d) => serializer.serialize_str(&crate::record::iso_date(*d)),
+            Cell::Bool(b) => serializer.serialize_bool(*b),
+            Cell::List(items) => serializer.collect_seq(items),
+            Cell::Json(j) => j.serialize(serializer),
+        }
+    }
 }
 
 /// A CSV file: UTF-8 with a byte-order mark (so Excel detects UTF-8), a header of column keys,
@@ -255,7 +285,11 @@ pub fn csv_bytes(columns: &[Column], rows: &[Vec<Cell>]) -> Result<Vec<u8>, Stri
     w.write_record(columns.iter().map(|c| c.key))
         .map_err(|e| e.to_string())?;
     for row in rows {
-        w.write_record(row.iter().map(|c| c.text().into_owned()))
+        for cell in row {
+            w.write_field(cell.text().as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        w.write_record(std::iter::empty::<&[u8]>())
             .map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
@@ -368,6 +402,56 @@ mod tests {
         let cell = value_cell(&f, &v, &nothing_on_notice());
         assert_eq!(cell.json(), json!([{"number": "C-1", "until": null}]));
         assert_eq!(cell.text(), r#"[{"number":"C-1","until":null}]"#);
+    }
+
+    #[test]
+    fn streamed_json_lines_equal_the_json_values() {
+        let cols = [
+            Column {
+                key: "id",
+                kind: ColumnKind::Id,
+            },
+            Column {
+                key: "history",
+                kind: ColumnKind::History,
+            },
+            Column {
+                key: "n",
+                kind: ColumnKind::Published,
+            },
+            Column {
+                key: "m",
+                kind: ColumnKind::Published,
+            },
+            Column {
+                key: "list",
+                kind: ColumnKind::Published,
+            },
+        ];
+        let date = NaiveDate::from_ymd_opt(2024, 2, 29).expect("date");
+        let rows = [
+            vec![
+                Cell::Text("第一行\n\"引号\" </script>\u{1}".into()),
+                Cell::Json(json!([{"date": "2024-01-02", "summary": "改"}])),
+                Cell::Integer(-42),
+                Cell::Money(Money(1_234_550)),
+                Cell::List(vec![Cell::Date(date), Cell::Bool(true), Cell::Null]),
+            ],
+            vec![
+                Cell::Null,
+                Cell::Null,
+                Cell::Integer(i64::MAX),
+                Cell::Money(Money(5)),
+                Cell::List(vec![]),
+            ],
+        ];
+        for row in &rows {
+            let mut map = Map::new();
+            for (col, cell) in cols.iter().zip(row) {
+                map.insert(col.key.to_string(), cell.json());
+            }
+            assert_eq!(json_line(&cols, row), Json::Object(map).to_string());
+        }
     }
 
     #[test]
