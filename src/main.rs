@@ -179,11 +179,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if timings {
                         for s in &summary.stages {
                             eprintln!(
-                                "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7} MB peak",
+                                "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7.2} s cpu {:>7} MB peak",
                                 s.stage,
                                 s.seconds,
                                 s.files,
                                 s.bytes,
+                                s.cpu_seconds,
                                 s.peak_rss >> 20
                             );
                         }

@@ -1,6 +1,29 @@
-//! Peak resident memory per build stage, for `--timings` and the benchmark. Linux keeps a
-//! high-water mark (VmHWM) that `/proc/self/clear_refs` can reset, so each stage reports its own
-//! peak; elsewhere the figures are 0.
+//! Resources per build stage, for `--timings` and the benchmark: peak resident memory and CPU
+//! time. Linux keeps a high-water mark (VmHWM) that `/proc/self/clear_refs` can reset, so each
+//! stage reports its own peak; elsewhere the figures are 0.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The process's CPU time (user and kernel, all threads) at the last [`take_cpu_seconds`].
+static CPU_MICROS_SEEN: AtomicU64 = AtomicU64::new(0);
+
+fn process_cpu_micros() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0;
+    }
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    micros(usage.ru_utime) + micros(usage.ru_stime)
+}
+
+/// CPU seconds the process used since the last call (or since it started): divided by a
+/// stage's wall time, how many cores the stage kept busy.
+pub fn take_cpu_seconds() -> f64 {
+    let now = process_cpu_micros();
+    let before = CPU_MICROS_SEEN.swap(now, Ordering::Relaxed);
+    now.saturating_sub(before) as f64 / 1e6
+}
 
 /// The peak resident set size in bytes since the last call, then starts a new measurement.
 pub fn take_peak_rss() -> u64 {
@@ -35,6 +58,20 @@ mod tests {
         let status = "Name:\tgongshi\nVmPeak:\t  900 kB\nVmHWM:\t    1234 kB\nVmRSS:\t 1000 kB\n";
         assert_eq!(parse_vm_hwm(status), Some(1234 * 1024));
         assert_eq!(parse_vm_hwm("Name:\tx\n"), None);
+    }
+
+    #[test]
+    fn cpu_time_counts_work_done_between_calls() {
+        // The process-wide counter, not `take_cpu_seconds`, whose shared mark other tests'
+        // builds move.
+        let before = process_cpu_micros();
+        let started = std::time::Instant::now();
+        let mut x = 0u64;
+        while started.elapsed().as_millis() < 200 {
+            x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+        }
+        let used = process_cpu_micros() - before;
+        assert!(used >= 100_000, "200 ms of spinning counted as {used} µs");
     }
 
     #[cfg(target_os = "linux")]

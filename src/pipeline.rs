@@ -69,6 +69,9 @@ pub struct StageTiming {
     pub bytes: u64,
     /// The process's peak resident memory during the stage (stages that overlap share it).
     pub peak_rss: u64,
+    /// CPU seconds (user and kernel, every thread) the process used during the stage; stages
+    /// that overlap share it.
+    pub cpu_seconds: f64,
 }
 
 #[derive(Debug)]
@@ -270,6 +273,7 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
         files,
         bytes,
         peak_rss: crate::memory::take_peak_rss(),
+        cpu_seconds: crate::memory::take_cpu_seconds(),
     }
 }
 
@@ -345,6 +349,7 @@ fn write_outputs(
             files: search_staging.files_written(),
             bytes: search_staging.bytes_written(),
             peak_rss: 0,
+            cpu_seconds: 0.0,
         });
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
