@@ -199,13 +199,17 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     let schema = built.index.schema();
     let n = searcher.num_docs().max(1);
     let segments = searcher.segment_readers();
-    let mut lists: HashMap<Vec<u8>, Vec<(u32, f32)>> = HashMap::new();
+    // Each field's terms, in field then segment order; a term found in several fields is
+    // joined up after one stable sort (its contributions stay in field order).
+    let mut lists: Vec<ScoredPostings> = Vec::new();
     for sf in search_fields(&schema) {
         let mut total_tokens = 0u64;
         for seg in segments {
             total_tokens += seg.inverted_index(sf.field)?.total_num_tokens();
         }
         let average = total_tokens as f32 / n as f32;
+        // A weight depends only on the document frequency (most terms share a handful).
+        let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
         for seg in segments {
             let inverted = seg.inverted_index(sf.field)?;
             let norms = seg.get_fieldnorms_reader(sf.field)?;
@@ -220,13 +224,15 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
                     let text = std::str::from_utf8(key).unwrap_or_default();
                     searcher.doc_freq(&Term::from_field_text(sf.field, text))?
                 };
-                let weight = Bm25Weight::for_one_term_without_explain(df, n, average);
+                let weight = weights
+                    .entry(df)
+                    .or_insert_with(|| Bm25Weight::for_one_term_without_explain(df, n, average));
                 let mut namespaced = Vec::with_capacity(key.len() + 1);
                 if sf.kind == Kind::Ident {
                     namespaced.push(b'#');
                 }
                 namespaced.extend_from_slice(key);
-                let list = lists.entry(namespaced).or_default();
+                let mut list = Vec::with_capacity(info.doc_freq as usize);
                 let mut postings =
                     inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
                 let mut doc = postings.doc();
@@ -237,11 +243,18 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
                     list.push((ord, score));
                     doc = postings.advance();
                 }
+                lists.push((namespaced, list));
             }
         }
     }
-    let mut terms: Vec<_> = lists.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    lists.par_sort_by(|a, b| a.0.cmp(&b.0));
+    let mut terms: Vec<ScoredPostings> = Vec::with_capacity(lists.len());
+    for (term, list) in lists {
+        match terms.last_mut() {
+            Some(last) if last.0 == term => last.1.extend_from_slice(&list),
+            _ => terms.push((term, list)),
+        }
+    }
     Ok(terms)
 }
 
