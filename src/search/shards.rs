@@ -47,10 +47,10 @@ use crate::record::Value;
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use tantivy::postings::Postings;
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Term, TERMINATED};
+use tantivy::Term;
 
 pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
@@ -202,6 +202,16 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     // Each field's terms, in field then segment order; a term found in several fields is
     // joined up after one stable sort (its contributions stay in field order).
     let mut lists: Vec<ScoredPostings> = Vec::new();
+    // Each segment's record ordinal by document id.
+    let ords = segments
+        .iter()
+        .map(|seg| {
+            let column = seg.fast_fields().u64(ORD)?;
+            Ok((0..seg.max_doc())
+                .map(|doc| column.first(doc).unwrap_or(0) as u32)
+                .collect::<Vec<u32>>())
+        })
+        .collect::<Result<Vec<_>, SearchError>>()?;
     for sf in search_fields(&schema) {
         let mut total_tokens = 0u64;
         for seg in segments {
@@ -210,10 +220,12 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
         let average = total_tokens as f32 / n as f32;
         // A weight depends only on the document frequency (most terms share a handful).
         let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
-        for seg in segments {
+        for (seg, ords) in segments.iter().zip(&ords) {
             let inverted = seg.inverted_index(sf.field)?;
             let norms = seg.get_fieldnorms_reader(sf.field)?;
-            let ords = seg.fast_fields().u64(ORD)?;
+            // One block reader per field, reset for each term (opening one per term copied
+            // its kilobytes of decoder state for every term).
+            let mut blocks: Option<BlockSegmentPostings> = None;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let key = stream.key();
@@ -232,16 +244,28 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
                     namespaced.push(b'#');
                 }
                 namespaced.extend_from_slice(key);
+                let block =
+                    match &mut blocks {
+                        Some(block) => {
+                            inverted.reset_block_postings_from_terminfo(info, block)?;
+                            block
+                        }
+                        None => blocks.insert(inverted.read_block_postings_from_terminfo(
+                            info,
+                            IndexRecordOption::WithFreqs,
+                        )?),
+                    };
                 let mut list = Vec::with_capacity(info.doc_freq as usize);
-                let mut postings =
-                    inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let score =
-                        weight.score(norms.fieldnorm_id(doc), postings.term_freq()) * sf.boost;
-                    let ord = ords.first(doc).unwrap_or(0) as u32;
-                    list.push((ord, score));
-                    doc = postings.advance();
+                loop {
+                    let docs = block.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for (&doc, &tf) in docs.iter().zip(block.freqs()) {
+                        let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
+                        list.push((ords[doc as usize], score));
+                    }
+                    block.advance();
                 }
                 lists.push((namespaced, list));
             }
