@@ -216,7 +216,7 @@ fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDoc
             } => {}
             &Target::Leaf { text, ident } => {
                 for item in items {
-                    let value = item.plain_text();
+                    let value = item.text();
                     if value.is_empty() {
                         continue;
                     }
@@ -275,7 +275,7 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
             doc.add_text(rid_f, record.id.as_str());
             let title = record
                 .value(collection.title_field)
-                .map(Value::plain_text)
+                .map(Value::text)
                 .unwrap_or_default();
             doc.add_text(title_f, &title);
             doc.add_text(facet_f, &collection_facet);

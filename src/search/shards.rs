@@ -284,15 +284,27 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
 
 /// Sums the contributions of one record's several fields (in field order, like the searcher).
 fn merge(mut list: Vec<(u32, f32)>) -> Vec<(u32, u16)> {
-    list.sort_by_key(|p| p.0);
-    let mut out: Vec<(u32, f32)> = Vec::with_capacity(list.len());
+    // A term of one field (most terms) is already in ordinal order, without repeats.
+    if !list.is_sorted_by_key(|p| p.0) {
+        list.sort_by_key(|p| p.0);
+    }
+    let mut out: Vec<(u32, u16)> = Vec::with_capacity(list.len());
+    let mut sum: Option<(u32, f32)> = None;
     for (ord, s) in list {
-        match out.last_mut() {
+        match &mut sum {
             Some(last) if last.0 == ord => last.1 += s,
-            _ => out.push((ord, s)),
+            _ => {
+                if let Some((o, s)) = sum {
+                    out.push((o, quantise(s)));
+                }
+                sum = Some((ord, s));
+            }
         }
     }
-    out.into_iter().map(|(o, s)| (o, quantise(s))).collect()
+    if let Some((o, s)) = sum {
+        out.push((o, quantise(s)));
+    }
+    out
 }
 
 /// The smallest shift whose pages hold about [`PAGE_TARGET`] postings of a list of `df`.
@@ -490,6 +502,7 @@ fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record)
         .take(KEY_FIELDS)
         .collect();
     let mut snippet = String::new();
+    let mut chars = 0;
     for (i, f) in collection.fields.iter().enumerate() {
         if i == collection.title_field || (f.search_weight <= 0.0 && f.identifier.is_none()) {
             continue;
@@ -497,14 +510,19 @@ fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record)
         if let Some(v) = record.value(i) {
             if !snippet.is_empty() {
                 snippet.push_str(" · ");
+                chars += 3;
             }
-            snippet.push_str(&v.plain_text());
+            let text = v.text();
+            chars += text.chars().count();
+            snippet.push_str(&text);
         }
-        if snippet.chars().count() >= SNIPPET_CHARS {
+        if chars >= SNIPPET_CHARS {
             break;
         }
     }
-    let snippet: String = snippet.chars().take(SNIPPET_CHARS).collect();
+    if let Some((cut, _)) = snippet.char_indices().nth(SNIPPET_CHARS) {
+        snippet.truncate(cut);
+    }
     Display {
         c,
         id: record.id.as_str(),
