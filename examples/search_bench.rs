@@ -58,7 +58,10 @@ fn main() -> anyhow::Result<()> {
     let checked =
         match gongshi::pipeline::check(&site, as_of, gongshi::load::DEFAULT_MAX_FILE_BYTES) {
             Ok(c) => c,
-            Err(diags) => bail!("site does not load: {} diagnostics", diags.len()),
+            Err(diags) => bail!(
+            "site does not load:\n{}",
+            diags.iter().map(|d| d.human()).collect::<Vec<_>>().join("\n")
+        ),
         };
     let mut config = checked.config;
     if !config.site.base_url.ends_with('/') {
