@@ -59,9 +59,13 @@ fn main() -> anyhow::Result<()> {
         match gongshi::pipeline::check(&site, as_of, gongshi::load::DEFAULT_MAX_FILE_BYTES) {
             Ok(c) => c,
             Err(diags) => bail!(
-            "site does not load:\n{}",
-            diags.iter().map(|d| d.human()).collect::<Vec<_>>().join("\n")
-        ),
+                "site does not load:\n{}",
+                diags
+                    .iter()
+                    .map(|d| d.human())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
         };
     let mut config = checked.config;
     if !config.site.base_url.ends_with('/') {
