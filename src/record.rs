@@ -83,6 +83,14 @@ pub fn iso_date(d: chrono::NaiveDate) -> String {
 }
 
 impl Value {
+    /// [`Value::plain_text`], borrowed when the value is text already.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Value::Text(s) | Value::Markdown(s) | Value::Enum(s) | Value::Url(s) => s.into(),
+            v => v.plain_text().into(),
+        }
+    }
+
     /// The value as plain text (for search, masking checks, CSV cells of scalars).
     pub fn plain_text(&self) -> String {
         match self {

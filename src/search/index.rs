@@ -164,38 +164,69 @@ pub fn facet_value(kind: FacetKind, value: &Value) -> Option<String> {
     }
 }
 
-/// The texts each scored field receives from one record's values.
-fn add_values(
+/// Where one site.yaml field's values go, resolved once per collection to schema fields.
+enum Target {
+    Leaf {
+        text: Option<Field>,
+        ident: Option<Field>,
+    },
+    Object(Vec<Target>),
+}
+
+fn targets(
     fields: &[FieldDef],
-    values: &[Option<Value>],
     title: Option<usize>,
-    out: &mut Vec<(String, String)>,
-) {
-    for (i, (def, value)) in fields.iter().zip(values).enumerate() {
-        let Some(value) = value else { continue };
-        let items: Vec<&Value> = match value {
-            Value::List(items) => items.iter().collect(),
-            v => vec![v],
-        };
-        if let FieldType::Object(sub) = &def.ty {
-            for item in items {
-                if let Value::Object(o) = item {
-                    add_values(sub, o, None, out);
+    field: &dyn Fn(&str) -> Field,
+) -> Vec<Target> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, def)| match &def.ty {
+            FieldType::Object(sub) => Target::Object(targets(sub, None, field)),
+            _ => {
+                let r = route(def, title == Some(i));
+                Target::Leaf {
+                    text: r.text.as_deref().map(field),
+                    ident: r.ident.as_deref().map(field),
                 }
             }
-            continue;
-        }
-        let r = route(def, title == Some(i));
-        for item in items {
-            let text = item.plain_text();
-            if text.is_empty() {
-                continue;
+        })
+        .collect()
+}
+
+/// Adds the texts each scored field receives from one record's values to `doc`.
+fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDocument) {
+    for (target, value) in targets.iter().zip(values) {
+        let Some(value) = value else { continue };
+        let items = match value {
+            Value::List(items) => items.as_slice(),
+            v => std::slice::from_ref(v),
+        };
+        match target {
+            Target::Object(sub) => {
+                for item in items {
+                    if let Value::Object(o) = item {
+                        add_values(sub, o, doc);
+                    }
+                }
             }
-            if let Some(name) = &r.text {
-                out.push((name.clone(), text.clone()));
-            }
-            if let Some(name) = &r.ident {
-                out.push((name.clone(), text));
+            Target::Leaf {
+                text: None,
+                ident: None,
+            } => {}
+            &Target::Leaf { text, ident } => {
+                for item in items {
+                    let value = item.text();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    if let Some(f) = text {
+                        doc.add_text(f, &value);
+                    }
+                    if let Some(f) = ident {
+                        doc.add_text(f, &value);
+                    }
+                }
             }
         }
     }
@@ -219,41 +250,44 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     let mut ord = 0u64;
-    let mut texts = Vec::new();
+    let mut facet = String::new();
     for (collection, published) in config.collections.iter().zip(&set.collections) {
-        let facets: Vec<(usize, FacetKind)> = collection
+        let targets = targets(&collection.fields, Some(collection.title_field), &field);
+        let collection_facet = format!("collection={}", collection.key);
+        let facets: Vec<(usize, FacetKind, String)> = collection
             .fields
             .iter()
             .enumerate()
-            .filter_map(|(i, f)| f.facet.map(|k| (i, k)))
+            .filter_map(|(i, f)| f.facet.map(|k| (i, k, format!("{}=", f.key))))
             .collect();
+        let (ord_f, collection_f, rid_f, title_f, facet_f) = (
+            field(ORD),
+            field(COLLECTION),
+            field(RECORD_ID),
+            field(TITLE_TEXT),
+            field(FACET),
+        );
         for public in &published.records {
             let record = &public.record;
             let mut doc = TantivyDocument::new();
-            doc.add_u64(field(ORD), ord);
-            doc.add_text(field(COLLECTION), &collection.key);
-            doc.add_text(field(RECORD_ID), record.id.as_str());
+            doc.add_u64(ord_f, ord);
+            doc.add_text(collection_f, &collection.key);
+            doc.add_text(rid_f, record.id.as_str());
             let title = record
                 .value(collection.title_field)
-                .map(Value::plain_text)
+                .map(Value::text)
                 .unwrap_or_default();
-            doc.add_text(field(TITLE_TEXT), &title);
-            doc.add_text(field(FACET), format!("collection={}", collection.key));
-            for &(i, kind) in &facets {
-                if let Some(v) = record.value(i).and_then(|v| facet_value(kind, v)) {
-                    doc.add_text(field(FACET), format!("{}={v}", collection.fields[i].key));
+            doc.add_text(title_f, &title);
+            doc.add_text(facet_f, &collection_facet);
+            for (i, kind, prefix) in &facets {
+                if let Some(v) = record.value(*i).and_then(|v| facet_value(*kind, v)) {
+                    facet.clear();
+                    facet.push_str(prefix);
+                    facet.push_str(&v);
+                    doc.add_text(facet_f, &facet);
                 }
             }
-            texts.clear();
-            add_values(
-                &collection.fields,
-                &record.values,
-                Some(collection.title_field),
-                &mut texts,
-            );
-            for (name, text) in &texts {
-                doc.add_text(field(name), text);
-            }
+            add_values(&targets, &record.values, &mut doc);
             writer.add_document(doc)?;
             ord += 1;
         }

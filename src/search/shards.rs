@@ -47,10 +47,10 @@ use crate::record::Value;
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use tantivy::postings::Postings;
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Term, TERMINATED};
+use tantivy::Term;
 
 pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
@@ -199,17 +199,33 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     let schema = built.index.schema();
     let n = searcher.num_docs().max(1);
     let segments = searcher.segment_readers();
-    let mut lists: HashMap<Vec<u8>, Vec<(u32, f32)>> = HashMap::new();
+    // Each field's terms, in field then segment order; a term found in several fields is
+    // joined up after one stable sort (its contributions stay in field order).
+    let mut lists: Vec<ScoredPostings> = Vec::new();
+    // Each segment's record ordinal by document id.
+    let ords = segments
+        .iter()
+        .map(|seg| {
+            let column = seg.fast_fields().u64(ORD)?;
+            Ok((0..seg.max_doc())
+                .map(|doc| column.first(doc).unwrap_or(0) as u32)
+                .collect::<Vec<u32>>())
+        })
+        .collect::<Result<Vec<_>, SearchError>>()?;
     for sf in search_fields(&schema) {
         let mut total_tokens = 0u64;
         for seg in segments {
             total_tokens += seg.inverted_index(sf.field)?.total_num_tokens();
         }
         let average = total_tokens as f32 / n as f32;
-        for seg in segments {
+        // A weight depends only on the document frequency (most terms share a handful).
+        let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
+        for (seg, ords) in segments.iter().zip(&ords) {
             let inverted = seg.inverted_index(sf.field)?;
             let norms = seg.get_fieldnorms_reader(sf.field)?;
-            let ords = seg.fast_fields().u64(ORD)?;
+            // One block reader per field, reset for each term (opening one per term copied
+            // its kilobytes of decoder state for every term).
+            let mut blocks: Option<BlockSegmentPostings> = None;
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
                 let key = stream.key();
@@ -220,42 +236,75 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
                     let text = std::str::from_utf8(key).unwrap_or_default();
                     searcher.doc_freq(&Term::from_field_text(sf.field, text))?
                 };
-                let weight = Bm25Weight::for_one_term_without_explain(df, n, average);
+                let weight = weights
+                    .entry(df)
+                    .or_insert_with(|| Bm25Weight::for_one_term_without_explain(df, n, average));
                 let mut namespaced = Vec::with_capacity(key.len() + 1);
                 if sf.kind == Kind::Ident {
                     namespaced.push(b'#');
                 }
                 namespaced.extend_from_slice(key);
-                let list = lists.entry(namespaced).or_default();
-                let mut postings =
-                    inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let score =
-                        weight.score(norms.fieldnorm_id(doc), postings.term_freq()) * sf.boost;
-                    let ord = ords.first(doc).unwrap_or(0) as u32;
-                    list.push((ord, score));
-                    doc = postings.advance();
+                let block =
+                    match &mut blocks {
+                        Some(block) => {
+                            inverted.reset_block_postings_from_terminfo(info, block)?;
+                            block
+                        }
+                        None => blocks.insert(inverted.read_block_postings_from_terminfo(
+                            info,
+                            IndexRecordOption::WithFreqs,
+                        )?),
+                    };
+                let mut list = Vec::with_capacity(info.doc_freq as usize);
+                loop {
+                    let docs = block.docs();
+                    if docs.is_empty() {
+                        break;
+                    }
+                    for (&doc, &tf) in docs.iter().zip(block.freqs()) {
+                        let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
+                        list.push((ords[doc as usize], score));
+                    }
+                    block.advance();
                 }
+                lists.push((namespaced, list));
             }
         }
     }
-    let mut terms: Vec<_> = lists.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    lists.par_sort_by(|a, b| a.0.cmp(&b.0));
+    let mut terms: Vec<ScoredPostings> = Vec::with_capacity(lists.len());
+    for (term, list) in lists {
+        match terms.last_mut() {
+            Some(last) if last.0 == term => last.1.extend_from_slice(&list),
+            _ => terms.push((term, list)),
+        }
+    }
     Ok(terms)
 }
 
 /// Sums the contributions of one record's several fields (in field order, like the searcher).
 fn merge(mut list: Vec<(u32, f32)>) -> Vec<(u32, u16)> {
-    list.sort_by_key(|p| p.0);
-    let mut out: Vec<(u32, f32)> = Vec::with_capacity(list.len());
+    // A term of one field (most terms) is already in ordinal order, without repeats.
+    if !list.is_sorted_by_key(|p| p.0) {
+        list.sort_by_key(|p| p.0);
+    }
+    let mut out: Vec<(u32, u16)> = Vec::with_capacity(list.len());
+    let mut sum: Option<(u32, f32)> = None;
     for (ord, s) in list {
-        match out.last_mut() {
+        match &mut sum {
             Some(last) if last.0 == ord => last.1 += s,
-            _ => out.push((ord, s)),
+            _ => {
+                if let Some((o, s)) = sum {
+                    out.push((o, quantise(s)));
+                }
+                sum = Some((ord, s));
+            }
         }
     }
-    out.into_iter().map(|(o, s)| (o, quantise(s))).collect()
+    if let Some((o, s)) = sum {
+        out.push((o, quantise(s)));
+    }
+    out
 }
 
 /// The smallest shift whose pages hold about [`PAGE_TARGET`] postings of a list of `df`.
@@ -453,6 +502,7 @@ fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record)
         .take(KEY_FIELDS)
         .collect();
     let mut snippet = String::new();
+    let mut chars = 0;
     for (i, f) in collection.fields.iter().enumerate() {
         if i == collection.title_field || (f.search_weight <= 0.0 && f.identifier.is_none()) {
             continue;
@@ -460,14 +510,19 @@ fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record)
         if let Some(v) = record.value(i) {
             if !snippet.is_empty() {
                 snippet.push_str(" · ");
+                chars += 3;
             }
-            snippet.push_str(&v.plain_text());
+            let text = v.text();
+            chars += text.chars().count();
+            snippet.push_str(&text);
         }
-        if snippet.chars().count() >= SNIPPET_CHARS {
+        if chars >= SNIPPET_CHARS {
             break;
         }
     }
-    let snippet: String = snippet.chars().take(SNIPPET_CHARS).collect();
+    if let Some((cut, _)) = snippet.char_indices().nth(SNIPPET_CHARS) {
+        snippet.truncate(cut);
+    }
     Display {
         c,
         id: record.id.as_str(),

@@ -47,58 +47,126 @@ fn class(c: char) -> Class {
     }
 }
 
-fn token(text: String, from: usize, to: usize, position: usize) -> Token {
-    Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text,
-        position_length: 1,
+/// The text tokens of `text`, with byte offsets into `text` and consecutive positions.
+pub fn text_tokens(text: &str) -> Vec<Token> {
+    let mut stream = TextTokenStream::new(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token.clone());
+    }
+    tokens
+}
+
+/// The text tokens of a string, computed as they are read: indexing calls the tokenizer once
+/// per field value, and a token stream that reuses its buffers allocates nothing per token.
+pub struct TextTokenStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: Token,
+    next_position: usize,
+    /// The current run: its class, first byte offset, and its last (folded) character with
+    /// that character's byte offset (for CJK bigrams and a lone CJK character).
+    run: Class,
+    run_from: usize,
+    last: (usize, char),
+    run_len: usize,
+    /// A word run's text so far, lowercased.
+    word: String,
+}
+
+impl<'a> TextTokenStream<'a> {
+    pub fn new(text: &'a str) -> Self {
+        TextTokenStream {
+            text,
+            chars: text.char_indices(),
+            token: Token::default(),
+            next_position: 0,
+            run: Class::Other,
+            run_from: 0,
+            last: (0, '\0'),
+            run_len: 0,
+            word: String::new(),
+        }
+    }
+
+    fn emit(&mut self, from: usize, to: usize) {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.next_position;
+        self.token.position_length = 1;
+        self.next_position += 1;
+    }
+
+    /// Ends the current run at byte `end`; true when that gave a token.
+    fn end_run(&mut self, end: usize) -> bool {
+        let emitted = match self.run {
+            Class::Cjk if self.run_len == 1 => {
+                self.token.text.clear();
+                self.token.text.push(self.last.1);
+                self.emit(self.last.0, end);
+                true
+            }
+            Class::Word => {
+                std::mem::swap(&mut self.token.text, &mut self.word);
+                self.word.clear();
+                self.emit(self.run_from, end);
+                true
+            }
+            _ => false,
+        };
+        self.run = Class::Other;
+        self.run_len = 0;
+        emitted
     }
 }
 
-/// The text tokens of `text`, with byte offsets into `text` and consecutive positions.
-pub fn text_tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    // (byte offset, folded char) of the current run.
-    let mut run: Vec<(usize, char)> = Vec::new();
-    let mut run_class = Class::Other;
-    let flush =
-        |run: &mut Vec<(usize, char)>, class: Class, end: usize, tokens: &mut Vec<Token>| {
-            match class {
-                Class::Cjk if run.len() == 1 => {
-                    tokens.push(token(run[0].1.to_string(), run[0].0, end, tokens.len()));
-                }
+impl TokenStream for TextTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some((offset, raw)) = self.chars.next() {
+            let c = crate::text::fold_char(raw);
+            let cls = class(c);
+            let mut emitted = false;
+            if cls != self.run {
+                emitted = self.end_run(offset);
+                self.run = cls;
+                self.run_from = offset;
+            }
+            match cls {
                 Class::Cjk => {
-                    for i in 0..run.len() - 1 {
-                        let to = run.get(i + 2).map_or(end, |r| r.0);
-                        let text: String = [run[i].1, run[i + 1].1].iter().collect();
-                        tokens.push(token(text, run[i].0, to, tokens.len()));
+                    if self.run_len > 0 {
+                        // Runs are contiguous, so the bigram ends where this character does.
+                        let (from, prev) = self.last;
+                        self.token.text.clear();
+                        self.token.text.push(prev);
+                        self.token.text.push(c);
+                        self.emit(from, offset + raw.len_utf8());
+                        emitted = true;
                     }
+                    self.last = (offset, c);
+                    self.run_len += 1;
                 }
                 Class::Word => {
-                    let text: String = run.iter().flat_map(|(_, c)| c.to_lowercase()).collect();
-                    tokens.push(token(text, run[0].0, end, tokens.len()));
+                    if c.is_ascii() {
+                        self.word.push(c.to_ascii_lowercase());
+                    } else {
+                        self.word.extend(c.to_lowercase());
+                    }
+                    self.run_len += 1;
                 }
                 Class::Other => {}
             }
-            run.clear();
-        };
-    for (offset, raw) in text.char_indices() {
-        let c = crate::text::fold_char(raw);
-        let cls = class(c);
-        if cls != run_class && !run.is_empty() {
-            flush(&mut run, run_class, offset, &mut tokens);
+            if emitted {
+                return true;
+            }
         }
-        run_class = cls;
-        if cls != Class::Other {
-            run.push((offset, c));
-        }
+        self.end_run(self.text.len())
     }
-    if !run.is_empty() {
-        flush(&mut run, run_class, text.len(), &mut tokens);
+    fn token(&self) -> &Token {
+        &self.token
     }
-    tokens
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// The canonical form of an identifier as the index and the query compare it.
@@ -108,16 +176,66 @@ pub fn canonical_identifier(raw: &str) -> String {
 
 /// The identifier tokens of `text`: the canonical form whole and its prefixes.
 pub fn ident_tokens(text: &str) -> Vec<Token> {
-    let canonical = canonical_identifier(text);
-    let chars: Vec<char> = canonical.chars().collect();
-    if chars.is_empty() {
-        return Vec::new();
+    let mut stream = IdentTokenStream::new(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token.clone());
     }
-    let shortest = MIN_PREFIX.min(chars.len());
-    (shortest..=chars.len())
-        .enumerate()
-        .map(|(position, len)| token(chars[..len].iter().collect(), 0, text.len(), position))
-        .collect()
+    tokens
+}
+
+/// The identifier tokens of a string: each token is the previous one and one more character.
+pub struct IdentTokenStream {
+    canonical: String,
+    /// Byte length of the last token's text (None: none yet).
+    emitted: Option<usize>,
+    token: Token,
+}
+
+impl IdentTokenStream {
+    pub fn new(text: &str) -> Self {
+        IdentTokenStream {
+            canonical: canonical_identifier(text),
+            emitted: None,
+            token: Token {
+                offset_from: 0,
+                offset_to: text.len(),
+                position: 0,
+                text: String::new(),
+                position_length: 1,
+            },
+        }
+    }
+}
+
+impl TokenStream for IdentTokenStream {
+    fn advance(&mut self) -> bool {
+        let end = match self.emitted {
+            None => self
+                .canonical
+                .char_indices()
+                .nth(MIN_PREFIX)
+                .map_or(self.canonical.len(), |(i, _)| i),
+            Some(len) => match self.canonical[len..].chars().next() {
+                Some(c) => len + c.len_utf8(),
+                None => return false,
+            },
+        };
+        if end == 0 {
+            return false;
+        }
+        self.token.position = self.emitted.map_or(0, |_| self.token.position + 1);
+        self.token.text.clear();
+        self.token.text.push_str(&self.canonical[..end]);
+        self.emitted = Some(end);
+        true
+    }
+    fn token(&self) -> &Token {
+        &self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// The distinct text tokens of a query, in order of first appearance.
@@ -146,36 +264,14 @@ pub fn ident_query(query: &str) -> Option<String> {
     (canonical.chars().count() >= MIN_PREFIX && digits >= IDENT_MIN_DIGITS).then_some(canonical)
 }
 
-/// A token stream over tokens computed up front (field values are short).
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
 /// The text tokenizer registered as [`TEXT_TOKENIZER`].
 #[derive(Clone, Default)]
 pub struct TextTokenizer;
 
 impl Tokenizer for TextTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: text_tokens(text),
-            next: 0,
-        }
+    type TokenStream<'a> = TextTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TextTokenStream<'a> {
+        TextTokenStream::new(text)
     }
 }
 
@@ -184,18 +280,167 @@ impl Tokenizer for TextTokenizer {
 pub struct IdentTokenizer;
 
 impl Tokenizer for IdentTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream {
-            tokens: ident_tokens(text),
-            next: 0,
-        }
+    type TokenStream<'a> = IdentTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IdentTokenStream {
+        IdentTokenStream::new(text)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokenizers as first written (tokens collected up front), which the streaming ones
+    /// must match token for token.
+    mod reference {
+        use super::super::{canonical_identifier, class, Class, MIN_PREFIX};
+        use tantivy::tokenizer::Token;
+
+        fn token(text: String, from: usize, to: usize, position: usize) -> Token {
+            Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text,
+                position_length: 1,
+            }
+        }
+
+        /// The text tokens of `text`, with byte offsets into `text` and consecutive positions.
+        pub fn text_tokens(text: &str) -> Vec<Token> {
+            let mut tokens = Vec::new();
+            // (byte offset, folded char) of the current run.
+            let mut run: Vec<(usize, char)> = Vec::new();
+            let mut run_class = Class::Other;
+            let flush = |run: &mut Vec<(usize, char)>,
+                         class: Class,
+                         end: usize,
+                         tokens: &mut Vec<Token>| {
+                match class {
+                    Class::Cjk if run.len() == 1 => {
+                        tokens.push(token(run[0].1.to_string(), run[0].0, end, tokens.len()));
+                    }
+                    Class::Cjk => {
+                        for i in 0..run.len() - 1 {
+                            let to = run.get(i + 2).map_or(end, |r| r.0);
+                            let text: String = [run[i].1, run[i + 1].1].iter().collect();
+                            tokens.push(token(text, run[i].0, to, tokens.len()));
+                        }
+                    }
+                    Class::Word => {
+                        let text: String = run.iter().flat_map(|(_, c)| c.to_lowercase()).collect();
+                        tokens.push(token(text, run[0].0, end, tokens.len()));
+                    }
+                    Class::Other => {}
+                }
+                run.clear();
+            };
+            for (offset, raw) in text.char_indices() {
+                let c = crate::text::fold_char(raw);
+                let cls = class(c);
+                if cls != run_class && !run.is_empty() {
+                    flush(&mut run, run_class, offset, &mut tokens);
+                }
+                run_class = cls;
+                if cls != Class::Other {
+                    run.push((offset, c));
+                }
+            }
+            if !run.is_empty() {
+                flush(&mut run, run_class, text.len(), &mut tokens);
+            }
+            tokens
+        }
+
+        /// The identifier tokens of `text`: the canonical form whole and its prefixes.
+        pub fn ident_tokens(text: &str) -> Vec<Token> {
+            let canonical = canonical_identifier(text);
+            let chars: Vec<char> = canonical.chars().collect();
+            if chars.is_empty() {
+                return Vec::new();
+            }
+            let shortest = MIN_PREFIX.min(chars.len());
+            (shortest..=chars.len())
+                .enumerate()
+                .map(|(position, len)| {
+                    token(chars[..len].iter().collect(), 0, text.len(), position)
+                })
+                .collect()
+        }
+    }
+
+    fn same(a: &[Token], b: &[Token]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                (
+                    x.text.as_str(),
+                    x.offset_from,
+                    x.offset_to,
+                    x.position,
+                    x.position_length,
+                ) == (
+                    y.text.as_str(),
+                    y.offset_from,
+                    y.offset_to,
+                    y.position,
+                    y.position_length,
+                )
+            })
+    }
+
+    /// Characters of every class and the awkward cases: full-width forms, the ideographic
+    /// space, kana, Hangul (a word, not CJK here), a supplementary-plane ideograph, letters whose
+    /// lowercase is longer, brackets identifiers canonicalise, and separators.
+    const ALPHABET: &[char] = &[
+        'a',
+        'Z',
+        '0',
+        '9',
+        'Ａ',
+        'ｚ',
+        '０',
+        '（',
+        '）',
+        '\u{3000}',
+        ' ',
+        '\t',
+        '-',
+        '.',
+        '，',
+        '西',
+        '安',
+        '检',
+        '〇',
+        'あ',
+        'カ',
+        '한',
+        '\u{20000}',
+        '\u{2A6D6}',
+        'Σ',
+        'İ',
+        'ß',
+        'É',
+        '[',
+        ']',
+        '【',
+        '〔',
+        '号',
+        '😀',
+        '\u{FF5E}',
+        '_',
+        '²',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn streaming_tokenizers_match_the_reference(
+            picks in proptest::collection::vec(0..ALPHABET.len(), 0..40)
+        ) {
+            let text: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert!(same(&text_tokens(&text), &reference::text_tokens(&text)), "{:?}", text);
+            proptest::prop_assert!(same(&ident_tokens(&text), &reference::ident_tokens(&text)), "{:?}", text);
+        }
+    }
 
     fn texts(tokens: &[Token]) -> Vec<&str> {
         tokens.iter().map(|t| t.text.as_str()).collect()
