@@ -95,9 +95,15 @@ fn validate_nodes(
         diags: Vec::new(),
         latest_year: as_of.year(),
     };
+    let field_keys: Vec<&str> = collection
+        .fields
+        .iter()
+        .map(|f| f.key.as_str())
+        .chain(SYSTEM_KEYS)
+        .collect();
     let records = nodes
         .iter()
-        .filter_map(|node| ctx.record(collection, node))
+        .filter_map(|node| ctx.record(collection, &field_keys, node))
         .collect();
     (records, ctx.diags)
 }
@@ -120,7 +126,13 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
 
-    fn record(&mut self, collection: &Collection, node: &Node) -> Option<Record> {
+    /// `field_keys` are the keys a record of `collection` may have.
+    fn record(
+        &mut self,
+        collection: &Collection,
+        field_keys: &[&str],
+        node: &Node,
+    ) -> Option<Record> {
         self.record = None;
         let NodeKind::Map(entries) = &node.kind else {
             self.diags.push(
@@ -164,16 +176,10 @@ impl Ctx<'_> {
             .and_then(Node::as_scalar)
             .map(|s| s.escape_debug().to_string());
 
-        let field_keys: Vec<&str> = collection
-            .fields
-            .iter()
-            .map(|f| f.key.as_str())
-            .chain(SYSTEM_KEYS)
-            .collect();
         for (key, value) in entries {
             let k = key.as_scalar().unwrap_or_default();
             if !field_keys.contains(&k) {
-                let hint = did_you_mean(k, &field_keys);
+                let hint = did_you_mean(k, field_keys);
                 self.problem(
                     key.line,
                     key.col,
@@ -438,7 +444,12 @@ impl Ctx<'_> {
             if !matches!(f.ty, FieldType::Text | FieldType::Markdown) {
                 continue;
             }
-            if let Some(kind) = personal_looking(&v.plain_text()) {
+            // Text values are checked in place: most records have several, some long.
+            let found = match v {
+                Value::Text(s) | Value::Markdown(s) => personal_looking(s),
+                _ => personal_looking(&v.plain_text()),
+            };
+            if let Some(kind) = found {
                 let at = node.get(&f.key).unwrap_or(node);
                 self.problem(
                     at.line,
@@ -501,7 +512,20 @@ fn expected(ty: &FieldType) -> String {
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
-    let shape_ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    // Almost every date is plain digits: reading them directly skips chrono's format-string
+    // parsing (per call) and gives the same date; anything else goes through chrono.
+    if shape_ok
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+    {
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        return NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
+            .ok_or_else(|| format!("\"{s}\" is not a real calendar date"));
+    }
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) if shape_ok => Ok(d),
         _ if shape_ok => Err(format!("\"{s}\" is not a real calendar date")),
@@ -743,6 +767,19 @@ mod tests {
             .contains("real calendar date"));
         assert!(parse_date("2024/02/01").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2024-2-1").is_err());
+    }
+
+    #[test]
+    fn digit_dates_read_as_chrono_reads_them() {
+        for year in ["0000", "1900", "2000", "2023", "2024", "9999"] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let s = format!("{year}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&s).ok(), chrono, "{s}");
+                }
+            }
+        }
     }
 
     #[test]
