@@ -95,17 +95,33 @@ fn validate_nodes(
         diags: Vec::new(),
         latest_year: as_of.year(),
     };
-    let field_keys: Vec<&str> = collection
-        .fields
-        .iter()
-        .map(|f| f.key.as_str())
-        .chain(SYSTEM_KEYS)
-        .collect();
+    let keys = RecordKeys::new(collection);
     let records = nodes
         .iter()
-        .filter_map(|node| ctx.record(collection, &field_keys, node))
+        .filter_map(|node| ctx.record(collection, &keys, node))
         .collect();
     (records, ctx.diags)
+}
+
+/// The keys a record of one collection may have (its fields, then the system keys) and where
+/// each sits in that list: built once per file, so that each key of a record is looked up once
+/// rather than every field searching the record's entries.
+struct RecordKeys<'c> {
+    keys: Vec<&'c str>,
+    position: HashMap<&'c str, usize>,
+}
+
+impl<'c> RecordKeys<'c> {
+    fn new(collection: &'c Collection) -> Self {
+        let keys: Vec<&str> = collection
+            .fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .chain(SYSTEM_KEYS)
+            .collect();
+        let position = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        RecordKeys { keys, position }
+    }
 }
 
 struct Ctx<'a> {
@@ -126,11 +142,10 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
 
-    /// `field_keys` are the keys a record of `collection` may have.
     fn record(
         &mut self,
         collection: &Collection,
-        field_keys: &[&str],
+        keys: &RecordKeys,
         node: &Node,
     ) -> Option<Record> {
         self.record = None;
@@ -176,10 +191,14 @@ impl Ctx<'_> {
             .and_then(Node::as_scalar)
             .map(|s| s.escape_debug().to_string());
 
+        // Each known key's value, in `keys` order.
+        let mut found: Vec<Option<&Node>> = vec![None; keys.keys.len()];
         for (key, value) in entries {
             let k = key.as_scalar().unwrap_or_default();
-            if !field_keys.contains(&k) {
-                let hint = did_you_mean(k, field_keys);
+            if let Some(&i) = keys.position.get(k) {
+                found[i] = Some(value);
+            } else {
+                let hint = did_you_mean(k, &keys.keys);
                 self.problem(
                     key.line,
                     key.col,
@@ -189,10 +208,9 @@ impl Ctx<'_> {
                         collection.key
                     ),
                 );
-                let _ = value;
             }
         }
-        let values = self.fields(&collection.fields, node);
+        let values = self.fields(&collection.fields, &found, node);
         let notice = self.notice_data(node);
         self.personal_data_check(&collection.fields, &values, node);
         Some(Record {
@@ -206,10 +224,18 @@ impl Ctx<'_> {
         })
     }
 
-    fn fields(&mut self, fields: &[FieldDef], node: &Node) -> Vec<Option<Value>> {
+    /// `found` holds the value given for each of `fields` (in order; longer is fine), `node` the
+    /// mapping they come from.
+    fn fields(
+        &mut self,
+        fields: &[FieldDef],
+        found: &[Option<&Node>],
+        node: &Node,
+    ) -> Vec<Option<Value>> {
         fields
             .iter()
-            .map(|f| match node.get(&f.key).filter(|v| !v.is_null()) {
+            .zip(found)
+            .map(|(f, v)| match v.filter(|v| !v.is_null()) {
                 None => {
                     if f.required {
                         self.problem(
@@ -271,10 +297,13 @@ impl Ctx<'_> {
                 );
                 return None;
             }
+            let mut found: Vec<Option<&Node>> = vec![None; sub.len()];
             if let NodeKind::Map(entries) = &node.kind {
-                for (k, _) in entries {
+                for (k, v) in entries {
                     let key = k.as_scalar().unwrap_or_default();
-                    if !sub.iter().any(|s| s.key == key) {
+                    if let Some(i) = sub.iter().position(|s| s.key == key) {
+                        found[i] = Some(v);
+                    } else {
                         let names: Vec<&str> = sub.iter().map(|s| s.key.as_str()).collect();
                         self.problem(
                             k.line,
@@ -285,7 +314,7 @@ impl Ctx<'_> {
                     }
                 }
             }
-            let values = self.fields(sub, node);
+            let values = self.fields(sub, &found, node);
             return Some(Value::Object(values));
         }
         if f.ty == FieldType::Geo {
