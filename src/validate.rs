@@ -103,24 +103,31 @@ fn validate_nodes(
     (records, ctx.diags)
 }
 
-/// The keys a record of one collection may have (its fields, then the system keys) and where
-/// each sits in that list: built once per file, so that each key of a record is looked up once
-/// rather than every field searching the record's entries.
+/// The keys a record of one collection may have: its fields, then the system keys. Built once
+/// per file, so that each key of a record is looked up once rather than every field searching
+/// the record's entries.
 struct RecordKeys<'c> {
     keys: Vec<&'c str>,
-    position: HashMap<&'c str, usize>,
 }
 
 impl<'c> RecordKeys<'c> {
     fn new(collection: &'c Collection) -> Self {
-        let keys: Vec<&str> = collection
+        let keys = collection
             .fields
             .iter()
             .map(|f| f.key.as_str())
             .chain(SYSTEM_KEYS)
             .collect();
-        let position = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        RecordKeys { keys, position }
+        RecordKeys { keys }
+    }
+
+    /// Where `key` sits, trying `guess` first: records mostly list their keys in the order
+    /// site.yaml declares them, so the key after the previous one is usually right.
+    fn position(&self, key: &str, guess: usize) -> Option<usize> {
+        if self.keys.get(guess) == Some(&key) {
+            return Some(guess);
+        }
+        self.keys.iter().position(|k| *k == key)
     }
 }
 
@@ -193,10 +200,12 @@ impl Ctx<'_> {
 
         // Each known key's value, in `keys` order.
         let mut found: Vec<Option<&Node>> = vec![None; keys.keys.len()];
+        let mut next = 0;
         for (key, value) in entries {
             let k = key.as_scalar().unwrap_or_default();
-            if let Some(&i) = keys.position.get(k) {
+            if let Some(i) = keys.position(k, next) {
                 found[i] = Some(value);
+                next = i + 1;
             } else {
                 let hint = did_you_mean(k, &keys.keys);
                 self.problem(
