@@ -821,6 +821,48 @@ mod tests {
     }
 
     #[test]
+    fn key_order_does_not_change_the_record() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+        let config = crate::config::load(&root).expect("good fixture config");
+        let labs = config.collections.iter().position(|c| c.key == "labs");
+        let as_of = NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
+        let lines = [
+            "id: xa-alpha",
+            "published: 2024-01-10",
+            "name: 西安甲检测有限公司",
+            "credit_code: 91330201MA282UF146",
+            "cma_number: \"152701060345\"",
+            "city: 西安市",
+            "nmae: typo",
+        ];
+        let check = |order: &[usize]| {
+            let text: String = order.iter().map(|&i| format!("{}\n", lines[i])).collect();
+            let (records, diags) = validate_bytes(
+                &config,
+                labs.unwrap(),
+                Path::new("a.yaml"),
+                text.as_bytes(),
+                as_of,
+            );
+            let values = records
+                .first()
+                .map(|r| (r.id.to_string(), r.values.clone()));
+            let problems: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            (values, problems)
+        };
+        let declared = check(&[0, 1, 2, 3, 4, 5, 6]);
+        assert!(declared.0.is_some(), "{declared:?}");
+        assert_eq!(declared.1.len(), 1, "only the unknown key: {declared:?}");
+        for order in [
+            [6, 5, 4, 3, 2, 1, 0],
+            [2, 0, 6, 5, 1, 3, 4],
+            [5, 3, 1, 6, 0, 4, 2],
+        ] {
+            assert_eq!(check(&order), declared, "order {order:?}");
+        }
+    }
+
+    #[test]
     fn money_parses_exactly() {
         assert_eq!(parse_money("5000").unwrap(), Money(500_000));
         assert_eq!(parse_money("12.5").unwrap(), Money(1250));
