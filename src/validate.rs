@@ -95,11 +95,40 @@ fn validate_nodes(
         diags: Vec::new(),
         latest_year: as_of.year(),
     };
+    let keys = RecordKeys::new(collection);
     let records = nodes
         .iter()
-        .filter_map(|node| ctx.record(collection, node))
+        .filter_map(|node| ctx.record(collection, &keys, node))
         .collect();
     (records, ctx.diags)
+}
+
+/// The keys a record of one collection may have: its fields, then the system keys. Built once
+/// per file, so that each key of a record is looked up once rather than every field searching
+/// the record's entries.
+struct RecordKeys<'c> {
+    keys: Vec<&'c str>,
+}
+
+impl<'c> RecordKeys<'c> {
+    fn new(collection: &'c Collection) -> Self {
+        let keys = collection
+            .fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .chain(SYSTEM_KEYS)
+            .collect();
+        RecordKeys { keys }
+    }
+
+    /// Where `key` sits, trying `guess` first: records mostly list their keys in the order
+    /// site.yaml declares them, so the key after the previous one is usually right.
+    fn position(&self, key: &str, guess: usize) -> Option<usize> {
+        if self.keys.get(guess) == Some(&key) {
+            return Some(guess);
+        }
+        self.keys.iter().position(|k| *k == key)
+    }
 }
 
 struct Ctx<'a> {
@@ -120,7 +149,12 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
 
-    fn record(&mut self, collection: &Collection, node: &Node) -> Option<Record> {
+    fn record(
+        &mut self,
+        collection: &Collection,
+        keys: &RecordKeys,
+        node: &Node,
+    ) -> Option<Record> {
         self.record = None;
         let NodeKind::Map(entries) = &node.kind else {
             self.diags.push(
@@ -164,16 +198,16 @@ impl Ctx<'_> {
             .and_then(Node::as_scalar)
             .map(|s| s.escape_debug().to_string());
 
-        let field_keys: Vec<&str> = collection
-            .fields
-            .iter()
-            .map(|f| f.key.as_str())
-            .chain(SYSTEM_KEYS)
-            .collect();
+        // Each known key's value, in `keys` order.
+        let mut found: Vec<Option<&Node>> = vec![None; keys.keys.len()];
+        let mut next = 0;
         for (key, value) in entries {
             let k = key.as_scalar().unwrap_or_default();
-            if !field_keys.contains(&k) {
-                let hint = did_you_mean(k, &field_keys);
+            if let Some(i) = keys.position(k, next) {
+                found[i] = Some(value);
+                next = i + 1;
+            } else {
+                let hint = did_you_mean(k, &keys.keys);
                 self.problem(
                     key.line,
                     key.col,
@@ -183,10 +217,9 @@ impl Ctx<'_> {
                         collection.key
                     ),
                 );
-                let _ = value;
             }
         }
-        let values = self.fields(&collection.fields, node);
+        let values = self.fields(&collection.fields, &found, node);
         let notice = self.notice_data(node);
         self.personal_data_check(&collection.fields, &values, node);
         Some(Record {
@@ -200,10 +233,18 @@ impl Ctx<'_> {
         })
     }
 
-    fn fields(&mut self, fields: &[FieldDef], node: &Node) -> Vec<Option<Value>> {
+    /// `found` holds the value given for each of `fields` (in order; longer is fine), `node` the
+    /// mapping they come from.
+    fn fields(
+        &mut self,
+        fields: &[FieldDef],
+        found: &[Option<&Node>],
+        node: &Node,
+    ) -> Vec<Option<Value>> {
         fields
             .iter()
-            .map(|f| match node.get(&f.key).filter(|v| !v.is_null()) {
+            .zip(found)
+            .map(|(f, v)| match v.filter(|v| !v.is_null()) {
                 None => {
                     if f.required {
                         self.problem(
@@ -265,10 +306,13 @@ impl Ctx<'_> {
                 );
                 return None;
             }
+            let mut found: Vec<Option<&Node>> = vec![None; sub.len()];
             if let NodeKind::Map(entries) = &node.kind {
-                for (k, _) in entries {
+                for (k, v) in entries {
                     let key = k.as_scalar().unwrap_or_default();
-                    if !sub.iter().any(|s| s.key == key) {
+                    if let Some(i) = sub.iter().position(|s| s.key == key) {
+                        found[i] = Some(v);
+                    } else {
                         let names: Vec<&str> = sub.iter().map(|s| s.key.as_str()).collect();
                         self.problem(
                             k.line,
@@ -279,7 +323,7 @@ impl Ctx<'_> {
                     }
                 }
             }
-            let values = self.fields(sub, node);
+            let values = self.fields(sub, &found, node);
             return Some(Value::Object(values));
         }
         if f.ty == FieldType::Geo {
@@ -438,7 +482,12 @@ impl Ctx<'_> {
             if !matches!(f.ty, FieldType::Text | FieldType::Markdown) {
                 continue;
             }
-            if let Some(kind) = personal_looking(&v.plain_text()) {
+            // Text values are checked in place: most records have several, some long.
+            let found = match v {
+                Value::Text(s) | Value::Markdown(s) => personal_looking(s),
+                _ => personal_looking(&v.plain_text()),
+            };
+            if let Some(kind) = found {
                 let at = node.get(&f.key).unwrap_or(node);
                 self.problem(
                     at.line,
@@ -501,7 +550,20 @@ fn expected(ty: &FieldType) -> String {
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
-    let shape_ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    let b = s.as_bytes();
+    let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    // Almost every date is plain digits: reading them directly skips chrono's format-string
+    // parsing (per call) and gives the same date; anything else goes through chrono.
+    if shape_ok
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+    {
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        return NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
+            .ok_or_else(|| format!("\"{s}\" is not a real calendar date"));
+    }
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) if shape_ok => Ok(d),
         _ if shape_ok => Err(format!("\"{s}\" is not a real calendar date")),
@@ -743,6 +805,61 @@ mod tests {
             .contains("real calendar date"));
         assert!(parse_date("2024/02/01").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("2024-2-1").is_err());
+    }
+
+    #[test]
+    fn digit_dates_read_as_chrono_reads_them() {
+        for year in ["0000", "1900", "2000", "2023", "2024", "9999"] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let s = format!("{year}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+                    assert_eq!(parse_date(&s).ok(), chrono, "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_order_does_not_change_the_record() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+        let config = crate::config::load(&root).expect("good fixture config");
+        let labs = config.collections.iter().position(|c| c.key == "labs");
+        let as_of = NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
+        let lines = [
+            "id: xa-alpha",
+            "published: 2024-01-10",
+            "name: 西安甲检测有限公司",
+            "credit_code: 91330201MA282UF146",
+            "cma_number: \"152701060345\"",
+            "city: 西安市",
+            "nmae: typo",
+        ];
+        let check = |order: &[usize]| {
+            let text: String = order.iter().map(|&i| format!("{}\n", lines[i])).collect();
+            let (records, diags) = validate_bytes(
+                &config,
+                labs.unwrap(),
+                Path::new("a.yaml"),
+                text.as_bytes(),
+                as_of,
+            );
+            let values = records
+                .first()
+                .map(|r| (r.id.to_string(), r.values.clone()));
+            let problems: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            (values, problems)
+        };
+        let declared = check(&[0, 1, 2, 3, 4, 5, 6]);
+        assert!(declared.0.is_some(), "{declared:?}");
+        assert_eq!(declared.1.len(), 1, "only the unknown key: {declared:?}");
+        for order in [
+            [6, 5, 4, 3, 2, 1, 0],
+            [2, 0, 6, 5, 1, 3, 4],
+            [5, 3, 1, 6, 0, 4, 2],
+        ] {
+            assert_eq!(check(&order), declared, "order {order:?}");
+        }
     }
 
     #[test]
