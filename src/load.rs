@@ -213,11 +213,13 @@ fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
 
 /// `; did you mean "x"?` when a close candidate exists, else nothing.
 pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+    // Ties go to the first candidate in sort order, so the suggestion does not depend on the
+    // order candidates come in (record ids come from a hash set).
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(word, c), *c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| format!("; did you mean \"{c}\"?"))
         .unwrap_or_default()
 }
@@ -243,5 +245,12 @@ mod tests {
             "; did you mean \"credit_code\"?"
         );
         assert_eq!(did_you_mean("zzz", &["credit_code"]), "");
+        // Equally close candidates: the same suggestion whatever their order.
+        let tied = ["lab-0000012", "lab-0000021", "lab-0000013", "lab-0000031"];
+        let first = did_you_mean("lab-0000011", &tied);
+        assert_eq!(first, "; did you mean \"lab-0000012\"?");
+        let mut reversed = tied;
+        reversed.reverse();
+        assert_eq!(did_you_mean("lab-0000011", &reversed), first);
     }
 }
