@@ -331,39 +331,12 @@ fn write_outputs(
         };
         let early_search = memo.is_none().then(start_search);
         let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
-        let export_staging = staging.view();
-        let export = || {
-            let started = Instant::now();
-            let result = crate::export::export(config, set, previous, &export_staging, &renderer);
-            (result, started.elapsed().as_secs_f64())
-        };
-        let search = if memo.is_none() {
-            // A full build renders and exports at once: each stage has stretches that keep
-            // only one core busy (folders made in order, one collection's spreadsheet), and
-            // the other fills them.
-            let (rendered, (exported, export_seconds)) =
-                rayon::join(|| renderer.render_all(staff), export);
-            rendered?;
-            done("render", stages);
-            exported?;
-            stages.push(StageTiming {
-                stage: "export (beside)",
-                seconds: export_seconds,
-                files: export_staging.files_written(),
-                bytes: export_staging.bytes_written(),
-                peak_rss: 0,
-                cpu_seconds: 0.0,
-            });
-            early_search.unwrap_or_else(start_search)
-        } else {
-            renderer.render_all(staff)?;
-            done("render", stages);
-            after_render(staging)?;
-            let search = early_search.unwrap_or_else(start_search);
-            export().0?;
-            done("export", stages);
-            search
-        };
+        renderer.render_all(staff)?;
+        done("render", stages);
+        after_render(staging)?;
+        let search = early_search.unwrap_or_else(start_search);
+        crate::export::export(config, set, previous, staging, &renderer)?;
+        done("export", stages);
         let (result, seconds) = search
             .join()
             .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
@@ -378,7 +351,6 @@ fn write_outputs(
             peak_rss: 0,
             cpu_seconds: 0.0,
         });
-        staging.absorb(&export_staging);
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
     })?;
