@@ -404,29 +404,18 @@ mod tests {
         assert_eq!(cell.text(), r#"[{"number":"C-1","until":null}]"#);
     }
 
+    fn col(key: &'static str, kind: ColumnKind<'static>) -> Column<'static> {
+        Column { key, kind }
+    }
+
     #[test]
     fn streamed_json_lines_equal_the_json_values() {
         let cols = [
-            Column {
-                key: "id",
-                kind: ColumnKind::Id,
-            },
-            Column {
-                key: "history",
-                kind: ColumnKind::History,
-            },
-            Column {
-                key: "n",
-                kind: ColumnKind::Published,
-            },
-            Column {
-                key: "m",
-                kind: ColumnKind::Published,
-            },
-            Column {
-                key: "list",
-                kind: ColumnKind::Published,
-            },
+            col("id", ColumnKind::Id),
+            col("history", ColumnKind::History),
+            col("n", ColumnKind::Published),
+            col("m", ColumnKind::Published),
+            col("list", ColumnKind::Published),
         ];
         let date = NaiveDate::from_ymd_opt(2024, 2, 29).expect("date");
         let rows = [
@@ -457,14 +446,8 @@ mod tests {
     #[test]
     fn csv_has_bom_crlf_and_quotes() {
         let cols = [
-            Column {
-                key: "id",
-                kind: ColumnKind::Id,
-            },
-            Column {
-                key: "history",
-                kind: ColumnKind::History,
-            },
+            col("id", ColumnKind::Id),
+            col("history", ColumnKind::History),
         ];
         let rows = vec![vec![
             Cell::Text("a".into()),
