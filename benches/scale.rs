@@ -384,13 +384,17 @@ fn file_system_floor(out: &Path, floor: &Path) -> Floor {
     for dir in &dirs {
         std::fs::create_dir_all(floor.join(dir)).expect("floor dir");
     }
+    // The build's own flushing, so both sides put their files on disk the same way.
+    let flush = gongshi::output::BackgroundFlush::start(floor);
     files.par_iter().for_each(|(rel, size)| {
         let mut file = std::fs::File::create(floor.join(rel)).expect("floor file");
         file.write_all(&filler[..*size]).expect("floor write");
     });
     let write = started.elapsed().as_secs_f64();
-    // The build's own flush, so both sides put their files on disk the same way.
-    gongshi::output::sync_tree(floor);
+    match flush {
+        Some(flush) => flush.finish(),
+        None => gongshi::output::sync_tree(floor),
+    }
     let seconds = started.elapsed().as_secs_f64();
     let (user1, sys1) = own_cpu();
     Floor {
