@@ -10,7 +10,10 @@
 //! (default 50,000): it ran out of 24 GB at 100,000 records in earlier measurements.
 //!
 //! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--work DIR]
-//!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]] [--floor-of OUT]
+//!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]] [--floor-of OUT] [--runs K]
+//!
+//! Up to 100,000 records the build and the floor each run `--runs` times (default 3), in turn,
+//! and the ratio is of their medians: one run of either varies by 10% or more on this disk.
 
 // In a folder of their own: cargo takes every file directly under benches/ for a benchmark.
 #[path = "scale/compare.rs"]
@@ -36,6 +39,19 @@ struct Options {
     pagefind_mem_gb: u64,
     /// Only measure the floor of this existing output, several times.
     floor_of: Option<PathBuf>,
+    /// Builds and floors per size up to 100,000 records (one above: a million-record output
+    /// takes 19 GB).
+    runs: u64,
+}
+
+impl Options {
+    fn runs_for(&self, n: u64) -> u64 {
+        if n > 100_000 {
+            1
+        } else {
+            self.runs.max(1)
+        }
+    }
 }
 
 fn options() -> Options {
@@ -47,6 +63,7 @@ fn options() -> Options {
         pagefind_max: 50_000,
         pagefind_mem_gb: 12,
         floor_of: None,
+        runs: 3,
     };
     let number = |v: Option<String>, what: &str| -> u64 {
         let v = v.unwrap_or_else(|| panic!("{what} needs a number"));
@@ -71,6 +88,7 @@ fn options() -> Options {
             "--floor-of" => {
                 opts.floor_of = Some(PathBuf::from(args.next().expect("--floor-of DIR")))
             }
+            "--runs" => opts.runs = number(args.next(), "--runs"),
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -169,9 +187,33 @@ fn settle() {
 
 /// Every directory a run for `n` records writes.
 fn work_dirs(opts: &Options, n: u64) -> Vec<PathBuf> {
-    ["site", "out", "floor", "serve", "hugo-site", "hugo-out"]
+    let mut dirs: Vec<PathBuf> = ["site", "out", "floor", "serve", "hugo-site", "hugo-out"]
         .iter()
         .map(|kind| opts.work.join(format!("{kind}-{n}")))
+        .collect();
+    dirs.extend(repeat_dirs(opts, n));
+    dirs
+}
+
+/// Where build run `run` (from 1) writes: the first into `out-N`, which the later steps use.
+fn build_dir(opts: &Options, n: u64, run: u64) -> PathBuf {
+    if run == 1 {
+        opts.work.join(format!("out-{n}"))
+    } else {
+        opts.work.join(format!("out-{n}-run{run}"))
+    }
+}
+
+fn floor_dir(opts: &Options, n: u64, run: u64) -> PathBuf {
+    opts.work.join(format!("floor-{n}-run{run}"))
+}
+
+/// The floors and the outputs of builds after the first: deleted once the bench is over.
+fn repeat_dirs(opts: &Options, n: u64) -> Vec<PathBuf> {
+    let runs = opts.runs_for(n);
+    (1..=runs)
+        .map(|run| floor_dir(opts, n, run))
+        .chain((2..=runs).map(|run| build_dir(opts, n, run)))
         .collect()
 }
 
@@ -213,7 +255,7 @@ fn main() {
     }
     // Only now: a delete slows every file created in the next six minutes (see `settle`).
     for &n in &opts.records {
-        remove(&opts.work.join(format!("floor-{n}")));
+        repeat_dirs(&opts, n).iter().for_each(|d| remove(d));
     }
 }
 
@@ -250,40 +292,52 @@ fn bench_one(opts: &Options, n: u64) {
         mb(checked.peak_rss)
     );
 
-    let built = measure(
-        Command::new(GONGSHI)
-            .args(["build", "--timings", "--as-of", AS_OF])
-            .arg("--site")
-            .arg(&site)
-            .arg("--out")
-            .arg(&out),
-        &log,
-    );
-    assert!(built.ok, "build failed: {}", tail(&built.stderr));
+    // Builds and floors take turns, so a drift of the disk's speed touches both alike.
+    let runs = opts.runs_for(n);
+    let mut builds = Vec::new();
+    let mut floors = Vec::new();
+    for run in 1..=runs {
+        let built = measure(
+            Command::new(GONGSHI)
+                .args(["build", "--timings", "--as-of", AS_OF])
+                .arg("--site")
+                .arg(&site)
+                .arg("--out")
+                .arg(build_dir(opts, n, run)),
+            &log,
+        );
+        assert!(built.ok, "build failed: {}", tail(&built.stderr));
+        let floor = file_system_floor(&out, &floor_dir(opts, n, run));
+        if runs > 1 {
+            println!(
+                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel), floor {}",
+                built.seconds,
+                built.user,
+                built.sys,
+                floor.describe()
+            );
+        }
+        builds.push(built);
+        floors.push(floor);
+    }
+    let peak = builds.iter().map(peak_of).max().unwrap_or(0);
+    builds.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    floors.sort_by(|a, b| a.seconds().total_cmp(&b.seconds()));
+    let built = &builds[builds.len() / 2];
+    let floor = &floors[floors.len() / 2];
     for line in built.stderr.lines().filter(|l| l.starts_with("stage ")) {
         println!("  {line}");
     }
-    // The build resets the kernel's high-water mark per stage (for --timings), which also
-    // lowers wait4's figure: the peak is the larger of it and the stages' own peaks.
-    let stage_peak_mb = built
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("stage "))
-        .filter_map(|l| l.trim_end().strip_suffix(" MB peak"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-        .max()
-        .unwrap_or(0);
-    let peak = built.peak_rss.max(stage_peak_mb << 20);
     let (files, bytes) = tree_size(&out);
+    let median = if runs > 1 { "median of runs, " } else { "" };
     println!(
-        "build           {:>8.2} s  {:>8} peak  {files} files  {}  (cpu {:.2} s user, {:.2} s kernel)",
+        "build           {:>8.2} s  {:>8} peak  {files} files  {}  ({median}cpu {:.2} s user, {:.2} s kernel)",
         built.seconds,
         mb(peak),
         mb(bytes),
         built.user,
         built.sys
     );
-    let floor = file_system_floor(&out, &opts.work.join(format!("floor-{n}")));
     println!(
         "floor           {}  build/floor = {:.2}",
         floor.describe(),
@@ -313,6 +367,20 @@ fn bench_one(opts: &Options, n: u64) {
         };
         compare::run(opts, n, &site, &out, &gongshi, render_seconds);
     }
+}
+
+/// A build's peak memory: the larger of wait4's figure and the stages' own peaks (the build
+/// resets the kernel's high-water mark per stage for --timings, which also lowers wait4's).
+fn peak_of(built: &Measured) -> u64 {
+    let stage_peak_mb = built
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("stage "))
+        .filter_map(|l| l.trim_end().strip_suffix(" MB peak"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    built.peak_rss.max(stage_peak_mb << 20)
 }
 
 fn tail(text: &str) -> String {
