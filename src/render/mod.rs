@@ -116,6 +116,40 @@ fn sidebar_values(values: &[(String, Vec<usize>)], active: Option<&str>) -> Vec<
 /// own links; each listing page replaces the mark with its own prefix.
 const ROOT_MARK: &str = "<gongshi-root>";
 
+/// A listing row with its root marks taken out and their places kept, so that each listing page
+/// puts its own prefix in without searching the row again.
+struct ListingRow {
+    html: String,
+    marks: Vec<u32>,
+}
+
+impl ListingRow {
+    fn new(marked: &str) -> Self {
+        let mut html = String::with_capacity(marked.len());
+        let mut marks = Vec::new();
+        let mut rest = marked;
+        while let Some(at) = rest.find(ROOT_MARK) {
+            html.push_str(&rest[..at]);
+            marks.push(html.len() as u32);
+            rest = &rest[at + ROOT_MARK.len()..];
+        }
+        html.push_str(rest);
+        ListingRow { html, marks }
+    }
+
+    fn with_root(&self, root: &str) -> String {
+        let mut out = String::with_capacity(self.html.len() + self.marks.len() * root.len());
+        let mut from = 0;
+        for &mark in &self.marks {
+            out.push_str(&self.html[from..mark as usize]);
+            out.push_str(root);
+            from = mark as usize;
+        }
+        out.push_str(&self.html[from..]);
+        out
+    }
+}
+
 pub struct Renderer<'a> {
     config: &'a SiteConfig,
     set: &'a PublishedSet,
@@ -133,6 +167,7 @@ pub struct Renderer<'a> {
     collection_values: Vec<tera::Value>,
     /// Per collection, the template of its record pages.
     record_templates: Vec<String>,
+    field_names: Vec<view::FieldNames>,
 }
 
 #[derive(Serialize)]
@@ -220,6 +255,11 @@ impl<'a> Renderer<'a> {
             chrome: chrome::Chrome::default(),
             collection_values,
             record_templates,
+            field_names: config
+                .collections
+                .iter()
+                .map(view::FieldNames::of)
+                .collect(),
         })
     }
 
@@ -398,13 +438,33 @@ impl<'a> Renderer<'a> {
         let facets = self.facets(ci);
         // Each record is listed about five times (its collection and each facet value).
         let rows = self.listing_rows(ci)?;
+        // Each value's listing address below the root, worked out once: every listing's sidebar
+        // links to up to a dozen values per facet.
+        let facet_hrefs: Vec<Vec<String>> = facets
+            .iter()
+            .map(|(group, values)| {
+                let f = &c.fields[*group];
+                values
+                    .iter()
+                    .map(|(value, _)| {
+                        format!(
+                            "{}/{}/{}/",
+                            c.key,
+                            f.key,
+                            url_segment(&facet_segment(value))
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
         let listed = Listed {
             ci,
             rows: &rows,
             facets: &facets,
+            facet_hrefs: &facet_hrefs,
         };
         self.listing(&listed, &format!("{}/", c.key), &c.title, &all, None)?;
-        for (group, values) in &facets {
+        for ((group, values), hrefs) in facets.iter().zip(&facet_hrefs) {
             let f = &c.fields[*group];
             let facet_path = format!("{}/{}/", c.key, f.key);
             let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
@@ -413,15 +473,11 @@ impl<'a> Renderer<'a> {
             let root = root_for(&facet_path);
             let links: Vec<FacetLink> = values
                 .iter()
-                .map(|(value, ids)| FacetLink {
+                .zip(hrefs)
+                .map(|((value, ids), href)| FacetLink {
                     label: f.label.clone(),
                     value: value.clone(),
-                    href: format!(
-                        "{root}{}/{}/{}/",
-                        c.key,
-                        f.key,
-                        url_segment(&facet_segment(value))
-                    ),
+                    href: format!("{root}{href}"),
                     count: ids.len(),
                     current: false,
                 })
@@ -460,7 +516,7 @@ impl<'a> Renderer<'a> {
 
     /// Every published record's listing row (the theme's `row` component), its links starting
     /// with [`ROOT_MARK`].
-    fn listing_rows(&self, ci: usize) -> Result<Vec<String>, RenderError> {
+    fn listing_rows(&self, ci: usize) -> Result<Vec<ListingRow>, RenderError> {
         let strings = tera::Value::from_serializable(&self.theme.strings);
         let vc = self.view_ctx(ROOT_MARK);
         self.set.collections[ci]
@@ -482,10 +538,11 @@ impl<'a> Renderer<'a> {
                         template: "macros.html (component row)".to_string(),
                         message: error_chain(&e),
                     })?;
-                String::from_utf8(html).map_err(|e| RenderError::Template {
+                let html = String::from_utf8(html).map_err(|e| RenderError::Template {
                     template: "macros.html (component row)".to_string(),
                     message: e.to_string(),
-                })
+                })?;
+                Ok(ListingRow::new(&html))
             })
             .collect()
     }
@@ -498,7 +555,12 @@ impl<'a> Renderer<'a> {
         indices: &[usize],
         active: Option<(&str, &str)>,
     ) -> Result<(), RenderError> {
-        let Listed { ci, rows, facets } = *listed;
+        let Listed {
+            ci,
+            rows,
+            facets,
+            facet_hrefs,
+        } = *listed;
         let c = &self.config.collections[ci];
         let size = self.config.site.page_size;
         let total = indices.len().div_ceil(size).max(1);
@@ -509,7 +571,8 @@ impl<'a> Renderer<'a> {
         let sidebar = |root: &str| -> Vec<FacetGroup> {
             facets
                 .iter()
-                .map(|(fi, values)| {
+                .zip(facet_hrefs)
+                .map(|((fi, values), hrefs)| {
                     let f = &c.fields[*fi];
                     let active_value = active
                         .filter(|(label, _)| *label == f.label)
@@ -522,16 +585,11 @@ impl<'a> Renderer<'a> {
                             .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
                         values: shown
                             .iter()
-                            .map(|&i| (&values[i].0, &values[i].1))
-                            .map(|(v, ids)| FacetLink {
+                            .map(|&i| (&values[i].0, &values[i].1, &hrefs[i]))
+                            .map(|(v, ids, href)| FacetLink {
                                 label: f.label.clone(),
                                 value: v.clone(),
-                                href: format!(
-                                    "{root}{}/{}/{}/",
-                                    c.key,
-                                    f.key,
-                                    url_segment(&facet_segment(v))
-                                ),
+                                href: format!("{root}{href}"),
                                 count: ids.len(),
                                 current: active_value == Some(v.as_str()),
                             })
@@ -572,7 +630,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .skip((page - 1) * size)
                 .take(size)
-                .map(|&i| tera::Value::safe_string(&rows[i].replace(ROOT_MARK, &root)))
+                .map(|&i| tera::Value::safe_string(&rows[i].with_root(&root)))
                 .collect();
             let groups = if page == 1 {
                 &first_groups
@@ -632,11 +690,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context(&path, &title);
         ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("id", r.record.id.as_str());
-        let fields: Vec<tera::Value> = vc
-            .fields(c, &r.record)
-            .iter()
-            .map(view::FieldView::to_value)
-            .collect();
+        let fields = vc.field_values(c, &self.field_names[ci], &r.record);
         ctx.insert_value("fields", tera::Value::from(fields));
         ctx.insert("published", &r.record.notice.published.to_string());
         ctx.insert("last_day", &r.last_day.map(|d| d.to_string()));
@@ -677,8 +731,10 @@ impl<'a> Renderer<'a> {
 struct Listed<'a> {
     ci: usize,
     /// Per published record, its rendered row (see [`Renderer::listing_rows`]).
-    rows: &'a [String],
+    rows: &'a [ListingRow],
     facets: &'a [Facet],
+    /// Per facet and value, the value's listing address below the root.
+    facet_hrefs: &'a [Vec<String>],
 }
 
 #[derive(Serialize)]
@@ -794,5 +850,25 @@ mod tests {
         );
         assert_eq!(shown_pages(5000, 5000), [1, 4998, 4999, 5000]);
         assert_eq!(shown_pages(3, 4), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn listing_rows_put_each_pages_root_where_the_marks_were() {
+        for marked in [
+            "",
+            "no link",
+            "<gongshi-root>",
+            "<a href=\"<gongshi-root>labs/x/\">x</a> <a href=\"<gongshi-root>y/\">y</a>",
+            "<gongshi-root><gongshi-root>end",
+        ] {
+            let row = ListingRow::new(marked);
+            for root in ["", "../", "../../../"] {
+                assert_eq!(
+                    row.with_root(root),
+                    marked.replace(ROOT_MARK, root),
+                    "{marked}"
+                );
+            }
+        }
     }
 }

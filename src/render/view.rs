@@ -209,14 +209,6 @@ pub fn ref_ids(value: Option<&Value>) -> Vec<&RecordId> {
     }
 }
 
-/// One labelled field of a record page or listing row.
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldView {
-    pub key: String,
-    pub label: String,
-    pub html: String,
-}
-
 /// A string this module made HTML-safe, marked so for tera: printing it needs no `| safe`
 /// (which would copy it again on every page).
 pub fn html_value(html: &str) -> tera::Value {
@@ -232,14 +224,19 @@ fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Va
     tera::Value::from(map)
 }
 
-impl FieldView {
-    /// As templates see it, `html` marked safe.
-    pub fn to_value(&self) -> tera::Value {
-        object([
-            ("key", self.key.as_str().into()),
-            ("label", self.label.as_str().into()),
-            ("html", html_value(&self.html)),
-        ])
+/// A collection's field keys and labels as template values, converted once: every record page
+/// shares them, and cloning a converted string only counts a reference.
+pub struct FieldNames(Vec<(tera::Value, tera::Value)>);
+
+impl FieldNames {
+    pub fn of(collection: &Collection) -> Self {
+        FieldNames(
+            collection
+                .fields
+                .iter()
+                .map(|f| (f.key.as_str().into(), f.label.as_str().into()))
+                .collect(),
+        )
     }
 }
 
@@ -335,16 +332,26 @@ impl ViewCtx<'_> {
         }
     }
 
-    pub fn fields(&self, collection: &Collection, record: &Record) -> Vec<FieldView> {
+    /// A record's fields as record templates see them: `key`, `label` and `html` (marked safe),
+    /// in the collection's order, leaving out those the record has no value for.
+    pub fn field_values(
+        &self,
+        collection: &Collection,
+        names: &FieldNames,
+        record: &Record,
+    ) -> Vec<tera::Value> {
         collection
             .fields
             .iter()
+            .zip(&names.0)
             .enumerate()
-            .filter_map(|(i, f)| {
-                record.value(i).map(|v| FieldView {
-                    key: f.key.clone(),
-                    label: f.label.clone(),
-                    html: self.value_html(f, v),
+            .filter_map(|(i, (f, (key, label)))| {
+                record.value(i).map(|v| {
+                    object([
+                        ("key", key.clone()),
+                        ("label", label.clone()),
+                        ("html", html_value(&self.value_html(f, v))),
+                    ])
                 })
             })
             .collect()
