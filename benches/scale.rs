@@ -187,7 +187,7 @@ fn settle() {
 
 /// Every directory a run for `n` records writes.
 fn work_dirs(opts: &Options, n: u64) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = ["site", "out", "floor", "serve", "hugo-site", "hugo-out"]
+    let mut dirs: Vec<PathBuf> = ["site", "out", "serve", "hugo-site", "hugo-out"]
         .iter()
         .map(|kind| opts.work.join(format!("{kind}-{n}")))
         .collect();
