@@ -13,6 +13,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod domain;
 pub mod export;
+pub mod folders;
 pub mod generate;
 pub mod live;
 pub mod load;

@@ -6,8 +6,10 @@ use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::export::changes::{read_previous, Manifest, PreviousError};
+use crate::export::RecordFiles;
+use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
-use crate::notice::{self, PublishedSet, StaffReport};
+use crate::notice::{self, PublicRecord, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
 use crate::validate::{self, Dataset};
@@ -319,8 +321,12 @@ fn write_outputs(
     };
     // Search indexing runs on one thread of its own (see search::canonical), so it overlaps
     // the pages and datasets, which use the rayon pool. A live rebuild starts it after the
-    // pages, which are what the person editing is waiting for.
+    // pages, which are what the person editing is waiting for. The collection folders'
+    // entries get a thread too (see crate::folders), which the record pages wait for.
     let search_staging = staging.view();
+    let folders = Folders::default();
+    let record_files = RecordFiles::new(config, set);
+    let record_file = |ci: usize, r: &PublicRecord| record_files.bytes(ci, r);
     std::thread::scope(|scope| {
         let start_search = || {
             scope.spawn(|| {
@@ -330,12 +336,24 @@ fn write_outputs(
             })
         };
         let early_search = memo.is_none().then(start_search);
+        let maker = std::thread::Builder::new()
+            .name("gongshi-folders".into())
+            .spawn_scoped(scope, || {
+                folders.make_all(config, set, staging, &record_file)
+            })
+            .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
         let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
-        renderer.render_all(staff)?;
+        let rendered = renderer.render_all(staff, &folders);
+        let made = maker
+            .join()
+            .map_err(|_| BuildError::Stage("the folder thread panicked".into()))?;
+        // A folder error explains the page errors that followed from it.
+        made?;
+        rendered?;
         done("render", stages);
         after_render(staging)?;
         let search = early_search.unwrap_or_else(start_search);
-        crate::export::export(config, set, previous, staging, &renderer)?;
+        crate::export::export(config, set, previous, staging, &renderer, &record_files)?;
         done("export", stages);
         let (result, seconds) = search
             .join()

@@ -1,6 +1,7 @@
 //! Export: the open datasets, feeds and change history, all made from the published record set
 //! (so they hold exactly what is on notice, personal data masked). Per collection it writes
-//! `/data/<c>.csv|.json|.ndjson|.xlsx` and `/<c>/<id>.json` per record, then
+//! `/data/<c>.csv|.json|.ndjson|.xlsx` (and says what goes into `/<c>/<id>.json` per record,
+//! [`RecordFiles`], which the pipeline writes beside the pages), then
 //! `/data/datapackage.json`, `/data/manifest.json`, `/data/SHA256SUMS`, the `/data/`
 //! catalogue, `/changes/` (when an earlier manifest is known), the Atom feeds, `/sitemap.xml`
 //! and `/robots.txt`. See `docs/datasets.md` for the formats.
@@ -14,7 +15,7 @@ pub mod tabular;
 pub mod xlsx;
 
 use crate::config::{Collection, SiteConfig};
-use crate::notice::{PublishedCollection, PublishedSet};
+use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
 use crate::output::{sha256_hex, OutputError, Staging};
 use crate::render::{view, RenderError, Renderer};
 use catalogue::{CollectionEntry, DataFile};
@@ -61,13 +62,14 @@ pub fn export(
     previous: Option<&Manifest>,
     staging: &Staging,
     renderer: &Renderer,
+    record_files: &RecordFiles,
 ) -> Result<(), ExportError> {
-    let on_notice = OnNotice::new(set);
+    let on_notice = &record_files.on_notice;
     let strings = renderer.i18n();
     let mut exported = Vec::new();
     for (c, pc) in config.collections.iter().zip(&set.collections) {
         exported.push(export_collection(
-            config, c, pc, set, &on_notice, strings, staging,
+            config, c, pc, set, on_notice, strings, staging,
         )?);
     }
 
@@ -233,35 +235,48 @@ fn export_collection<'a>(
         .map(|row| tabular::json_line(&columns, row))
         .collect();
 
-    // Every record as its own file; its hash is the manifest's content hash. The files all go
-    // into the collection's folder, whose lock serialises creation: threads racing for it
-    // spin in the kernel, so they are hashed in parallel and written by one thread, which
-    // works beside the datasets below (mostly kernel time beside mostly CPU).
+    // Every record's own file (`RecordFiles`, written beside the pages) holds its line; the
+    // file's hash is the manifest's content hash.
     let hashes: Vec<String> = lines
         .par_iter()
-        .map(|line| format!("sha256:{}", sha256_hex(format!("{line}\n").as_bytes())))
+        .map(|line| format!("sha256:{}", sha256_hex(&record_file_bytes(line))))
         .collect();
-    let write_records = || -> Result<(), OutputError> {
-        for (r, line) in pc.records.iter().zip(&lines) {
-            let mut bytes = Vec::with_capacity(line.len() + 1);
-            bytes.extend_from_slice(line.as_bytes());
-            bytes.push(b'\n');
-            staging.write(&format!("{}/{}.json", c.key, r.record.id), &bytes)?;
+    datasets(
+        config, c, pc, set, columns, labels, rows, &lines, hashes, staging,
+    )
+}
+
+/// A record's own file, `/<collection>/<id>.json`: its JSON line.
+fn record_file_bytes(line: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    bytes
+}
+
+/// What goes into each record's own JSON file. The files are written beside the pages (see
+/// [`crate::folders`]); [`export`] hashes the same bytes for the manifest.
+pub struct RecordFiles<'a> {
+    columns: Vec<Vec<Column<'a>>>,
+    on_notice: OnNotice,
+}
+
+impl<'a> RecordFiles<'a> {
+    pub fn new(config: &'a SiteConfig, set: &PublishedSet) -> Self {
+        RecordFiles {
+            columns: config.collections.iter().map(tabular::columns).collect(),
+            on_notice: OnNotice::new(set),
         }
-        Ok(())
-    };
-    std::thread::scope(|scope| {
-        let records = scope.spawn(write_records);
-        let exported = datasets(
-            config, c, pc, set, columns, labels, rows, &lines, hashes, staging,
-        );
-        let written = records.join().map_err(|_| ExportError::Format {
-            path: format!("{}/", c.key),
-            message: "the per-record writer panicked".into(),
-        })?;
-        written?;
-        exported
-    })
+    }
+
+    /// The file of record `r` of collection `ci`.
+    pub fn bytes(&self, ci: usize, r: &PublicRecord) -> Vec<u8> {
+        let columns = &self.columns[ci];
+        record_file_bytes(&tabular::json_line(
+            columns,
+            &tabular::row(columns, r, &self.on_notice),
+        ))
+    }
 }
 
 /// The collection's datasets (CSV, JSON, NDJSON, XLSX) and what the catalogue, feeds and

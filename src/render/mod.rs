@@ -9,6 +9,7 @@ mod vars;
 pub mod view;
 
 use crate::config::{Collection, FacetKind, SiteConfig};
+use crate::folders::Folders;
 use crate::live::{HashWriter, PageMemo};
 use crate::notice::{PublishedSet, StaffReport, TakenDown};
 use crate::output::{OutputError, Staging};
@@ -28,6 +29,9 @@ pub enum RenderError {
     Output(#[from] OutputError),
     #[error("theme: {0}")]
     Theme(String),
+    /// The folder thread failed, and says why.
+    #[error("the record pages' folders could not be made")]
+    Folders,
 }
 
 /// A markdown page from `content/`.
@@ -366,8 +370,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every page of the site.
-    pub fn render_all(&self, staff: &StaffReport) -> Result<(), RenderError> {
+    /// Renders every page of the site but the search page; record pages wait for `folders`.
+    /// On failure it abandons `folders`, which are no longer needed.
+    pub fn render_all(&self, staff: &StaffReport, folders: &Folders) -> Result<(), RenderError> {
+        let rendered = self.pages(staff, folders);
+        if rendered.is_err() {
+            folders.abandon();
+        }
+        rendered
+    }
+
+    /// Every page but the search page: the listings first, which need no record folders, then
+    /// each collection's record pages once [`Folders`] has made their folders.
+    fn pages(&self, staff: &StaffReport, folders: &Folders) -> Result<(), RenderError> {
         self.theme.copy_static(self.staging)?;
         self.home()?;
         for page in &self.pages {
@@ -384,7 +399,11 @@ impl<'a> Renderer<'a> {
         ctx.insert("report", staff);
         self.write_page("staff.html", "staff/", ctx)?;
         for ci in 0..self.config.collections.len() {
-            self.collection(ci)?;
+            self.listings(ci)?;
+        }
+        for ci in 0..self.config.collections.len() {
+            folders.wait_for(ci).map_err(|_| RenderError::Folders)?;
+            self.record_pages(ci)?;
         }
         Ok(())
     }
@@ -431,7 +450,8 @@ impl<'a> Renderer<'a> {
         self.write_page("index.html", "", ctx)
     }
 
-    fn collection(&self, ci: usize) -> Result<(), RenderError> {
+    /// A collection's listing, its facets' indexes and their listings.
+    fn listings(&self, ci: usize) -> Result<(), RenderError> {
         let c = &self.config.collections[ci];
         let pc = &self.set.collections[ci];
         let all: Vec<usize> = (0..pc.records.len()).collect();
@@ -496,11 +516,13 @@ impl<'a> Renderer<'a> {
                 )
             })?;
         }
-        // Directories first, one thread: ext4 serialises creation inside one directory, and
-        // threads racing to add entries to the collection folder spin on its lock.
-        for r in &pc.records {
-            self.staging.make_dir(&view::record_path(c, &r.record.id))?;
-        }
+        Ok(())
+    }
+
+    /// A collection's record pages and the pages of its records whose notice has ended; their
+    /// folders must exist.
+    fn record_pages(&self, ci: usize) -> Result<(), RenderError> {
+        let pc = &self.set.collections[ci];
         pc.records
             .par_iter()
             .try_for_each(|r| self.record_page(ci, r))?;

@@ -1,0 +1,222 @@
+//! The collection folders' entries: each record page's folder (`<collection>/<id>/`) and each
+//! record's JSON file (`<collection>/<id>.json`), made by a thread of their own ahead of the
+//! pages that go into the folders.
+//!
+//! Creating entries of one folder from several threads at once makes the threads spin on that
+//! folder's lock, and each creation mostly waits on the disk (ext4 reads the inode table block
+//! of each new inode). Made in line on one thread, the record folders kept a core idle for
+//! seconds at 100,000 records, and so did the record files at the end of the export. Made by
+//! this thread while the listings are rendered, they overlap the pages' work.
+
+use crate::config::SiteConfig;
+use crate::notice::{PublicRecord, PublishedSet};
+use crate::output::{OutputError, Staging};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+
+/// The contents of a record's JSON file: its collection's index and the record.
+pub type RecordFile<'a> = dyn Fn(usize, &PublicRecord) -> Vec<u8> + Sync + 'a;
+
+#[derive(Default)]
+pub struct Folders {
+    progress: Mutex<Progress>,
+    advanced: Condvar,
+    /// Set when the pages failed: the folders are no longer needed.
+    abandoned: AtomicBool,
+}
+
+#[derive(Default)]
+struct Progress {
+    /// Collections whose folders all exist, counted from the first.
+    collections_ready: usize,
+    failed: bool,
+}
+
+impl Folders {
+    /// Makes every collection's entries: first the folders of every published and taken-down
+    /// record, collection by collection in the site's order, announcing each collection as its
+    /// folders exist; then a JSON file, `record_file`'s bytes, for every published record.
+    pub fn make_all(
+        &self,
+        config: &SiteConfig,
+        set: &PublishedSet,
+        staging: &Staging,
+        record_file: &RecordFile,
+    ) -> Result<(), OutputError> {
+        // A panic must release the waiting page threads too.
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.make_each(config, set, staging, record_file)
+        }));
+        if !matches!(made, Ok(Ok(()))) {
+            self.announce(|p| p.failed = true);
+        }
+        made.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    fn make_each(
+        &self,
+        config: &SiteConfig,
+        set: &PublishedSet,
+        staging: &Staging,
+        record_file: &RecordFile,
+    ) -> Result<(), OutputError> {
+        let collections = || config.collections.iter().zip(&set.collections);
+        for (c, pc) in collections() {
+            let ids = pc
+                .records
+                .iter()
+                .map(|r| &r.record.id)
+                .chain(pc.taken_down.iter().map(|t| &t.id));
+            for id in ids {
+                if self.abandoned.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                staging.make_dir(&format!("{}/{id}", c.key))?;
+            }
+            self.announce(|p| p.collections_ready += 1);
+        }
+        for (ci, (c, pc)) in collections().enumerate() {
+            for r in &pc.records {
+                if self.abandoned.load(Ordering::Relaxed) {
+                    return Ok(());
+                }
+                let path = format!("{}/{}.json", c.key, r.record.id);
+                staging.write(&path, &record_file(ci, r))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits until collection `ci`'s folders exist; `Err` when making them failed (the folder
+    /// thread reports why).
+    pub fn wait_for(&self, ci: usize) -> Result<(), FoldersFailed> {
+        let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+        let progress = self
+            .advanced
+            .wait_while(progress, |p| p.collections_ready <= ci && !p.failed)
+            .unwrap_or_else(|e| e.into_inner());
+        if progress.collections_ready > ci {
+            Ok(())
+        } else {
+            Err(FoldersFailed)
+        }
+    }
+
+    /// Tells the folder thread to stop: the pages failed.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Relaxed);
+    }
+
+    fn announce(&self, change: impl FnOnce(&mut Progress)) {
+        let mut progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
+        change(&mut progress);
+        self.advanced.notify_all();
+    }
+}
+
+/// Making the entries failed; [`Folders::make_all`]'s error says why.
+#[derive(Debug)]
+pub struct FoldersFailed;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    fn good_site() -> (SiteConfig, PublishedSet) {
+        let as_of = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+        let checked = crate::pipeline::check(
+            Path::new("tests/fixtures/good"),
+            as_of,
+            crate::load::DEFAULT_MAX_FILE_BYTES,
+        )
+        .unwrap_or_else(|_| panic!("the good fixture checks"));
+        let set = crate::notice::publish(&checked.config, checked.dataset, as_of);
+        (checked.config, set)
+    }
+
+    #[test]
+    fn makes_every_record_folder_and_each_published_record_file() {
+        let (config, set) = good_site();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let staging = Staging::new(&dir.path().join("out")).expect("staging");
+        let folders = Folders::default();
+        let file = |ci: usize, r: &PublicRecord| format!("{ci} {}", r.record.id).into_bytes();
+        folders
+            .make_all(&config, &set, &staging, &file)
+            .expect("made");
+        let mut files = 0;
+        for (ci, (c, pc)) in config.collections.iter().zip(&set.collections).enumerate() {
+            assert!(folders.wait_for(ci).is_ok());
+            for r in &pc.records {
+                let id = &r.record.id;
+                assert!(staging.dir().join(format!("{}/{id}", c.key)).is_dir());
+                let json = std::fs::read(staging.dir().join(format!("{}/{id}.json", c.key)));
+                assert_eq!(json.expect("record file"), file(ci, r));
+                files += 1;
+            }
+            for t in &pc.taken_down {
+                assert!(staging.dir().join(format!("{}/{}", c.key, t.id)).is_dir());
+                assert!(!staging
+                    .dir()
+                    .join(format!("{}/{}.json", c.key, t.id))
+                    .exists());
+            }
+        }
+        assert!(set.collections.iter().any(|pc| !pc.taken_down.is_empty()));
+        assert_eq!(staging.files_written(), files);
+        staging.discard();
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_made_fails_and_releases_the_waiters() {
+        let (config, set) = good_site();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let staging = Staging::new(&dir.path().join("out")).expect("staging");
+        // A file where the second collection's folder belongs.
+        let second = &config.collections[1].key;
+        std::fs::write(staging.dir().join(second), b"in the way").expect("blocker");
+        let folders = Folders::default();
+        let made = folders.make_all(&config, &set, &staging, &|_, _| Vec::new());
+        let message = made
+            .expect_err("cannot make folders under a file")
+            .to_string();
+        assert!(message.contains(second.as_str()), "{message}");
+        assert!(folders.wait_for(0).is_ok());
+        assert!(folders.wait_for(1).is_err());
+        staging.discard();
+    }
+
+    #[test]
+    fn waiting_returns_only_once_the_collection_is_announced() {
+        let folders = Arc::new(Folders::default());
+        let waiter = {
+            let folders = Arc::clone(&folders);
+            std::thread::spawn(move || folders.wait_for(1).is_ok())
+        };
+        folders.announce(|p| p.collections_ready += 1);
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "collection 1 is not ready yet");
+        folders.announce(|p| p.collections_ready += 1);
+        assert!(waiter.join().expect("waiter"));
+        assert!(folders.wait_for(0).is_ok());
+    }
+
+    #[test]
+    fn a_failure_releases_every_waiter_with_an_error() {
+        let folders = Arc::new(Folders::default());
+        let waiters: Vec<_> = (0..3)
+            .map(|ci| {
+                let folders = Arc::clone(&folders);
+                std::thread::spawn(move || folders.wait_for(ci).is_err())
+            })
+            .collect();
+        folders.announce(|p| p.collections_ready += 1);
+        folders.announce(|p| p.failed = true);
+        let failed: Vec<bool> = waiters.into_iter().map(|w| w.join().expect("w")).collect();
+        assert_eq!(failed, [false, true, true]);
+    }
+}
