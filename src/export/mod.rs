@@ -306,57 +306,68 @@ fn datasets<'a>(
         .collect();
 
     let n = rows.len();
-    let mut files = Vec::new();
-    let mut write = |name: String,
-                     format: &'static str,
-                     media: &'static str,
-                     bytes: Vec<u8>|
+    let write = |name: String,
+                 format: &'static str,
+                 media: &'static str,
+                 bytes: Result<Vec<u8>, String>|
      -> Result<DataFile, ExportError> {
+        let bytes = bytes.map_err(format_error(&name))?;
         staging.write(&format!("data/{name}"), &bytes)?;
-        let file = DataFile::new(name, format, media, Some(n), &bytes);
-        files.push(file.clone());
-        Ok(file)
+        Ok(DataFile::new(name, format, media, Some(n), &bytes))
     };
-    let csv_name = format!("{}.csv", c.key);
-    let csv = tabular::csv_bytes(&columns, &rows).map_err(format_error(&csv_name))?;
-    let csv = write(csv_name, "CSV", "text/csv", csv)?;
-    write(
-        format!("{}.json", c.key),
-        "JSON",
-        "application/json",
-        tabular::json_array_bytes(lines),
-    )?;
-    write(
-        format!("{}.ndjson", c.key),
-        "NDJSON",
-        "application/x-ndjson",
-        tabular::ndjson_bytes(lines),
-    )?;
-    let xlsx_name = format!("{}.xlsx", c.key);
-    let mut note = None;
-    if n < xlsx::MAX_ROWS {
-        let sheet = xlsx::Sheet {
-            name: &c.title,
-            title: &format!("{} · {}", c.title, config.site.title),
-            author: &config.site.bureau,
-            labels: &labels,
-            columns: &columns,
-            rows: &rows,
-            as_of: set.as_of,
-        };
-        let bytes =
-            xlsx::xlsx_bytes(&sheet).map_err(|e| format_error(&xlsx_name)(e.to_string()))?;
+    // The four formats are made and written at once (the XLSX file's compression takes
+    // longest); each is dropped once written, so at most one per thread is in memory.
+    let sheet_title = format!("{} · {}", c.title, config.site.title);
+    let sheet = xlsx::Sheet {
+        name: &c.title,
+        title: &sheet_title,
+        author: &config.site.bureau,
+        labels: &labels,
+        columns: &columns,
+        rows: &rows,
+        as_of: set.as_of,
+    };
+    let csv = || {
+        let bytes = tabular::csv_bytes(&columns, &rows);
+        write(format!("{}.csv", c.key), "CSV", "text/csv", bytes)
+    };
+    let json = || {
+        let bytes = Ok(tabular::json_array_bytes(lines));
+        write(format!("{}.json", c.key), "JSON", "application/json", bytes)
+    };
+    let ndjson = || {
+        let bytes = Ok(tabular::ndjson_bytes(lines));
         write(
-            xlsx_name,
-            "XLSX",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{}.ndjson", c.key),
+            "NDJSON",
+            "application/x-ndjson",
             bytes,
-        )?;
-    } else {
-        note = Some(format!(
-            "XLSX: {n} > {} (Excel row limit)",
-            xlsx::MAX_ROWS - 1
-        ));
+        )
+    };
+    let xlsx = || {
+        (n < xlsx::MAX_ROWS).then(|| {
+            let bytes = xlsx::xlsx_bytes(&sheet).map_err(|e| e.to_string());
+            write(
+                format!("{}.xlsx", c.key),
+                "XLSX",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            )
+        })
+    };
+    let ((csv, (json, ndjson)), xlsx) =
+        rayon::join(|| rayon::join(csv, || rayon::join(json, ndjson)), xlsx);
+    let csv = csv?;
+    let mut files = vec![csv.clone(), json?, ndjson?];
+    let mut note = None;
+    match xlsx {
+        Some(file) => files.push(file?),
+        None => {
+            note = Some(format!(
+                "XLSX: {n} > {} (Excel row limit)",
+                xlsx::MAX_ROWS - 1
+            ))
+        }
     }
 
     // Titles and summaries (listed fields, as dataset text) for the feeds and change list.
