@@ -4,8 +4,9 @@
 //! every record, [`notice`] applies the public-notice rules and masks personal data, and
 //! [`render`] writes the pages through [`output`]'s staging directory, [`export`] writes the
 //! open datasets, feeds, sitemap and change list from the same set, and [`search`] indexes it
-//! with tantivy and exports it as static shards. [`pipeline`] runs them in
-//! order; [`serve`] previews the result, rebuilding in place through [`live`].
+//! with tantivy and exports it as static shards; [`folders`] makes the record folders and
+//! record files beside the pages. [`pipeline`] runs them in order; [`serve`] previews the
+//! result, rebuilding in place through [`live`].
 
 pub mod calendar;
 pub mod config;

@@ -586,7 +586,8 @@ impl<'a> Renderer<'a> {
         let c = &self.config.collections[ci];
         let size = self.config.site.page_size;
         let total = indices.len().div_ceil(size).max(1);
-        // Page folders first, one thread (see `collection`).
+        // Page folders first, one thread: threads creating entries of one folder at once spin
+        // on its lock (see crate::folders).
         for page in 2..=total {
             self.staging.make_dir(&format!("{base}page/{page}/"))?;
         }
