@@ -336,13 +336,14 @@ fn write_outputs(
             })
         };
         let early_search = memo.is_none().then(start_search);
+        // The renderer first: a theme that fails to load needs no folders.
+        let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || {
                 folders.make_all(config, set, staging, &record_file)
             })
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
-        let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
         let rendered = renderer.render_all(staff, &folders);
         let made = maker
             .join()
