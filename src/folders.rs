@@ -17,6 +17,7 @@ use std::sync::{Condvar, Mutex};
 /// The contents of a record's JSON file: its collection's index and the record.
 pub type RecordFile<'a> = dyn Fn(usize, &PublicRecord) -> Vec<u8> + Sync + 'a;
 
+/// How far the folder thread has come, shared with the threads that render pages.
 #[derive(Default)]
 pub struct Folders {
     progress: Mutex<Progress>,
