@@ -30,7 +30,17 @@ pub struct Folders {
 struct Progress {
     /// Collections whose folders all exist, counted from the first.
     collections_ready: usize,
-    failed: bool,
+    /// The folder thread has stopped: collections not ready by then never will be.
+    stopped: bool,
+}
+
+/// Marks the folder thread stopped when it leaves [`Folders::make_all`] in any way.
+struct StopOnDrop<'f>(&'f Folders);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.announce(|p| p.stopped = true);
+    }
 }
 
 impl Folders {
@@ -44,23 +54,8 @@ impl Folders {
         staging: &Staging,
         record_file: &RecordFile,
     ) -> Result<(), OutputError> {
-        // A panic must release the waiting page threads too.
-        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.make_each(config, set, staging, record_file)
-        }));
-        if !matches!(made, Ok(Ok(()))) {
-            self.announce(|p| p.failed = true);
-        }
-        made.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-
-    fn make_each(
-        &self,
-        config: &SiteConfig,
-        set: &PublishedSet,
-        staging: &Staging,
-        record_file: &RecordFile,
-    ) -> Result<(), OutputError> {
+        // However this ends (done, failed, abandoned or panicking), waiters are released.
+        let _stopped = StopOnDrop(self);
         let collections = || config.collections.iter().zip(&set.collections);
         for (c, pc) in collections() {
             let ids = pc
@@ -94,7 +89,7 @@ impl Folders {
         let progress = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         let progress = self
             .advanced
-            .wait_while(progress, |p| p.collections_ready <= ci && !p.failed)
+            .wait_while(progress, |p| p.collections_ready <= ci && !p.stopped)
             .unwrap_or_else(|e| e.into_inner());
         if progress.collections_ready > ci {
             Ok(())
@@ -216,7 +211,7 @@ mod tests {
             })
             .collect();
         folders.announce(|p| p.collections_ready += 1);
-        folders.announce(|p| p.failed = true);
+        folders.announce(|p| p.stopped = true);
         let failed: Vec<bool> = waiters.into_iter().map(|w| w.join().expect("w")).collect();
         assert_eq!(failed, [false, true, true]);
     }
