@@ -344,17 +344,36 @@ fn write_outputs(
                 folders.make_all(config, set, staging, &record_file)
             })
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
+        type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;
+        let finish_folders = |maker: Maker<'_>| -> Result<(), BuildError> {
+            maker
+                .join()
+                .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
+            Ok(())
+        };
         let rendered = renderer.render_all(staff, &folders);
-        let made = maker
-            .join()
-            .map_err(|_| BuildError::Stage("the folder thread panicked".into()))?;
-        // A folder error explains the page errors that followed from it.
-        made?;
+        // A full build lets the folder thread finish the record files beside the export, which
+        // needs only their bytes; a live rebuild serves its output once the pages are done.
+        let mut maker = Some(maker);
+        if rendered.is_err() || memo.is_some() {
+            if let Some(maker) = maker.take() {
+                // A folder error explains the page errors that followed from it.
+                finish_folders(maker)?;
+            }
+        }
         rendered?;
         done("render", stages);
         after_render(staging)?;
         let search = early_search.unwrap_or_else(start_search);
-        crate::export::export(config, set, previous, staging, &renderer, &record_files)?;
+        let exported =
+            crate::export::export(config, set, previous, staging, &renderer, &record_files);
+        if exported.is_err() {
+            folders.abandon();
+        }
+        if let Some(maker) = maker.take() {
+            finish_folders(maker)?;
+        }
+        exported?;
         done("export", stages);
         let (result, seconds) = search
             .join()
