@@ -66,12 +66,14 @@ pub fn export(
 ) -> Result<(), ExportError> {
     let on_notice = &record_files.on_notice;
     let strings = renderer.i18n();
-    let mut exported = Vec::new();
-    for (c, pc) in config.collections.iter().zip(&set.collections) {
-        exported.push(export_collection(
-            config, c, pc, set, on_notice, strings, staging,
-        )?);
-    }
+    // Collections at once as well as their files: one collection's workbook alone would
+    // otherwise keep a core waiting.
+    let mut exported = config
+        .collections
+        .par_iter()
+        .zip(&set.collections)
+        .map(|(c, pc)| export_collection(config, c, pc, set, on_notice, strings, staging))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let package = write_package(config, set, &exported, staging)?;
     let manifest = Manifest {
