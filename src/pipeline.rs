@@ -7,7 +7,7 @@ use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::export::RecordFiles;
-use crate::folders::{Folders, FOLDER_THREADS};
+use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
 use crate::notice::{self, PublicRecord, PublishedSet, StaffReport};
 use crate::output::Staging;
@@ -322,9 +322,9 @@ fn write_outputs(
     // Search indexing runs on one thread of its own (see search::canonical), so it overlaps
     // the pages and datasets, which use the rayon pool. A live rebuild starts it after the
     // pages, which are what the person editing is waiting for. The collection folders'
-    // entries get threads too (see crate::folders), which the record pages wait for.
+    // entries get a thread too (see crate::folders), which the record pages wait for.
     let search_staging = staging.view();
-    let folders = Folders::new(config.collections.len(), FOLDER_THREADS);
+    let folders = Folders::default();
     let record_files = RecordFiles::new(config, set);
     let record_file = |ci: usize, r: &PublicRecord| record_files.bytes(ci, r);
     std::thread::scope(|scope| {
@@ -338,41 +338,28 @@ fn write_outputs(
         let early_search = memo.is_none().then(start_search);
         // The renderer first: a theme that fails to load needs no folders.
         let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
+        let maker = std::thread::Builder::new()
+            .name("gongshi-folders".into())
+            .spawn_scoped(scope, || {
+                folders.make_all(config, set, staging, &record_file)
+            })
+            .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
         type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;
-        let mut makers: Vec<Maker> = Vec::new();
-        for _ in 0..FOLDER_THREADS {
-            let spawned = std::thread::Builder::new()
-                .name("gongshi-folders".into())
-                .spawn_scoped(scope, || {
-                    folders.make_entries(config, set, staging, &record_file)
-                });
-            match spawned {
-                Ok(maker) => makers.push(maker),
-                Err(e) => {
-                    folders.abandon();
-                    return Err(BuildError::Stage(format!("starting a folder thread: {e}")));
-                }
-            }
-        }
-        // Joins every folder thread; the first error is the one reported.
-        let finish_folders = |makers: &mut Vec<Maker<'_>>| -> Result<(), BuildError> {
-            let mut first = Ok(());
-            for maker in makers.drain(..) {
-                let made = match maker.join() {
-                    Ok(made) => made.map_err(BuildError::from),
-                    Err(_) => Err(BuildError::Stage("a folder thread panicked".into())),
-                };
-                first = first.and(made);
-            }
-            first
+        let finish_folders = |maker: Maker<'_>| -> Result<(), BuildError> {
+            maker
+                .join()
+                .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
+            Ok(())
         };
         let rendered = renderer.render_all(staff, &folders);
-        // A full build lets the folder threads finish the record files beside the export,
-        // which needs only their bytes; a live rebuild serves its output once the pages are
-        // done.
+        // A full build lets the folder thread finish the record files beside the export, which
+        // needs only their bytes; a live rebuild serves its output once the pages are done.
+        let mut maker = Some(maker);
         if rendered.is_err() || memo.is_some() {
-            // A folder error explains the page errors that followed from it.
-            finish_folders(&mut makers)?;
+            if let Some(maker) = maker.take() {
+                // A folder error explains the page errors that followed from it.
+                finish_folders(maker)?;
+            }
         }
         rendered?;
         done("render", stages);
@@ -383,7 +370,9 @@ fn write_outputs(
         if exported.is_err() {
             folders.abandon();
         }
-        finish_folders(&mut makers)?;
+        if let Some(maker) = maker.take() {
+            finish_folders(maker)?;
+        }
         exported?;
         done("export", stages);
         let (result, seconds) = search
