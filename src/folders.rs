@@ -8,7 +8,7 @@
 //! seconds at 100,000 records, and so did the record files at the end of the export. Made by
 //! this thread while the listings are rendered, they overlap the pages' work; a full build
 //! lets it finish the record files beside the export. One thread, not two: two threads (each in
-//! its own collection folder) made a 100,000-record build 1.5 s slower, taking CPU from the pages.
+//! its own collection folder) made a 100,000-record build 1-1.7 s slower, taking CPU from the pages.
 
 use crate::config::SiteConfig;
 use crate::notice::{PublicRecord, PublishedSet};

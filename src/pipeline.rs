@@ -354,13 +354,13 @@ fn write_outputs(
         let rendered = renderer.render_all(staff, &folders);
         // A full build lets the folder thread finish the record files beside the export, which
         // needs only their bytes; a live rebuild serves its output once the pages are done.
-        let mut maker = Some(maker);
-        if rendered.is_err() || memo.is_some() {
-            if let Some(maker) = maker.take() {
-                // A folder error explains the page errors that followed from it.
-                finish_folders(maker)?;
-            }
-        }
+        let maker = if rendered.is_err() || memo.is_some() {
+            // A folder error explains the page errors that followed from it.
+            finish_folders(maker)?;
+            None
+        } else {
+            Some(maker)
+        };
         rendered?;
         done("render", stages);
         after_render(staging)?;
@@ -370,7 +370,7 @@ fn write_outputs(
         if exported.is_err() {
             folders.abandon();
         }
-        if let Some(maker) = maker.take() {
+        if let Some(maker) = maker {
             finish_folders(maker)?;
         }
         exported?;
