@@ -29,6 +29,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The SHA-256 of the parts one after another, without joining them first.
+pub fn sha256_hex_of_parts(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
 const STAGING_MARK: &str = ".gongshi-staging-";
 const OLD_MARK: &str = ".gongshi-old-";
 
@@ -142,6 +151,25 @@ impl Staging {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Opens `rel` for writing piece by piece: for files too large to hold whole (a dataset
+    /// of hundreds of megabytes at a million records). Nothing is counted until
+    /// [`StagedFile::finish`].
+    pub fn stream(&self, rel: &str) -> Result<StagedFile<'_>, OutputError> {
+        let path = self.path_for(rel)?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+        }
+        let file = std::fs::File::create(&path).map_err(io_at(&path))?;
+        Ok(StagedFile {
+            staging: self,
+            rel: rel.to_string(),
+            file: io::BufWriter::with_capacity(STREAM_BUFFER, file),
+            path,
+            sha256: Sha256::new(),
+            len: 0,
+        })
     }
 
     /// Creates a directory (and its parents) inside the staging directory.
@@ -329,6 +357,86 @@ fn clean_leftovers(out: &Path) {
     }
 }
 
+/// Bytes gathered before a streamed file writes: few system calls, little memory.
+const STREAM_BUFFER: usize = 256 * 1024;
+
+/// A file being written into the staging directory by [`Staging::stream`], hashed (SHA-256)
+/// as it goes.
+pub struct StagedFile<'s> {
+    staging: &'s Staging,
+    rel: String,
+    path: PathBuf,
+    file: io::BufWriter<std::fs::File>,
+    sha256: Sha256,
+    len: u64,
+}
+
+/// What a [`StagedFile`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFile {
+    pub len: u64,
+    pub sha256: String,
+}
+
+impl StagedFile<'_> {
+    /// Where the file is being written, for error messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the file and counts it. A live rebuild drops it again when its bytes are the
+    /// ones already published.
+    pub fn finish(self) -> Result<WrittenFile, OutputError> {
+        let StagedFile {
+            staging,
+            rel,
+            path,
+            file,
+            sha256,
+            len,
+        } = self;
+        file.into_inner().map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
+        let digest = sha256.finalize();
+        let written = WrittenFile {
+            len,
+            sha256: hex::encode(digest),
+        };
+        if let Some(overlay) = &staging.overlay {
+            // The file's own fingerprint, from the hash already made: streamed files are always
+            // compared with an earlier streamed version of themselves.
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            if overlay.unchanged(&rel, u64::from_le_bytes(first)) {
+                std::fs::remove_file(&path).map_err(io_at(&path))?;
+                return Ok(written);
+            }
+        }
+        staging.note_written(1, len);
+        Ok(written)
+    }
+}
+
+impl io::Write for StagedFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self
+            .file
+            .write(buf)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.path.display())))?;
+        self.sha256.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file
+            .flush()
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", self.path.display())))
+    }
+}
+
 /// Flushes the staged files to disk before they become visible, so a power cut after the swap
 /// cannot expose empty files. One `syncfs` flushes the whole file system at once, far cheaper
 /// than an fsync per file on a site of hundreds of thousands of files. Starting each file's
@@ -493,6 +601,55 @@ mod tests {
             std::fs::read(tmp.path().join("public/a/b/index.html")).unwrap(),
             b"ok"
         );
+    }
+
+    #[test]
+    fn streamed_files_are_hashed_counted_and_kept_inside() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        assert!(staging.stream("../escape.csv").is_err());
+        let mut file = staging.stream("data/big.csv").unwrap();
+        for _ in 0..1000 {
+            file.write_all(b"0123456789").unwrap();
+        }
+        let written = file.finish().unwrap();
+        let whole = b"0123456789".repeat(1000);
+        assert_eq!(written.len, 10_000);
+        assert_eq!(written.sha256, sha256_hex(&whole));
+        assert_eq!(
+            sha256_hex_of_parts(&[&whole[..3], &whole[3..]]),
+            written.sha256
+        );
+        assert_eq!((staging.files_written(), staging.bytes_written()), (1, 10_000));
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read(tmp.path().join("public/data/big.csv")).unwrap(),
+            whole
+        );
+    }
+
+    #[test]
+    fn a_live_rebuild_drops_a_streamed_file_that_did_not_change() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::live(&out, OutputIndex::default()).unwrap();
+        let mut file = first.stream("data/a.csv").unwrap();
+        file.write_all(b"same").unwrap();
+        file.finish().unwrap();
+        let index = first.finish_live().unwrap();
+        assert!(index.files.contains_key("data/a.csv"));
+
+        let second = Staging::live(&out, index).unwrap();
+        let mut file = second.stream("data/a.csv").unwrap();
+        file.write_all(b"same").unwrap();
+        let written = file.finish().unwrap();
+        assert_eq!(written.sha256, sha256_hex(b"same"));
+        assert_eq!(second.files_written(), 0, "an unchanged file is not written again");
+        assert!(!second.dir().join("data/a.csv").exists());
+        second.finish_live().unwrap();
+        assert_eq!(std::fs::read(out.join("data/a.csv")).unwrap(), b"same");
     }
 
     #[test]

@@ -42,6 +42,26 @@ impl DataFile {
             sha256: crate::output::sha256_hex(bytes),
         }
     }
+
+    /// A file that was streamed to disk ([`crate::output::StagedFile`]).
+    pub fn written(
+        name: String,
+        format: &'static str,
+        media_type: &'static str,
+        records: Option<usize>,
+        written: crate::output::WrittenFile,
+    ) -> Self {
+        let bytes = usize::try_from(written.len).unwrap_or(usize::MAX);
+        DataFile {
+            name,
+            format,
+            media_type,
+            records,
+            bytes,
+            size: human_size(bytes),
+            sha256: written.sha256,
+        }
+    }
 }
 
 /// `12.3 KB`: binary multiples, one decimal.

@@ -16,7 +16,7 @@ pub mod xlsx;
 
 use crate::config::{Collection, SiteConfig};
 use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
-use crate::output::{sha256_hex, OutputError, Staging};
+use crate::output::{sha256_hex_of_parts, OutputError, Staging};
 use crate::render::{view, RenderError, Renderer};
 use catalogue::{CollectionEntry, DataFile};
 use changes::{Manifest, ManifestEntry};
@@ -232,20 +232,63 @@ fn export_collection<'a>(
         .par_iter()
         .map(|r| tabular::row(&columns, r, on_notice))
         .collect();
-    let lines: Vec<String> = rows
-        .par_iter()
-        .map(|row| tabular::json_line(&columns, row))
-        .collect();
+    datasets(config, c, pc, set, columns, labels, rows, staging)
+}
 
-    // Every record's own file (`RecordFiles`, written beside the pages) holds its line; the
-    // file's hash is the manifest's content hash.
-    let hashes: Vec<String> = lines
-        .par_iter()
-        .map(|line| format!("sha256:{}", sha256_hex(&record_file_bytes(line))))
-        .collect();
-    datasets(
-        config, c, pc, set, columns, labels, rows, &lines, hashes, staging,
-    )
+/// Records whose JSON lines are made at once, then written: enough for both cores, few enough
+/// that a collection's lines are never all in memory.
+const JSON_BATCH: usize = 4096;
+
+/// The collection's JSON and NDJSON files, and its manifest entries: each record's JSON line
+/// goes into both files, and the hash of its own file (the line and a newline) into the
+/// manifest.
+fn json_files(
+    c: &Collection,
+    pc: &PublishedCollection,
+    columns: &[Column],
+    rows: &[Vec<Cell>],
+    staging: &Staging,
+) -> Result<(DataFile, DataFile, Vec<ManifestEntry>), ExportError> {
+    let array_name = format!("{}.json", c.key);
+    let ndjson_name = format!("{}.ndjson", c.key);
+    let both = format!("{array_name}, {ndjson_name}");
+    let mut files = tabular::JsonFiles::new(
+        staging.stream(&format!("data/{array_name}"))?,
+        staging.stream(&format!("data/{ndjson_name}"))?,
+    );
+    let mut manifest = Vec::with_capacity(rows.len());
+    for (records, rows) in pc.records.chunks(JSON_BATCH).zip(rows.chunks(JSON_BATCH)) {
+        let lines: Vec<String> = rows
+            .par_iter()
+            .map(|row| tabular::json_line(columns, row))
+            .collect();
+        manifest.par_extend(records.par_iter().zip(&lines).map(|(r, line)| {
+            let hash = sha256_hex_of_parts(&[line.as_bytes(), b"\n"]);
+            ManifestEntry {
+                collection: c.key.clone(),
+                id: r.record.id.to_string(),
+                hash: format!("sha256:{hash}"),
+            }
+        }));
+        files
+            .lines(&lines)
+            .map_err(|e| format_error(&both)(e.to_string()))?;
+    }
+    let (array, ndjson) = files
+        .finish()
+        .map_err(|e| format_error(&both)(e.to_string()))?;
+    let n = Some(rows.len());
+    Ok((
+        DataFile::written(array_name, "JSON", "application/json", n, array.finish()?),
+        DataFile::written(
+            ndjson_name,
+            "NDJSON",
+            "application/x-ndjson",
+            n,
+            ndjson.finish()?,
+        ),
+        manifest,
+    ))
 }
 
 /// A record's own file, `/<collection>/<id>.json`: its JSON line.
@@ -292,33 +335,12 @@ fn datasets<'a>(
     columns: Vec<Column<'a>>,
     labels: Vec<String>,
     rows: Vec<Vec<Cell>>,
-    lines: &[String],
-    hashes: Vec<String>,
     staging: &Staging,
 ) -> Result<Exported<'a>, ExportError> {
-    let manifest = pc
-        .records
-        .iter()
-        .zip(hashes)
-        .map(|(r, hash)| ManifestEntry {
-            collection: c.key.clone(),
-            id: r.record.id.to_string(),
-            hash,
-        })
-        .collect();
-
     let n = rows.len();
-    let write = |name: String,
-                 format: &'static str,
-                 media: &'static str,
-                 bytes: Result<Vec<u8>, String>|
-     -> Result<DataFile, ExportError> {
-        let bytes = bytes.map_err(format_error(&name))?;
-        staging.write(&format!("data/{name}"), &bytes)?;
-        Ok(DataFile::new(name, format, media, Some(n), &bytes))
-    };
-    // The four formats are made and written at once (the XLSX file's compression takes
-    // longest); each is dropped once written, so at most one per thread is in memory.
+    // The CSV, JSON and NDJSON files are streamed to disk; the XLSX file, compressed and a
+    // tenth of their size, is made in memory. The three jobs run at once (the XLSX file's
+    // compression takes longest).
     let sheet_title = format!("{} · {}", c.title, config.site.title);
     let sheet = xlsx::Sheet {
         name: &c.title,
@@ -329,38 +351,38 @@ fn datasets<'a>(
         rows: &rows,
         as_of: set.as_of,
     };
-    let csv = || {
-        let bytes = tabular::csv_bytes(&columns, &rows);
-        write(format!("{}.csv", c.key), "CSV", "text/csv", bytes)
+    let csv = || -> Result<DataFile, ExportError> {
+        let name = format!("{}.csv", c.key);
+        let out = staging.stream(&format!("data/{name}"))?;
+        let out = tabular::write_csv(&columns, &rows, out)
+            .map_err(|e| format_error(&name)(e.to_string()))?;
+        Ok(DataFile::written(
+            name,
+            "CSV",
+            "text/csv",
+            Some(n),
+            out.finish()?,
+        ))
     };
-    let json = || {
-        let bytes = Ok(tabular::json_array_bytes(lines));
-        write(format!("{}.json", c.key), "JSON", "application/json", bytes)
-    };
-    let ndjson = || {
-        let bytes = Ok(tabular::ndjson_bytes(lines));
-        write(
-            format!("{}.ndjson", c.key),
-            "NDJSON",
-            "application/x-ndjson",
-            bytes,
-        )
-    };
+    let json = || json_files(c, pc, &columns, &rows, staging);
     let xlsx = || {
-        (n < xlsx::MAX_ROWS).then(|| {
-            let bytes = xlsx::xlsx_bytes(&sheet).map_err(|e| e.to_string());
-            write(
-                format!("{}.xlsx", c.key),
+        (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
+            let name = format!("{}.xlsx", c.key);
+            let bytes = xlsx::xlsx_bytes(&sheet).map_err(|e| format_error(&name)(e.to_string()))?;
+            staging.write(&format!("data/{name}"), &bytes)?;
+            Ok(DataFile::new(
+                name,
                 "XLSX",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                bytes,
-            )
+                Some(n),
+                &bytes,
+            ))
         })
     };
-    let ((csv, (json, ndjson)), xlsx) =
-        rayon::join(|| rayon::join(csv, || rayon::join(json, ndjson)), xlsx);
+    let (csv, (json, xlsx)) = rayon::join(csv, || rayon::join(json, xlsx));
     let csv = csv?;
-    let mut files = vec![csv.clone(), json?, ndjson?];
+    let (json, ndjson, manifest) = json?;
+    let mut files = vec![csv.clone(), json, ndjson];
     let mut note = None;
     match xlsx {
         Some(file) => files.push(file?),

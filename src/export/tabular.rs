@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Map, Value as Json};
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::io::{self, Write};
 
 /// Separator of list items in CSV and XLSX cells.
 pub const LIST_SEPARATOR: &str = "; ";
@@ -276,47 +277,58 @@ impl serde::Serialize for Cell {
 
 /// A CSV file: UTF-8 with a byte-order mark (so Excel detects UTF-8), a header of column keys,
 /// RFC 4180 quoting and CRLF line ends.
-pub fn csv_bytes(columns: &[Column], rows: &[Vec<Cell>]) -> Result<Vec<u8>, String> {
-    let mut buf = Vec::with_capacity(64 * (rows.len() + 1) * columns.len().max(1));
-    buf.extend_from_slice("\u{feff}".as_bytes());
+pub fn write_csv<W: Write>(columns: &[Column], rows: &[Vec<Cell>], out: W) -> io::Result<W> {
+    let mut out = out;
+    out.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(buf);
-    w.write_record(columns.iter().map(|c| c.key))
-        .map_err(|e| e.to_string())?;
+        .from_writer(out);
+    w.write_record(columns.iter().map(|c| c.key))?;
     for row in rows {
         for cell in row {
-            w.write_field(cell.text().as_bytes())
-                .map_err(|e| e.to_string())?;
+            w.write_field(cell.text().as_bytes())?;
         }
-        w.write_record(std::iter::empty::<&[u8]>())
-            .map_err(|e| e.to_string())?;
+        w.write_record(std::iter::empty::<&[u8]>())?;
     }
-    w.into_inner().map_err(|e| e.to_string())
+    w.into_inner().map_err(|e| e.into_error())
 }
 
-/// The JSON array file: one record per line, so it diffs line by line and stays readable.
-pub fn json_array_bytes(lines: &[String]) -> Vec<u8> {
-    let size = lines.iter().map(|l| l.len() + 2).sum::<usize>() + 4;
-    let mut buf = Vec::with_capacity(size);
-    buf.extend_from_slice(b"[");
-    for (i, line) in lines.iter().enumerate() {
-        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        buf.extend_from_slice(line.as_bytes());
-    }
-    buf.extend_from_slice(b"\n]\n");
-    buf
+/// The JSON array file and the NDJSON file, written together from the records' JSON lines,
+/// given a batch at a time.
+pub struct JsonFiles<A, N> {
+    array: A,
+    ndjson: N,
+    first: bool,
 }
 
-/// Newline-delimited JSON: one record per line.
-pub fn ndjson_bytes(lines: &[String]) -> Vec<u8> {
-    let size = lines.iter().map(|l| l.len() + 1).sum::<usize>();
-    let mut buf = Vec::with_capacity(size);
-    for line in lines {
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
+impl<A: Write, N: Write> JsonFiles<A, N> {
+    pub fn new(array: A, ndjson: N) -> Self {
+        JsonFiles {
+            array,
+            ndjson,
+            first: true,
+        }
     }
-    buf
+
+    /// The array holds one record per line, so it diffs line by line and stays readable; the
+    /// NDJSON file is one record per line and nothing else.
+    pub fn lines(&mut self, lines: &[String]) -> io::Result<()> {
+        for line in lines {
+            let open: &[u8] = if self.first { b"[\n" } else { b",\n" };
+            self.first = false;
+            self.array.write_all(open)?;
+            self.array.write_all(line.as_bytes())?;
+            self.ndjson.write_all(line.as_bytes())?;
+            self.ndjson.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> io::Result<(A, N)> {
+        let close: &[u8] = if self.first { b"[\n]\n" } else { b"\n]\n" };
+        self.array.write_all(close)?;
+        Ok((self.array, self.ndjson))
+    }
 }
 
 #[cfg(test)]
@@ -444,6 +456,27 @@ mod tests {
     }
 
     #[test]
+    fn json_files_hold_the_lines_as_an_array_and_as_ndjson() {
+        let lines = [r#"{"id":"a"}"#.to_string(), r#"{"id":"b"}"#.to_string()];
+        let mut files = JsonFiles::new(Vec::new(), Vec::new());
+        files.lines(&lines[..1]).unwrap();
+        files.lines(&lines[1..]).unwrap();
+        let (array, ndjson) = files.finish().unwrap();
+        let array = String::from_utf8(array).unwrap();
+        assert_eq!(array, "[\n{\"id\":\"a\"},\n{\"id\":\"b\"}\n]\n");
+        let parsed: Json = serde_json::from_str(&array).unwrap();
+        assert_eq!(parsed, json!([{"id": "a"}, {"id": "b"}]));
+        assert_eq!(
+            String::from_utf8(ndjson).unwrap(),
+            "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
+        );
+
+        let (empty, none) = JsonFiles::new(Vec::new(), Vec::new()).finish().unwrap();
+        assert_eq!(empty, b"[\n]\n");
+        assert!(none.is_empty());
+    }
+
+    #[test]
     fn csv_has_bom_crlf_and_quotes() {
         let cols = [
             col("id", ColumnKind::Id),
@@ -453,7 +486,7 @@ mod tests {
             Cell::Text("a".into()),
             Cell::Text("第一行\n\"引号\", 逗号".into()),
         ]];
-        let bytes = csv_bytes(&cols, &rows).unwrap();
+        let bytes = write_csv(&cols, &rows, Vec::new()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert_eq!(
             text,
