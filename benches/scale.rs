@@ -1,6 +1,7 @@
 //! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
 //! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
-//! in the same run, `check` time, the `serve` one-record rebuild latency, and optionally the
+//! in the same run (two floors: the same files written from every core, and from one thread as
+//! the anchor measures it), `check` time, the `serve` one-record rebuild latency, and optionally the
 //! search benchmark (`bench/search.mjs`; with `--hugo` it also runs the queries through Pagefind).
 //!
 //! With `--hugo`, the same published records are also written as a Hugo site (hugo_site.rs,
@@ -204,15 +205,18 @@ fn build_dir(opts: &Options, n: u64, run: u64) -> PathBuf {
     }
 }
 
-fn floor_dir(opts: &Options, n: u64, run: u64) -> PathBuf {
-    opts.work.join(format!("floor-{n}-run{run}"))
+fn floor_dir(opts: &Options, n: u64, run: u64, writers: Writers) -> PathBuf {
+    match writers {
+        Writers::Pool => opts.work.join(format!("floor-{n}-run{run}")),
+        Writers::One => opts.work.join(format!("floor1-{n}-run{run}")),
+    }
 }
 
 /// The floors and the outputs of builds after the first: deleted once the bench is over.
 fn repeat_dirs(opts: &Options, n: u64) -> Vec<PathBuf> {
     let runs = opts.runs_for(n);
     (1..=runs)
-        .map(|run| floor_dir(opts, n, run))
+        .flat_map(|run| [Writers::Pool, Writers::One].map(|w| floor_dir(opts, n, run, w)))
         .chain((2..=runs).map(|run| build_dir(opts, n, run)))
         .collect()
 }
@@ -227,15 +231,21 @@ fn main() {
     let opts = options();
     std::fs::create_dir_all(&opts.work).expect("work dir");
     if let Some(out) = &opts.floor_of {
-        let floors: Vec<PathBuf> = (1..=3)
-            .map(|run| opts.work.join(format!("floor-only-{run}")))
+        let floors: Vec<(PathBuf, Writers)> = (1..=3)
+            .flat_map(|run| {
+                [Writers::Pool, Writers::One].map(|w| {
+                    let name = format!("floor-only-{run}-{}", w.threads());
+                    (opts.work.join(name), w)
+                })
+            })
             .collect();
-        floors.iter().for_each(|f| remove(f));
+        floors.iter().for_each(|(f, _)| remove(f));
         settle();
-        for (run, floor) in floors.iter().enumerate() {
-            let figures = file_system_floor(out, floor);
-            println!("floor run {}     {}", run + 1, figures.describe());
+        for (floor, writers) in &floors {
+            let figures = file_system_floor(out, floor, *writers);
+            println!("floor            {}", figures.describe());
         }
+        let floors: Vec<PathBuf> = floors.into_iter().map(|(f, _)| f).collect();
         floors.iter().for_each(|f| remove(f));
         return;
     }
@@ -296,6 +306,7 @@ fn bench_one(opts: &Options, n: u64) {
     let runs = opts.runs_for(n);
     let mut builds = Vec::new();
     let mut floors = Vec::new();
+    let mut one_thread_floors = Vec::new();
     for run in 1..=runs {
         let built = measure(
             Command::new(GONGSHI)
@@ -307,24 +318,30 @@ fn bench_one(opts: &Options, n: u64) {
             &log,
         );
         assert!(built.ok, "build failed: {}", tail(&built.stderr));
-        let floor = file_system_floor(&out, &floor_dir(opts, n, run));
+        let floor = file_system_floor(&out, &floor_dir(opts, n, run, Writers::Pool), Writers::Pool);
+        let one_thread =
+            file_system_floor(&out, &floor_dir(opts, n, run, Writers::One), Writers::One);
         if runs > 1 {
             println!(
-                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel), floor {}",
+                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel)\n       floor {}\n       floor {}",
                 built.seconds,
                 built.user,
                 built.sys,
-                floor.describe()
+                floor.describe(),
+                one_thread.describe()
             );
         }
         builds.push(built);
         floors.push(floor);
+        one_thread_floors.push(one_thread);
     }
     let peak = builds.iter().map(peak_of).max().unwrap_or(0);
     builds.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
     floors.sort_by(|a, b| a.seconds().total_cmp(&b.seconds()));
+    one_thread_floors.sort_by(|a, b| a.seconds().total_cmp(&b.seconds()));
     let built = &builds[builds.len() / 2];
     let floor = &floors[floors.len() / 2];
+    let one_thread = &one_thread_floors[one_thread_floors.len() / 2];
     for line in built.stderr.lines().filter(|l| l.starts_with("stage ")) {
         println!("  {line}");
     }
@@ -338,11 +355,15 @@ fn bench_one(opts: &Options, n: u64) {
         built.user,
         built.sys
     );
-    println!(
-        "floor           {}  build/floor = {:.2}",
-        floor.describe(),
-        built.seconds / floor.seconds()
-    );
+    // Two floors: writers on every core (the stricter), and one writer, as the anchor
+    // ("100,000 files of 6 KB from one thread") measures it.
+    for floor in [floor, one_thread] {
+        println!(
+            "floor           {}  build/floor = {:.2}",
+            floor.describe(),
+            built.seconds / floor.seconds()
+        );
+    }
     if n <= 20_000 {
         let rebuild = serve_rebuild(&site, &opts.work.join(format!("serve-{n}")));
         println!("serve rebuild   {rebuild:>8.2} s  (one record edited until its page is served)");
@@ -398,8 +419,25 @@ fn tree_size(root: &Path) -> (u64, u64) {
         })
 }
 
-/// The floor's two phases: writing (2 threads) and the final sync, with the CPU they took.
+/// Who writes a floor's files: the rayon pool (one thread per core) or one thread.
+#[derive(Debug, Clone, Copy)]
+enum Writers {
+    Pool,
+    One,
+}
+
+impl Writers {
+    fn threads(self) -> usize {
+        match self {
+            Writers::Pool => rayon::current_num_threads(),
+            Writers::One => 1,
+        }
+    }
+}
+
+/// The floor's two phases: writing and the final sync, with the CPU they took.
 struct Floor {
+    threads: usize,
     write: f64,
     sync: f64,
     user: f64,
@@ -413,9 +451,9 @@ impl Floor {
 
     fn describe(&self) -> String {
         format!(
-            "{:>8.2} s  (same files and bytes, {} threads, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
+            "{:>8.2} s  (same files and bytes, {} thread(s), no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
             self.seconds(),
-            rayon::current_num_threads(),
+            self.threads,
             self.write,
             self.sync,
             self.user,
@@ -424,9 +462,9 @@ impl Floor {
     }
 }
 
-/// Writes the same directories, files and byte counts as `out` into `floor`, in parallel, then
-/// syncs as the build does: what the disk costs with no other work.
-fn file_system_floor(out: &Path, floor: &Path) -> Floor {
+/// Writes the same directories, files and byte counts as `out` into `floor` from `writers`,
+/// then syncs as the build does: what the disk costs with no other work.
+fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
     let mut dirs = Vec::new();
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
@@ -454,10 +492,14 @@ fn file_system_floor(out: &Path, floor: &Path) -> Floor {
     }
     // The build's own flushing, so both sides put their files on disk the same way.
     let flush = gongshi::output::BackgroundFlush::start(floor);
-    files.par_iter().for_each(|(rel, size)| {
+    let write_one = |(rel, size): &(PathBuf, usize)| {
         let mut file = std::fs::File::create(floor.join(rel)).expect("floor file");
         file.write_all(&filler[..*size]).expect("floor write");
-    });
+    };
+    match writers {
+        Writers::Pool => files.par_iter().for_each(write_one),
+        Writers::One => files.iter().for_each(write_one),
+    }
     let write = started.elapsed().as_secs_f64();
     match flush {
         Some(flush) => flush.finish(),
@@ -466,6 +508,7 @@ fn file_system_floor(out: &Path, floor: &Path) -> Floor {
     let seconds = started.elapsed().as_secs_f64();
     let (user1, sys1) = own_cpu();
     Floor {
+        threads: writers.threads(),
         write,
         sync: seconds - write,
         user: user1 - user0,
