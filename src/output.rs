@@ -621,7 +621,10 @@ mod tests {
             sha256_hex_of_parts(&[&whole[..3], &whole[3..]]),
             written.sha256
         );
-        assert_eq!((staging.files_written(), staging.bytes_written()), (1, 10_000));
+        assert_eq!(
+            (staging.files_written(), staging.bytes_written()),
+            (1, 10_000)
+        );
         staging.commit().unwrap();
         assert_eq!(
             std::fs::read(tmp.path().join("public/data/big.csv")).unwrap(),
@@ -646,7 +649,11 @@ mod tests {
         file.write_all(b"same").unwrap();
         let written = file.finish().unwrap();
         assert_eq!(written.sha256, sha256_hex(b"same"));
-        assert_eq!(second.files_written(), 0, "an unchanged file is not written again");
+        assert_eq!(
+            second.files_written(),
+            0,
+            "an unchanged file is not written again"
+        );
         assert!(!second.dir().join("data/a.csv").exists());
         second.finish_live().unwrap();
         assert_eq!(std::fs::read(out.join("data/a.csv")).unwrap(), b"same");
