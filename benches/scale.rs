@@ -323,12 +323,14 @@ fn bench_one(opts: &Options, n: u64) {
             file_system_floor(&out, &floor_dir(opts, n, run, Writers::One), Writers::One);
         if runs > 1 {
             println!(
-                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel)\n       floor {}\n       floor {}",
+                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel)\n       floor {}  this run's build/floor = {:.2}\n       floor {}  this run's build/floor = {:.2}",
                 built.seconds,
                 built.user,
                 built.sys,
                 floor.describe(),
-                one_thread.describe()
+                built.seconds / floor.seconds(),
+                one_thread.describe(),
+                built.seconds / one_thread.seconds()
             );
         }
         builds.push(built);
@@ -451,9 +453,12 @@ impl Floor {
 
     fn describe(&self) -> String {
         format!(
-            "{:>8.2} s  (same files and bytes, {} thread(s), no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
+            "{:>8.2} s  (same files and bytes, {}, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
             self.seconds(),
-            self.threads,
+            match self.threads {
+                1 => "1 thread".to_string(),
+                n => format!("{n} threads"),
+            },
             self.write,
             self.sync,
             self.user,
