@@ -1,8 +1,8 @@
 //! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
 //! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
 //! in the same run (two floors: the same files written from every core, and from one thread as
-//! the issue's anchor measures it), `check` time, the `serve` one-record rebuild latency, and optionally the
-//! search benchmark (`bench/search.mjs`; with `--hugo` it also runs the queries through Pagefind).
+//! the issue's anchor measures it), `check` time, the `serve` one-record rebuild latency, and
+//! optionally the search benchmark (`bench/search.mjs`; with `--hugo` it also runs the queries through Pagefind).
 //!
 //! With `--hugo`, the same published records are also written as a Hugo site (hugo_site.rs,
 //! templates in bench/hugo/layouts; not timed), built by Debian's `hugo` and indexed by Pagefind
@@ -245,8 +245,7 @@ fn main() {
             let figures = file_system_floor(out, floor, *writers);
             println!("floor            {}", figures.describe());
         }
-        let floors: Vec<PathBuf> = floors.into_iter().map(|(f, _)| f).collect();
-        floors.iter().for_each(|f| remove(f));
+        floors.iter().for_each(|(f, _)| remove(f));
         return;
     }
     if opts.hugo {
@@ -357,8 +356,8 @@ fn bench_one(opts: &Options, n: u64) {
         built.user,
         built.sys
     );
-    // Two floors: writers on every core (the stricter), and one writer, as the issue's anchor
-    // ("100,000 files of 6 KB from one thread") measures it.
+    // Two floors: writers on every core, and one writer, as the issue's anchor ("100,000 files
+    // of 6 KB from one thread") measures it. Neither is always the faster on this disk.
     for floor in [floor, one_thread] {
         println!(
             "floor           {}  build/floor = {:.2}",

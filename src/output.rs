@@ -379,11 +379,6 @@ pub struct WrittenFile {
 }
 
 impl StagedFile<'_> {
-    /// Where the file is being written, for error messages.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Closes the file and counts it. A live rebuild drops it again when its bytes are the
     /// ones already published.
     pub fn finish(self) -> Result<WrittenFile, OutputError> {

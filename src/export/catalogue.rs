@@ -32,18 +32,15 @@ impl DataFile {
         records: Option<usize>,
         bytes: &[u8],
     ) -> Self {
-        DataFile {
-            name,
-            format,
-            media_type,
-            records,
-            bytes: bytes.len(),
-            size: human_size(bytes.len()),
+        let written = crate::output::WrittenFile {
+            len: bytes.len() as u64,
             sha256: crate::output::sha256_hex(bytes),
-        }
+        };
+        Self::written(name, format, media_type, records, written)
     }
 
-    /// A file that was streamed to disk ([`crate::output::StagedFile`]).
+    /// A file of `written.len` bytes with the given hash, e.g. one streamed to disk
+    /// ([`crate::output::StagedFile`]).
     pub fn written(
         name: String,
         format: &'static str,
