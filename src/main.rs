@@ -40,7 +40,10 @@ fn tune_allocator() {
     }
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
     // Failing (an old kernel) only costs the zeroing, so the result is not checked.
-    unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
 }
 
 #[derive(Parser)]
@@ -375,8 +378,11 @@ mod tests {
         tune_allocator();
         assert_eq!(get(MI_OPTION_PURGE_DELAY), -1);
         assert_eq!(get(MI_OPTION_ALLOW_THP), 0);
-        // SAFETY: PR_GET_THP_DISABLE takes no pointer and returns the flag.
-        let thp_disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-        assert_eq!(thp_disabled, 1);
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: PR_GET_THP_DISABLE takes no pointer and returns the flag.
+            let thp_disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+            assert_eq!(thp_disabled, 1);
+        }
     }
 }
