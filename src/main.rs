@@ -27,8 +27,8 @@ const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 ///
 /// mimalloc also asks for transparent huge pages on its arenas, so the first touch of each
 /// 2 MB span zeroes all of it (and may compact memory to find one) even where little is used.
-/// At 100,000 records, zeroing huge pages was 8% of a build's CPU samples on disk (1.6% with
-/// them off); written to tmpfs, where the disk does not blur it, the build took 1.4-1.5 s of
+/// At 100,000 records, zeroing huge pages was 8% of a build's CPU samples on disk (with them
+/// off, 1.6% of a system-wide profile's); written to tmpfs, where the disk does not blur it, the build took 1.4-1.5 s of
 /// kernel time against 1.7-2.1 s, and its peak fell from 550 to 500-520 MB. mimalloc reserves
 /// its first arena before `main`, so its own option comes too late for that one; the
 /// process-wide switch covers every mapping.
