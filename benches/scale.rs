@@ -108,12 +108,62 @@ struct Measured {
     /// The signal that ended the child, if one did (an abort after a failed allocation).
     signal: Option<i32>,
     stderr: String,
+    /// What every CPU of the machine did meanwhile, the kernel's writeback threads included.
+    machine: MachineCpu,
+}
+
+/// CPU seconds of the whole machine by kind, from /proc/stat: the child's own figures leave out
+/// the kernel threads that write its pages back, and say nothing of cores left idle.
+#[derive(Debug, Clone, Copy, Default)]
+struct MachineCpu {
+    user: f64,
+    kernel: f64,
+    idle: f64,
+}
+
+impl MachineCpu {
+    fn now() -> MachineCpu {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let ticks: Vec<f64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        // SAFETY: sysconf only reads a constant.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        let at = |i: usize| ticks.get(i).copied().unwrap_or(0.0) / hz;
+        // user nice system idle iowait irq softirq steal
+        MachineCpu {
+            user: at(0) + at(1),
+            kernel: at(2) + at(5) + at(6),
+            idle: at(3) + at(4),
+        }
+    }
+
+    fn since(self, earlier: MachineCpu) -> MachineCpu {
+        MachineCpu {
+            user: self.user - earlier.user,
+            kernel: self.kernel - earlier.kernel,
+            idle: self.idle - earlier.idle,
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "machine {:.2} s user, {:.2} s kernel, {:.2} s idle",
+            self.user, self.kernel, self.idle
+        )
+    }
 }
 
 // The child is reaped by wait4, which (unlike Child::wait) also returns its rusage.
 #[allow(clippy::zombie_processes)]
 fn measure(cmd: &mut Command, log: &Path) -> Measured {
     let file = std::fs::File::create(log).expect("log file");
+    let machine = MachineCpu::now();
     let started = Instant::now();
     let child = cmd
         .stdout(Stdio::null())
@@ -126,7 +176,9 @@ fn measure(cmd: &mut Command, log: &Path) -> Measured {
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     assert!(pid > 0, "wait4 failed");
     let seconds = started.elapsed().as_secs_f64();
+    let machine = MachineCpu::now().since(machine);
     Measured {
+        machine,
         seconds,
         peak_rss: usage.ru_maxrss as u64 * 1024,
         user: seconds_of(usage.ru_utime),
@@ -322,10 +374,11 @@ fn bench_one(opts: &Options, n: u64) {
             file_system_floor(&out, &floor_dir(opts, n, run, Writers::One), Writers::One);
         if runs > 1 {
             println!(
-                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel)\n       floor {}  this run's build/floor = {:.2}\n       floor {}  this run's build/floor = {:.2}",
+                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel; {})\n       floor {}  this run's build/floor = {:.2}\n       floor {}  this run's build/floor = {:.2}",
                 built.seconds,
                 built.user,
                 built.sys,
+                built.machine.describe(),
                 floor.describe(),
                 built.seconds / floor.seconds(),
                 one_thread.describe(),
@@ -349,12 +402,13 @@ fn bench_one(opts: &Options, n: u64) {
     let (files, bytes) = tree_size(&out);
     let median = if runs > 1 { "median of runs, " } else { "" };
     println!(
-        "build           {:>8.2} s  {:>8} peak  {files} files  {}  ({median}cpu {:.2} s user, {:.2} s kernel)",
+        "build           {:>8.2} s  {:>8} peak  {files} files  {}  ({median}cpu {:.2} s user, {:.2} s kernel; {})",
         built.seconds,
         mb(peak),
         mb(bytes),
         built.user,
-        built.sys
+        built.sys,
+        built.machine.describe()
     );
     // Two floors: writers on every core, and one writer, as the issue's anchor ("100,000 files
     // of 6 KB from one thread") measures it. Neither is always the faster on this disk.
@@ -443,6 +497,7 @@ struct Floor {
     sync: f64,
     user: f64,
     sys: f64,
+    machine: MachineCpu,
 }
 
 impl Floor {
@@ -452,7 +507,7 @@ impl Floor {
 
     fn describe(&self) -> String {
         format!(
-            "{:>8.2} s  (same files and bytes, {}, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel)",
+            "{:>8.2} s  (same files and bytes, {}, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel; {})",
             self.seconds(),
             match self.threads {
                 1 => "1 thread".to_string(),
@@ -461,7 +516,8 @@ impl Floor {
             self.write,
             self.sync,
             self.user,
-            self.sys
+            self.sys,
+            self.machine.describe()
         )
     }
 }
@@ -490,6 +546,7 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
     );
     let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
     let (user0, sys0) = own_cpu();
+    let machine = MachineCpu::now();
     let started = Instant::now();
     for dir in &dirs {
         std::fs::create_dir_all(floor.join(dir)).expect("floor dir");
@@ -511,7 +568,9 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
     }
     let seconds = started.elapsed().as_secs_f64();
     let (user1, sys1) = own_cpu();
+    let machine = MachineCpu::now().since(machine);
     Floor {
+        machine,
         threads: writers.threads(),
         write,
         sync: seconds - write,
