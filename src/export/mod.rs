@@ -134,6 +134,9 @@ pub fn export(
             .map(|p| p.slug.as_str())
             .collect(),
         has_changes: change_list.is_some(),
+        facets: (0..config.collections.len())
+            .map(|ci| renderer.facets(ci))
+            .collect(),
     };
     for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
         staging.write(&path, &bytes)?;

@@ -8,7 +8,7 @@
 use super::feeds::esc;
 use crate::config::SiteConfig;
 use crate::notice::PublishedSet;
-use crate::render::{base_path, facet_groups};
+use crate::render::{base_path, Facet};
 use crate::text::{facet_segment, url_segment};
 use chrono::NaiveDate;
 
@@ -18,6 +18,8 @@ pub const URLS_PER_FILE: usize = 50_000;
 pub struct SitePages<'a> {
     pub content_slugs: Vec<&'a str>,
     pub has_changes: bool,
+    /// Per collection, its facet groups as the listings were rendered from them.
+    pub facets: Vec<&'a [Facet]>,
 }
 
 /// `(path, bytes)` of `sitemap.xml` (and its parts when there are many pages).
@@ -96,12 +98,18 @@ fn page_urls(
             urls.push((format!("{base}{path}page/{page}/"), as_of));
         }
     };
-    for (c, pc) in config.collections.iter().zip(&set.collections) {
+    for ((c, pc), facets) in config
+        .collections
+        .iter()
+        .zip(&set.collections)
+        .zip(&pages.facets)
+    {
         paged(&mut urls, &format!("{}/", c.key), pc.records.len());
-        for (fi, values) in facet_groups(c, pc) {
+        for (fi, values) in facets.iter() {
+            let fi = *fi;
             let f = &c.fields[fi];
             urls.push((format!("{base}{}/{}/", c.key, f.key), as_of));
-            for (value, ids) in &values {
+            for (value, ids) in values {
                 let path = format!(
                     "{}/{}/{}/",
                     c.key,

@@ -172,6 +172,8 @@ pub struct Renderer<'a> {
     /// Per collection, the template of its record pages.
     record_templates: Vec<String>,
     field_names: Vec<view::FieldNames>,
+    /// Per collection, its facet groups: made once for its listings, read again by the sitemap.
+    facets: Vec<std::sync::OnceLock<Vec<Facet>>>,
 }
 
 #[derive(Serialize)]
@@ -263,6 +265,11 @@ impl<'a> Renderer<'a> {
                 .collections
                 .iter()
                 .map(view::FieldNames::of)
+                .collect(),
+            facets: config
+                .collections
+                .iter()
+                .map(|_| Default::default())
                 .collect(),
         })
     }
@@ -480,7 +487,7 @@ impl<'a> Renderer<'a> {
         let listed = Listed {
             ci,
             rows: &rows,
-            facets: &facets,
+            facets,
             facet_hrefs: &facet_hrefs,
         };
         self.listing(&listed, &format!("{}/", c.key), &c.title, &all, None)?;
@@ -532,8 +539,10 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    fn facets(&self, ci: usize) -> Vec<Facet> {
-        facet_groups(&self.config.collections[ci], &self.set.collections[ci])
+    /// Collection `ci`'s facet groups (see [`facet_groups`]).
+    pub fn facets(&self, ci: usize) -> &[Facet] {
+        self.facets[ci]
+            .get_or_init(|| facet_groups(&self.config.collections[ci], &self.set.collections[ci]))
     }
 
     /// Every published record's listing row (the theme's `row` component), its links starting
