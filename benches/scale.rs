@@ -12,6 +12,7 @@
 //!
 //! cargo bench --bench scale -- [--records 10000,100000] [--million] [--search] [--work DIR]
 //!     [--hugo [--pagefind-max N] [--pagefind-mem-gb G]] [--floor-of OUT] [--runs K]
+//!     [--gongshi BIN]
 //!
 //! Up to 100,000 records the build and the floor each run `--runs` times (default 3), in turn,
 //! and the ratio is of their medians: one run of either varies by 10% or more on this disk.
@@ -29,7 +30,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const AS_OF: &str = "2025-06-30";
-const GONGSHI: &str = env!("CARGO_BIN_EXE_gongshi");
+/// The binary timed: cargo's release build, or `--gongshi BIN` (e.g. the profile-optimised
+/// one from scripts/pgo-build.sh).
+static GONGSHI: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+fn gongshi() -> &'static Path {
+    GONGSHI.get_or_init(|| PathBuf::from(env!("CARGO_BIN_EXE_gongshi")))
+}
 
 struct Options {
     records: Vec<u64>,
@@ -90,6 +97,12 @@ fn options() -> Options {
                 opts.floor_of = Some(PathBuf::from(args.next().expect("--floor-of DIR")))
             }
             "--runs" => opts.runs = number(args.next(), "--runs"),
+            "--gongshi" => {
+                let bin = PathBuf::from(args.next().expect("--gongshi BIN"));
+                let bin = std::fs::canonicalize(&bin)
+                    .unwrap_or_else(|e| panic!("--gongshi {}: {e}", bin.display()));
+                GONGSHI.set(bin).expect("--gongshi given once");
+            }
             "--bench" => {}
             other => panic!("unknown option {other}"),
         }
@@ -304,8 +317,9 @@ fn main() {
         compare::ensure_tools();
     }
     println!(
-        "gongshi scale benchmark, {} cores",
-        rayon::current_num_threads()
+        "gongshi scale benchmark, {} cores, timing {}",
+        rayon::current_num_threads(),
+        gongshi().display()
     );
     for &n in &opts.records {
         work_dirs(&opts, n).iter().for_each(|d| remove(d));
@@ -326,7 +340,7 @@ fn bench_one(opts: &Options, n: u64) {
     let log = opts.work.join(format!("log-{n}.txt"));
     println!("\n== {n} records");
     let generated = measure(
-        Command::new(GONGSHI)
+        Command::new(gongshi())
             .args(["generate", "--records", &n.to_string(), "--seed", "1"])
             .arg("--out")
             .arg(&site),
@@ -340,7 +354,7 @@ fn bench_one(opts: &Options, n: u64) {
     );
 
     let checked = measure(
-        Command::new(GONGSHI)
+        Command::new(gongshi())
             .args(["check", "--as-of", AS_OF])
             .arg("--site")
             .arg(&site),
@@ -360,7 +374,7 @@ fn bench_one(opts: &Options, n: u64) {
     let mut one_thread_floors = Vec::new();
     for run in 1..=runs {
         let built = measure(
-            Command::new(GONGSHI)
+            Command::new(gongshi())
                 .args(["build", "--timings", "--as-of", AS_OF])
                 .arg("--site")
                 .arg(&site)
@@ -582,7 +596,7 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
 /// Starts `gongshi serve`, edits one record and times until the server returns its new page.
 fn serve_rebuild(site: &Path, out: &Path) -> f64 {
     let port = 18_000 + (std::process::id() % 1000) as u16;
-    let server = Command::new(GONGSHI)
+    let server = Command::new(gongshi())
         .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])
         .arg("--site")
         .arg(site)
@@ -669,7 +683,8 @@ fn run_search_bench(out: &Path, queries: &Path, pagefind: bool) {
         // Each query's median of three cold runs: Chromium's cold start on a small VM varies
         // by tens of milliseconds from one run to the next.
         .args(["--runs", "3"])
-        .args(["--gongshi", GONGSHI])
+        .arg("--gongshi")
+        .arg(gongshi())
         .args(pagefind.then_some("--pagefind"))
         .status()
         .expect("node bench/search.mjs (is node installed?)");
