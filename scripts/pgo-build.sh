@@ -14,7 +14,7 @@ work="$root/target/pgo-work"
 as_of=2025-06-30
 
 profdata_tool() {
-    find "$(rustc --print sysroot)" -name llvm-profdata -type f -perm -u+x 2>/dev/null | head -n 1
+    find "$(rustc --print sysroot)" -name llvm-profdata -type f -perm -u+x -print -quit 2>/dev/null
 }
 profdata=$(profdata_tool)
 if [ -z "$profdata" ]; then

@@ -98,6 +98,7 @@ fn page_urls(
             urls.push((format!("{base}{path}page/{page}/"), as_of));
         }
     };
+    debug_assert_eq!(pages.facets.len(), config.collections.len());
     for ((c, pc), facets) in config
         .collections
         .iter()
