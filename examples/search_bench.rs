@@ -19,8 +19,6 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 /// (user, system) CPU seconds of the whole process so far.
 fn cpu() -> (f64, f64) {
     // SAFETY: getrusage only writes the struct it is given.
@@ -34,8 +32,7 @@ fn cpu() -> (f64, f64) {
 }
 
 fn main() -> anyhow::Result<()> {
-    // SAFETY: sets one of mimalloc's runtime options, as main.rs does.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    gongshi::memory::tune_allocator();
     let mut args = std::env::args().skip(1);
     let mut site = None;
     let mut as_of = NaiveDate::from_ymd_opt(2025, 6, 30).context("date")?;

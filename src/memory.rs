@@ -49,9 +49,74 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
+/// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 3's include/mimalloc.h
+/// (libmimalloc-sys names no constants for them); the test below checks them against their
+/// defaults and their neighbours'.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
+
+/// Tunes the allocator for a short-lived build that allocates and frees in waves (a page's
+/// context, a dataset's rows).
+///
+/// By default mimalloc hands freed memory back to the OS after a second, and the next wave
+/// faults it in again: at 100,000 records that was 1 s of kernel and 1.5 s of user time. A
+/// build keeps what it freed instead; peak memory rises (233 → 440 MB at 100,000 records) and
+/// stays far under the limits.
+///
+/// mimalloc also asks for transparent huge pages on its arenas, so the first touch of each
+/// 2 MB span zeroes all of it (and may compact memory to find one) even where little is used.
+/// At 100,000 records, zeroing huge pages was 8% of a build's CPU samples on disk (with them
+/// off, 1.6% of a system-wide profile's); written to tmpfs, where the disk does not blur it,
+/// the build took 1.4-1.5 s of kernel time against 1.7-2.1 s, and its peak fell from 550 to
+/// 500-520 MB. mimalloc reserves its first arena before `main`, so its own option comes too
+/// late for that one; the process-wide switch covers every mapping.
+///
+/// Called first in `main` by every binary whose global allocator is mimalloc (the `gongshi`
+/// binary and the search benchmark), so they allocate alike.
+pub fn tune_allocator() {
+    // SAFETY: sets two of mimalloc's runtime options, which it reads on each purge and map.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+    }
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
+    // Failing (an old kernel) only costs the zeroing, so the result is not checked.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_allocator_options_are_the_ones_we_set() {
+        // SAFETY: reads options.
+        let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
+        // mimalloc 3's defaults: purge delay 1000 ms, which no neighbouring option shares;
+        // THP allowed (1) between page_cross_thread_max_reclaim (32) and minimal_purge_size (0).
+        assert_eq!(get(MI_OPTION_PURGE_DELAY), 1000);
+        assert_eq!(
+            [
+                MI_OPTION_ALLOW_THP - 1,
+                MI_OPTION_ALLOW_THP,
+                MI_OPTION_ALLOW_THP + 1
+            ]
+            .map(get),
+            [32, 1, 0]
+        );
+        tune_allocator();
+        assert_eq!(get(MI_OPTION_PURGE_DELAY), -1);
+        assert_eq!(get(MI_OPTION_ALLOW_THP), 0);
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: PR_GET_THP_DISABLE takes no pointer and returns the flag.
+            let thp_disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+            assert_eq!(thp_disabled, 1);
+        }
+    }
 
     #[test]
     fn reads_the_high_water_mark_in_bytes() {
