@@ -578,6 +578,26 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// A listing's facet sidebar (the theme's `facets` component), rendered.
+    fn sidebar_html(&self, groups: &[FacetGroup]) -> Result<tera::Value, RenderError> {
+        let mut context = tera::Context::new();
+        context.insert("facets", groups);
+        context.insert("t", &self.theme.strings);
+        let mut html = Vec::with_capacity(8 * 1024);
+        self.theme
+            .tera
+            .render_component_to("facets", &context, None, true, &mut html)
+            .map_err(|e| RenderError::Template {
+                template: "macros.html (component facets)".to_string(),
+                message: error_chain(&e),
+            })?;
+        let html = String::from_utf8(html).map_err(|e| RenderError::Template {
+            template: "macros.html (component facets)".to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(tera::Value::safe_string(&html))
+    }
+
     fn listing(
         &self,
         listed: &Listed,
@@ -630,10 +650,10 @@ impl<'a> Renderer<'a> {
                 })
                 .collect()
         };
-        // The sidebar is the same on every page of a listing but for the depth of its links.
-        let first_groups = tera::Value::from_serializable(&sidebar(&root_for(base)));
-        let later_groups =
-            tera::Value::from_serializable(&sidebar(&root_for(&format!("{base}page/2/"))));
+        // The sidebar is the same on every page of a listing but for the depth of its links,
+        // so it is rendered twice per listing, not once per page.
+        let first_groups = self.sidebar_html(&sidebar(&root_for(base)))?;
+        let later_groups = self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?;
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -680,7 +700,7 @@ impl<'a> Renderer<'a> {
             ctx.insert_value("rows", tera::Value::from(page_rows));
             ctx.insert("count", &indices.len());
             ctx.insert("pager", &pager);
-            ctx.insert_value("facets", groups.clone());
+            ctx.insert_value("facets_html", groups.clone());
             ctx.insert("active_facet", &active);
             ctx.insert(
                 "listed_labels",
