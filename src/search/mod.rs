@@ -7,7 +7,8 @@
 //! term (quantised to 16 bits on a log scale), so the browser only adds numbers and the two
 //! sides rank alike. Query semantics, shared by both sides:
 //! - a query that looks like an identifier (see [`tokenize::ident_query`]) and exists in the
-//!   index is looked up whole (or as a prefix) in the identifier fields;
+//!   index is looked up as a prefix in the identifier fields (see [`prefix`]: an identifier
+//!   is found by any of its prefixes of six characters or more, or whole);
 //! - otherwise every text token of the query must occur (in any text field), and a record's
 //!   score is the sum over tokens and fields;
 //! - filters (`field=value`, `collection=<key>`) restrict without scoring;
@@ -15,6 +16,7 @@
 
 mod canonical;
 pub mod index;
+pub mod prefix;
 pub mod query;
 pub mod shards;
 pub mod tokenize;

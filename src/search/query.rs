@@ -2,17 +2,22 @@
 //! the semantics described in [`super`] (the browser client follows the same rules).
 
 use super::index::{
-    register_tokenizers, search_fields, Kind, COLLECTION, FACET, ORD, RECORD_ID, TITLE_TEXT,
+    register_tokenizers, search_fields, Kind, SearchField, COLLECTION, FACET, ORD, RECORD_ID,
+    TITLE_TEXT,
 };
+use super::prefix::postings_with_prefix;
 use super::tokenize::{ident_query, query_terms};
 use super::{SearchError, INDEX_DIR};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
-    DocAddress, DocId, Index, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -101,7 +106,7 @@ impl Collector for AllScored {
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
         let mut all: Vec<_> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        rank(&mut all);
         Ok(all)
     }
 }
@@ -120,6 +125,92 @@ impl SegmentCollector for SegmentScored {
     }
 }
 
+/// Ranks scored records: score descending, then record ordinal.
+fn rank(all: &mut [(Score, u64, DocAddress)]) {
+    all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+}
+
+/// Records with an identifier starting with `ident`, each with its score summed over the
+/// identifier fields in schema order, as the static export sums them (see [`super::prefix`]).
+fn ident_scores(
+    searcher: &Searcher,
+    fields: &[SearchField],
+    ident: &str,
+) -> Result<BTreeMap<DocAddress, Score>, SearchError> {
+    let n = searcher.num_docs().max(1);
+    let segments = searcher.segment_readers();
+    let mut scores: BTreeMap<DocAddress, Score> = BTreeMap::new();
+    for f in fields.iter().filter(|f| f.kind == Kind::Ident) {
+        let mut total_tokens = 0u64;
+        let mut found = Vec::with_capacity(segments.len());
+        for seg in segments {
+            let inverted = seg.inverted_index(f.field)?;
+            total_tokens += inverted.total_num_tokens();
+            found.push(postings_with_prefix(&inverted, ident)?);
+        }
+        let df: usize = found.iter().map(Vec::len).sum();
+        if df == 0 {
+            continue;
+        }
+        let weight =
+            Bm25Weight::for_one_term_without_explain(df as u64, n, total_tokens as f32 / n as f32);
+        for (s, (seg, postings)) in segments.iter().zip(found).enumerate() {
+            let norms = seg.get_fieldnorms_reader(f.field)?;
+            for (doc, tf) in postings {
+                let score = weight.score(norms.fieldnorm_id(doc), tf) * f.boost;
+                *scores
+                    .entry(DocAddress::new(s as SegmentOrdinal, doc))
+                    .or_insert(0.0) += score;
+            }
+        }
+    }
+    Ok(scores)
+}
+
+/// Scored records with their ordinals, ranked.
+fn ranked(
+    searcher: &Searcher,
+    found: impl Iterator<Item = (DocAddress, Score)>,
+) -> Result<Vec<(Score, u64, DocAddress)>, SearchError> {
+    let ords = searcher
+        .segment_readers()
+        .iter()
+        .map(|seg| seg.fast_fields().u64(ORD))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut all: Vec<(Score, u64, DocAddress)> = found
+        .map(|(address, score)| {
+            let ord = ords[address.segment_ord as usize].first(address.doc_id);
+            (score, ord.unwrap_or(0), address)
+        })
+        .collect();
+    rank(&mut all);
+    Ok(all)
+}
+
+/// Every text token in some text field; a record scores the sum over tokens and fields.
+fn text_query(fields: &[SearchField], tokens: &[String]) -> Box<dyn Query> {
+    let clauses = tokens
+        .iter()
+        .map(|token| {
+            let per_field = fields
+                .iter()
+                .filter(|f| f.kind == Kind::Text)
+                .map(|f| {
+                    (
+                        Occur::Should,
+                        boosted(Term::from_field_text(f.field, token), f.boost),
+                    )
+                })
+                .collect();
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// Runs a request against an open index.
 pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> {
     let reader = index.reader()?;
@@ -127,73 +218,51 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     let schema = index.schema();
     let fields = search_fields(&schema);
     let field = |name: &str| schema.get_field(name).map_err(SearchError::from);
-
-    let mut mode = "text";
-    let mut main: Option<Box<dyn Query>> = None;
-    if let Some(ident) = ident_query(&request.query) {
-        let terms: Vec<(Term, f32)> = fields
-            .iter()
-            .filter(|f| f.kind == Kind::Ident)
-            .map(|f| (Term::from_field_text(f.field, &ident), f.boost))
-            .collect();
-        let mut found = 0;
-        for (t, _) in &terms {
-            found += searcher.doc_freq(t)?;
-        }
-        if found > 0 {
-            mode = "ident";
-            let clauses = terms
-                .into_iter()
-                .map(|(t, b)| (Occur::Should, boosted(t, b)))
-                .collect();
-            main = Some(Box::new(BooleanQuery::new(clauses)));
-        }
-    }
-    if main.is_none() {
-        let tokens = query_terms(&request.query);
-        if !tokens.is_empty() {
-            let clauses = tokens
-                .iter()
-                .map(|token| {
-                    let per_field = fields
-                        .iter()
-                        .filter(|f| f.kind == Kind::Text)
-                        .map(|f| {
-                            (
-                                Occur::Should,
-                                boosted(Term::from_field_text(f.field, token), f.boost),
-                            )
-                        })
-                        .collect();
-                    (
-                        Occur::Must,
-                        Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            main = Some(Box::new(BooleanQuery::new(clauses)));
-        }
-    }
-    let Some(main) = main else {
-        return Ok(Results {
-            query: request.query.clone(),
-            mode,
-            total: 0,
-            hits: Vec::new(),
-        });
-    };
     let facet = field(FACET)?;
-    let mut clauses = vec![(Occur::Must, main)];
-    for (key, value) in &request.filters {
-        let term = Term::from_field_text(facet, &format!("{key}={value}"));
-        let filter = TermQuery::new(term, IndexRecordOption::Basic);
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-        ));
-    }
-    let query = BooleanQuery::new(clauses);
-    let all = searcher.search(&query, &AllScored)?;
+    let filters = || -> Vec<(Occur, Box<dyn Query>)> {
+        request
+            .filters
+            .iter()
+            .map(|(key, value)| {
+                let term = Term::from_field_text(facet, &format!("{key}={value}"));
+                let filter = TermQuery::new(term, IndexRecordOption::Basic);
+                let clause: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(filter), 0.0));
+                (Occur::Must, clause)
+            })
+            .collect()
+    };
+
+    let ident_found = match ident_query(&request.query) {
+        Some(ident) => ident_scores(&searcher, &fields, &ident)?,
+        None => BTreeMap::new(),
+    };
+    let (mode, all) = if !ident_found.is_empty() {
+        let allowed = if request.filters.is_empty() {
+            None
+        } else {
+            Some(searcher.search(&BooleanQuery::new(filters()), &DocSetCollector)?)
+        };
+        let found = ident_found
+            .into_iter()
+            .filter(|(address, _)| allowed.as_ref().is_none_or(|a| a.contains(address)));
+        ("ident", ranked(&searcher, found)?)
+    } else {
+        let tokens = query_terms(&request.query);
+        if tokens.is_empty() {
+            return Ok(Results {
+                query: request.query.clone(),
+                mode: "text",
+                total: 0,
+                hits: Vec::new(),
+            });
+        }
+        let mut clauses = vec![(Occur::Must, text_query(&fields, &tokens))];
+        clauses.extend(filters());
+        (
+            "text",
+            searcher.search(&BooleanQuery::new(clauses), &AllScored)?,
+        )
+    };
     let (collection, rid, title) = (field(COLLECTION)?, field(RECORD_ID)?, field(TITLE_TEXT)?);
     let mut hits = Vec::new();
     for &(score, ord, address) in all.iter().skip(request.offset).take(request.limit) {

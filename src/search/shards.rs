@@ -50,7 +50,6 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
 
 pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
@@ -199,8 +198,16 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     let schema = built.index.schema();
     let n = searcher.num_docs().max(1);
     let segments = searcher.segment_readers();
-    // Each field's terms, in field then segment order; a term found in several fields is
-    // joined up after one stable sort (its contributions stay in field order).
+    // Document frequencies are read per segment below, which only a single segment makes
+    // the index's own (the build merges its segments into one: see canonical.rs).
+    if segments.len() > 1 {
+        return Err(SearchError::Usage(format!(
+            "the search index has {} segments; the export reads one",
+            segments.len()
+        )));
+    }
+    // Each field's terms, in field order; a term found in several fields is joined up after
+    // one stable sort (its contributions stay in field order).
     let mut lists: Vec<ScoredPostings> = Vec::new();
     // Each segment's record ordinal by document id.
     let ords = segments
@@ -223,6 +230,28 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
         for (seg, ords) in segments.iter().zip(&ords) {
             let inverted = seg.inverted_index(sf.field)?;
             let norms = seg.get_fieldnorms_reader(sf.field)?;
+            if sf.kind == Kind::Ident {
+                // Identifiers are indexed whole; the dictionary has each of their prefixes.
+                super::prefix::for_each_prefix::<SearchError>(&inverted, |prefix, postings| {
+                    let df = postings.len() as u64;
+                    let weight = weights.entry(df).or_insert_with(|| {
+                        Bm25Weight::for_one_term_without_explain(df, n, average)
+                    });
+                    let mut namespaced = Vec::with_capacity(prefix.len() + 1);
+                    namespaced.push(b'#');
+                    namespaced.extend_from_slice(prefix);
+                    let list = postings
+                        .iter()
+                        .map(|&(doc, tf)| {
+                            let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
+                            (ords[doc as usize], score)
+                        })
+                        .collect();
+                    lists.push((namespaced, list));
+                    Ok(())
+                })?;
+                continue;
+            }
             // One block reader per field, reset for each term (opening one per term copied
             // its kilobytes of decoder state for every term).
             let mut blocks: Option<BlockSegmentPostings> = None;
@@ -230,20 +259,10 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
             while stream.advance() {
                 let key = stream.key();
                 let info = stream.value();
-                let df = if segments.len() == 1 {
-                    u64::from(info.doc_freq)
-                } else {
-                    let text = std::str::from_utf8(key).unwrap_or_default();
-                    searcher.doc_freq(&Term::from_field_text(sf.field, text))?
-                };
+                let df = u64::from(info.doc_freq);
                 let weight = weights
                     .entry(df)
                     .or_insert_with(|| Bm25Weight::for_one_term_without_explain(df, n, average));
-                let mut namespaced = Vec::with_capacity(key.len() + 1);
-                if sf.kind == Kind::Ident {
-                    namespaced.push(b'#');
-                }
-                namespaced.extend_from_slice(key);
                 let block =
                     match &mut blocks {
                         Some(block) => {
@@ -267,7 +286,7 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
                     }
                     block.advance();
                 }
-                lists.push((namespaced, list));
+                lists.push((key.to_vec(), list));
             }
         }
     }

@@ -10,8 +10,9 @@
 //! else separates tokens.
 //!
 //! Identifiers (credit codes, CMA and certificate numbers, decision numbers): the canonical form
-//! (width folded, year brackets made 〔〕, whitespace removed, lowercased) whole, plus every
-//! prefix of at least [`MIN_PREFIX`] characters, at increasing positions.
+//! (width folded, year brackets made 〔〕, whitespace removed, lowercased) whole, one token per
+//! value. Prefixes of at least [`MIN_PREFIX`] characters are found from these whole tokens
+//! when queried and exported (see [`super::prefix`]), not indexed as tokens of their own.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -174,7 +175,7 @@ pub fn canonical_identifier(raw: &str) -> String {
     crate::domain::canonical_decision_number(raw).to_lowercase()
 }
 
-/// The identifier tokens of `text`: the canonical form whole and its prefixes.
+/// The identifier token of `text`: its canonical form whole (none when that is empty).
 pub fn ident_tokens(text: &str) -> Vec<Token> {
     let mut stream = IdentTokenStream::new(text);
     let mut tokens = Vec::new();
@@ -184,24 +185,23 @@ pub fn ident_tokens(text: &str) -> Vec<Token> {
     tokens
 }
 
-/// The identifier tokens of a string: each token is the previous one and one more character.
+/// The identifier token stream of a string: one token, the canonical form.
 pub struct IdentTokenStream {
-    canonical: String,
-    /// Byte length of the last token's text (None: none yet).
-    emitted: Option<usize>,
+    /// The token, until it has been emitted.
+    pending: bool,
     token: Token,
 }
 
 impl IdentTokenStream {
     pub fn new(text: &str) -> Self {
+        let canonical = canonical_identifier(text);
         IdentTokenStream {
-            canonical: canonical_identifier(text),
-            emitted: None,
+            pending: !canonical.is_empty(),
             token: Token {
                 offset_from: 0,
                 offset_to: text.len(),
                 position: 0,
-                text: String::new(),
+                text: canonical,
                 position_length: 1,
             },
         }
@@ -210,25 +210,7 @@ impl IdentTokenStream {
 
 impl TokenStream for IdentTokenStream {
     fn advance(&mut self) -> bool {
-        let end = match self.emitted {
-            None => self
-                .canonical
-                .char_indices()
-                .nth(MIN_PREFIX)
-                .map_or(self.canonical.len(), |(i, _)| i),
-            Some(len) => match self.canonical[len..].chars().next() {
-                Some(c) => len + c.len_utf8(),
-                None => return false,
-            },
-        };
-        if end == 0 {
-            return false;
-        }
-        self.token.position = self.emitted.map_or(0, |_| self.token.position + 1);
-        self.token.text.clear();
-        self.token.text.push_str(&self.canonical[..end]);
-        self.emitted = Some(end);
-        true
+        std::mem::take(&mut self.pending)
     }
     fn token(&self) -> &Token {
         &self.token
@@ -293,7 +275,7 @@ mod tests {
     /// The tokenizers as first written (tokens collected up front), which the streaming ones
     /// must match token for token.
     mod reference {
-        use super::super::{canonical_identifier, class, Class, MIN_PREFIX};
+        use super::super::{canonical_identifier, class, Class};
         use tantivy::tokenizer::Token;
 
         fn token(text: String, from: usize, to: usize, position: usize) -> Token {
@@ -352,20 +334,13 @@ mod tests {
             tokens
         }
 
-        /// The identifier tokens of `text`: the canonical form whole and its prefixes.
+        /// The identifier tokens of `text`: the canonical form whole.
         pub fn ident_tokens(text: &str) -> Vec<Token> {
             let canonical = canonical_identifier(text);
-            let chars: Vec<char> = canonical.chars().collect();
-            if chars.is_empty() {
+            if canonical.is_empty() {
                 return Vec::new();
             }
-            let shortest = MIN_PREFIX.min(chars.len());
-            (shortest..=chars.len())
-                .enumerate()
-                .map(|(position, len)| {
-                    token(chars[..len].iter().collect(), 0, text.len(), position)
-                })
-                .collect()
+            vec![token(canonical, 0, text.len(), 0)]
         }
     }
 
@@ -487,12 +462,14 @@ mod tests {
     }
 
     #[test]
-    fn identifiers_have_prefixes_and_canonical_brackets() {
+    fn identifiers_are_whole_with_canonical_brackets() {
         let tokens = ident_tokens("陕市监罚[2024]12号");
-        let t = texts(&tokens);
-        assert_eq!(t.last(), Some(&"陕市监罚〔2024〕12号"));
-        assert_eq!(t[0], "陕市监罚〔2");
-        assert_eq!(ident_tokens("91330201MA282UF146").len(), 13);
+        assert_eq!(texts(&tokens), ["陕市监罚〔2024〕12号"]);
+        assert_eq!(
+            texts(&ident_tokens("91330201MA282UF146")),
+            ["91330201ma282uf146"]
+        );
+        assert!(ident_tokens(" ").is_empty());
         assert_eq!(
             ident_query("陕市监罚（２０２４）12号").as_deref(),
             Some("陕市监罚〔2024〕12号")
