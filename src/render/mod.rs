@@ -652,8 +652,8 @@ impl<'a> Renderer<'a> {
         };
         // The sidebar is the same on every page of a listing but for the depth of its links,
         // so it is rendered twice per listing, not once per page.
-        let first_groups = self.sidebar_html(&sidebar(&root_for(base)))?;
-        let later_groups = self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?;
+        let first_sidebar = self.sidebar_html(&sidebar(&root_for(base)))?;
+        let later_sidebar = self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?;
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -684,10 +684,10 @@ impl<'a> Renderer<'a> {
                 .take(size)
                 .map(|&i| tera::Value::safe_string(&rows[i].with_root(&root)))
                 .collect();
-            let groups = if page == 1 {
-                &first_groups
+            let sidebar_html = if page == 1 {
+                &first_sidebar
             } else {
-                &later_groups
+                &later_sidebar
             };
             let page_title = if page == 1 {
                 title.to_string()
@@ -700,7 +700,7 @@ impl<'a> Renderer<'a> {
             ctx.insert_value("rows", tera::Value::from(page_rows));
             ctx.insert("count", &indices.len());
             ctx.insert("pager", &pager);
-            ctx.insert_value("facets_html", groups.clone());
+            ctx.insert_value("facets_html", sidebar_html.clone());
             ctx.insert("active_facet", &active);
             ctx.insert(
                 "listed_labels",

@@ -40,6 +40,8 @@ pub enum SearchError {
     Missing(String),
     #[error("{0}")]
     Usage(String),
+    #[error("search index: {0} segments, where the export reads one")]
+    Segments(usize),
 }
 
 /// What the search stage wrote, for the build summary.

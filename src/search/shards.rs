@@ -20,7 +20,9 @@
 //!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
 //!   list (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
 //!   offset of the term's region in its list file), one varint length per impact block and the
-//!   varint length of the page directory.
+//!   varint length of the page directory. Text terms are the tokens themselves; identifier
+//!   terms are `#` and an identifier prefix, one for every prefix a query may use (see
+//!   [`super::prefix`]), so a prefix query costs the client one lookup like any other.
 //! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms, one region per term, the
 //!   regions concatenated (no header: entries address them). A region is: impact block 0, the
 //!   page directory (one varint byte length per page), impact blocks 1.., then the pages. Block
@@ -201,10 +203,7 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
     // Document frequencies are read per segment below, which only a single segment makes
     // the index's own (the build merges its segments into one: see canonical.rs).
     if segments.len() > 1 {
-        return Err(SearchError::Usage(format!(
-            "the search index has {} segments; the export reads one",
-            segments.len()
-        )));
+        return Err(SearchError::Segments(segments.len()));
     }
     // Each field's terms, in field order; a term found in several fields is joined up after
     // one stable sort (its contributions stay in field order).
