@@ -561,21 +561,28 @@ impl<'a> Renderer<'a> {
                 let mut context = tera::Context::new();
                 context.insert_value("r", row);
                 context.insert_value("t", strings.clone());
-                let mut html = Vec::with_capacity(512);
-                self.theme
-                    .tera
-                    .render_component_to("row", &context, None, true, &mut html)
-                    .map_err(|e| RenderError::Template {
-                        template: "macros.html (component row)".to_string(),
-                        message: error_chain(&e),
-                    })?;
-                let html = String::from_utf8(html).map_err(|e| RenderError::Template {
-                    template: "macros.html (component row)".to_string(),
-                    message: e.to_string(),
-                })?;
-                Ok(ListingRow::new(&html))
+                Ok(ListingRow::new(&self.component("row", &context, 512)?))
             })
             .collect()
+    }
+
+    /// The theme's component `name` (in macros.html) rendered with `context`.
+    fn component(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<String, RenderError> {
+        let template_error = |message| RenderError::Template {
+            template: format!("macros.html (component {name})"),
+            message,
+        };
+        let mut html = Vec::with_capacity(capacity);
+        self.theme
+            .tera
+            .render_component_to(name, context, None, true, &mut html)
+            .map_err(|e| template_error(error_chain(&e)))?;
+        String::from_utf8(html).map_err(|e| template_error(e.to_string()))
     }
 
     /// A listing's facet sidebar (the theme's `facets` component), rendered.
@@ -583,19 +590,11 @@ impl<'a> Renderer<'a> {
         let mut context = tera::Context::new();
         context.insert("facets", groups);
         context.insert("t", &self.theme.strings);
-        let mut html = Vec::with_capacity(8 * 1024);
-        self.theme
-            .tera
-            .render_component_to("facets", &context, None, true, &mut html)
-            .map_err(|e| RenderError::Template {
-                template: "macros.html (component facets)".to_string(),
-                message: error_chain(&e),
-            })?;
-        let html = String::from_utf8(html).map_err(|e| RenderError::Template {
-            template: "macros.html (component facets)".to_string(),
-            message: e.to_string(),
-        })?;
-        Ok(tera::Value::safe_string(&html))
+        Ok(tera::Value::safe_string(&self.component(
+            "facets",
+            &context,
+            8 * 1024,
+        )?))
     }
 
     fn listing(
