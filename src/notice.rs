@@ -13,6 +13,7 @@ use crate::domain::RecordId;
 use crate::record::{Record, Value};
 use crate::validate::Dataset;
 use chrono::{Days, Months, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -151,88 +152,111 @@ pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> Publishe
         .iter()
         .zip(data.collections)
         .map(|(collection, records)| {
+            // Per record in parallel: the build waits for this stage with nothing else to do.
+            let decided: Vec<Decided> = records
+                .into_par_iter()
+                .filter_map(|record| decide(collection, record, as_of))
+                .collect();
             let mut out = PublishedCollection::default();
-            for record in records {
-                match status(collection, &record, as_of) {
-                    NoticeStatus::OnNotice { last_day } => out.records.push(PublicRecord {
-                        record: mask(&collection.fields, record),
-                        last_day,
-                    }),
-                    NoticeStatus::Expired { last_day } => out.taken_down.push(TakenDown {
-                        id: record.id,
-                        published: record.notice.published,
-                        ended: last_day,
-                        withdrawn_reason: None,
-                    }),
-                    NoticeStatus::Withdrawn { date, reason } => out.taken_down.push(TakenDown {
-                        id: record.id,
-                        published: record.notice.published,
-                        ended: date,
-                        withdrawn_reason: Some(reason),
-                    }),
-                    NoticeStatus::Embargoed | NoticeStatus::NotPublished => {}
+            for d in decided {
+                match d {
+                    Decided::Public(r) => out.records.push(r),
+                    Decided::TakenDown(t) => out.taken_down.push(t),
                 }
             }
-            out.records.sort_by(|a, b| {
+            out.records.par_sort_by(|a, b| {
                 b.record
                     .notice
                     .published
                     .cmp(&a.record.notice.published)
                     .then_with(|| a.record.id.cmp(&b.record.id))
             });
-            out.taken_down.sort_by(|a, b| a.id.cmp(&b.id));
+            out.taken_down.par_sort_by(|a, b| a.id.cmp(&b.id));
             out
         })
         .collect();
     PublishedSet { as_of, collections }
 }
 
+enum Decided {
+    Public(PublicRecord),
+    TakenDown(TakenDown),
+}
+
+/// Where one record goes at `as_of`; `None` when it appears nowhere (embargoed, unpublished).
+fn decide(collection: &Collection, record: Record, as_of: NaiveDate) -> Option<Decided> {
+    Some(match status(collection, &record, as_of) {
+        NoticeStatus::OnNotice { last_day } => Decided::Public(PublicRecord {
+            record: mask(&collection.fields, record),
+            last_day,
+        }),
+        NoticeStatus::Expired { last_day } => Decided::TakenDown(TakenDown {
+            id: record.id,
+            published: record.notice.published,
+            ended: last_day,
+            withdrawn_reason: None,
+        }),
+        NoticeStatus::Withdrawn { date, reason } => Decided::TakenDown(TakenDown {
+            id: record.id,
+            published: record.notice.published,
+            ended: date,
+            withdrawn_reason: Some(reason),
+        }),
+        NoticeStatus::Embargoed | NoticeStatus::NotPublished => return None,
+    })
+}
+
 /// Removes or masks every field marked personal, in nested objects too.
 fn mask(fields: &[FieldDef], mut record: Record) -> Record {
-    record.values = mask_values(fields, &record.values);
+    record.values = mask_values(fields, std::mem::take(&mut record.values));
     record
 }
 
-fn mask_values(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<Option<Value>> {
+fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Value>> {
+    // Decided on the values as read: a mask's condition names another field of the record.
+    let masked: Vec<bool> = fields
+        .iter()
+        .map(|field| match &field.personal {
+            Personal::KeepFirstChar { when: None } => true,
+            Personal::KeepFirstChar {
+                when: Some((key, allowed)),
+            } => fields
+                .iter()
+                .position(|f| &f.key == key)
+                .and_then(|i| values.get(i)?.as_ref())
+                .is_none_or(|v| allowed.contains(&v.plain_text())),
+            Personal::Public | Personal::Omit => false,
+        })
+        .collect();
     fields
         .iter()
         .zip(values)
-        .map(|(field, value)| {
-            let value = value.as_ref()?;
+        .zip(masked)
+        .map(|((field, value), masked)| {
+            let value = value?;
             let value = match &field.ty {
                 FieldType::Object(sub) => {
                     map_objects(value, &|o| Value::Object(mask_values(sub, o)))
                 }
-                _ => value.clone(),
+                _ => value,
             };
             match &field.personal {
                 Personal::Public => Some(value),
                 Personal::Omit => None,
-                Personal::KeepFirstChar { when } => {
-                    let applies = match when {
-                        None => true,
-                        Some((key, allowed)) => fields
-                            .iter()
-                            .position(|f| &f.key == key)
-                            .and_then(|i| values[i].as_ref())
-                            .is_none_or(|v| allowed.contains(&v.plain_text())),
-                    };
-                    if applies {
-                        Some(map_text(&value, crate::text::mask_keep_first_char))
-                    } else {
-                        Some(value)
-                    }
+                Personal::KeepFirstChar { .. } if masked => {
+                    Some(map_text(&value, crate::text::mask_keep_first_char))
                 }
+                Personal::KeepFirstChar { .. } => Some(value),
             }
         })
         .collect()
 }
 
-fn map_objects(value: &Value, f: &dyn Fn(&[Option<Value>]) -> Value) -> Value {
+fn map_objects(value: Value, f: &dyn Fn(Vec<Option<Value>>) -> Value) -> Value {
     match value {
         Value::Object(o) => f(o),
-        Value::List(items) => Value::List(items.iter().map(|i| map_objects(i, f)).collect()),
-        other => other.clone(),
+        Value::List(items) => Value::List(items.into_iter().map(|i| map_objects(i, f)).collect()),
+        other => other,
     }
 }
 
