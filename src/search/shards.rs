@@ -350,13 +350,24 @@ fn page_count(df: usize, n: u64) -> usize {
 /// lengths of its impact blocks and of its page directory.
 fn external_region(postings: &[(u32, u16)], n: u64, facets: &Facets) -> (Vec<u8>, Vec<u64>, u64) {
     let mut blocks = Vec::new();
-    let mut ranked = postings.to_vec();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Score descending, then ordinal, as one integer key: ordinals are unique in a list, so
+    // the unstable sort is deterministic.
+    let mut ranked: Vec<u64> = postings
+        .iter()
+        .map(|&(ord, q)| (u64::from(u16::MAX - q) << 32) | u64::from(ord))
+        .collect();
+    ranked.sort_unstable();
+    let mut block: Vec<(u32, u16)> = Vec::new();
     let (mut start, mut b) = (0usize, 0u32);
     while start < ranked.len() {
         let end = (start + block_len(b)).min(ranked.len());
-        let mut block = ranked[start..end].to_vec();
-        block.sort_by_key(|p| p.0);
+        block.clear();
+        block.extend(
+            ranked[start..end]
+                .iter()
+                .map(|&key| (key as u32, u16::MAX - (key >> 32) as u16)),
+        );
+        block.sort_unstable_by_key(|p| p.0);
         let mut out = Vec::new();
         encode(&mut out, &block, 0, Some(facets));
         blocks.push(out);
