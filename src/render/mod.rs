@@ -650,9 +650,13 @@ impl<'a> Renderer<'a> {
                 .collect()
         };
         // The sidebar is the same on every page of a listing but for the depth of its links,
-        // so it is rendered twice per listing, not once per page.
+        // so it is rendered once per depth (twice per listing at most), not once per page.
         let first_sidebar = self.sidebar_html(&sidebar(&root_for(base)))?;
-        let later_sidebar = self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?;
+        let later_sidebar = if total > 1 {
+            Some(self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?)
+        } else {
+            None
+        };
         (1..=total).into_par_iter().try_for_each(|page| {
             let path = if page == 1 {
                 base.to_string()
@@ -683,10 +687,9 @@ impl<'a> Renderer<'a> {
                 .take(size)
                 .map(|&i| tera::Value::safe_string(&rows[i].with_root(&root)))
                 .collect();
-            let sidebar_html = if page == 1 {
-                &first_sidebar
-            } else {
-                &later_sidebar
+            let sidebar_html = match &later_sidebar {
+                Some(later) if page > 1 => later,
+                _ => &first_sidebar,
             };
             let page_title = if page == 1 {
                 title.to_string()
