@@ -47,14 +47,23 @@ fn merged(mut postings: Vec<(DocId, u32)>) -> PrefixPostings {
     out
 }
 
-/// Reads term postings with one block reader, reset for each term.
-struct PostingsReader<'a> {
+/// Reads term postings with one block reader, reset for each term (opening one per term copied
+/// its kilobytes of decoder state for every term).
+pub struct PostingsReader<'a> {
     inverted: &'a InvertedIndexReader,
     block: Option<BlockSegmentPostings>,
 }
 
-impl PostingsReader<'_> {
-    fn read(
+impl<'a> PostingsReader<'a> {
+    pub fn new(inverted: &'a InvertedIndexReader) -> Self {
+        PostingsReader {
+            inverted,
+            block: None,
+        }
+    }
+
+    /// Appends the (document, term frequency) postings of the term `info` describes to `out`.
+    pub fn read(
         &mut self,
         info: &tantivy::postings::TermInfo,
         out: &mut Vec<(DocId, u32)>,
@@ -86,10 +95,7 @@ pub fn postings_with_prefix(
     inverted: &InvertedIndexReader,
     prefix: &str,
 ) -> io::Result<PrefixPostings> {
-    let mut reader = PostingsReader {
-        inverted,
-        block: None,
-    };
+    let mut reader = PostingsReader::new(inverted);
     let mut all = Vec::new();
     let mut stream = inverted
         .terms()
@@ -112,10 +118,7 @@ pub fn for_each_prefix<E: From<io::Error>>(
     inverted: &InvertedIndexReader,
     mut emit: impl FnMut(&[u8], PrefixPostings) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut reader = PostingsReader {
-        inverted,
-        block: None,
-    };
+    let mut reader = PostingsReader::new(inverted);
     // The prefixes still gathering postings, shortest first, each a prefix of the next and of
     // `last`: terms come sorted, so a prefix's terms are consecutive.
     let mut open: Vec<(usize, Vec<(DocId, u32)>)> = Vec::new();

@@ -41,6 +41,7 @@
 //! in the manifest's list).
 
 use super::index::{facet_value, search_fields, Built, Kind, ORD};
+use super::prefix::PostingsReader;
 use super::{SearchError, SearchStats};
 use crate::config::{FacetKind, SiteConfig};
 use crate::notice::PublishedSet;
@@ -49,9 +50,8 @@ use crate::record::Value;
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
-use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::Bm25Weight;
-use tantivy::schema::IndexRecordOption;
+use tantivy::DocId;
 
 pub const INLINE_MAX: usize = 24;
 pub const BLOCK0: usize = 128;
@@ -229,63 +229,39 @@ fn scored_postings(built: &Built) -> Result<Vec<ScoredPostings>, SearchError> {
         for (seg, ords) in segments.iter().zip(&ords) {
             let inverted = seg.inverted_index(sf.field)?;
             let norms = seg.get_fieldnorms_reader(sf.field)?;
+            // Each record's contribution to a term's score, by record ordinal. The document
+            // frequency is the list's length: one segment without deletions (see above).
+            let mut scored = |postings: &[(DocId, u32)]| -> Vec<(u32, f32)> {
+                let df = postings.len() as u64;
+                let weight = weights
+                    .entry(df)
+                    .or_insert_with(|| Bm25Weight::for_one_term_without_explain(df, n, average));
+                postings
+                    .iter()
+                    .map(|&(doc, tf)| {
+                        let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
+                        (ords[doc as usize], score)
+                    })
+                    .collect()
+            };
             if sf.kind == Kind::Ident {
                 // Identifiers are indexed whole; the dictionary has each of their prefixes.
                 super::prefix::for_each_prefix::<SearchError>(&inverted, |prefix, postings| {
-                    let df = postings.len() as u64;
-                    let weight = weights.entry(df).or_insert_with(|| {
-                        Bm25Weight::for_one_term_without_explain(df, n, average)
-                    });
                     let mut namespaced = Vec::with_capacity(prefix.len() + 1);
                     namespaced.push(b'#');
                     namespaced.extend_from_slice(prefix);
-                    let list = postings
-                        .iter()
-                        .map(|&(doc, tf)| {
-                            let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
-                            (ords[doc as usize], score)
-                        })
-                        .collect();
-                    lists.push((namespaced, list));
+                    lists.push((namespaced, scored(&postings)));
                     Ok(())
                 })?;
                 continue;
             }
-            // One block reader per field, reset for each term (opening one per term copied
-            // its kilobytes of decoder state for every term).
-            let mut blocks: Option<BlockSegmentPostings> = None;
+            let mut reader = PostingsReader::new(&inverted);
+            let mut postings = Vec::new();
             let mut stream = inverted.terms().stream()?;
             while stream.advance() {
-                let key = stream.key();
-                let info = stream.value();
-                let df = u64::from(info.doc_freq);
-                let weight = weights
-                    .entry(df)
-                    .or_insert_with(|| Bm25Weight::for_one_term_without_explain(df, n, average));
-                let block =
-                    match &mut blocks {
-                        Some(block) => {
-                            inverted.reset_block_postings_from_terminfo(info, block)?;
-                            block
-                        }
-                        None => blocks.insert(inverted.read_block_postings_from_terminfo(
-                            info,
-                            IndexRecordOption::WithFreqs,
-                        )?),
-                    };
-                let mut list = Vec::with_capacity(info.doc_freq as usize);
-                loop {
-                    let docs = block.docs();
-                    if docs.is_empty() {
-                        break;
-                    }
-                    for (&doc, &tf) in docs.iter().zip(block.freqs()) {
-                        let score = weight.score(norms.fieldnorm_id(doc), tf) * sf.boost;
-                        list.push((ords[doc as usize], score));
-                    }
-                    block.advance();
-                }
-                lists.push((key.to_vec(), list));
+                postings.clear();
+                reader.read(stream.value(), &mut postings)?;
+                lists.push((stream.key().to_vec(), scored(&postings)));
             }
         }
     }
