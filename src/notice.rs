@@ -6,7 +6,7 @@
 //! A notice period is counted from the publication day, and its end day is inclusive: a 3-month
 //! notice published 2024-01-15 is shown through 2024-04-14 and taken down on 2024-04-15.
 
-use crate::calendar::HolidayCalendar;
+use crate::calendar::{HolidayCalendar, MissingYear};
 use crate::config::{Collection, Condition, FieldDef, FieldType, Period, Personal, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::domain::RecordId;
@@ -305,63 +305,31 @@ pub fn review(
         .checked_add_days(Days::new(EXPIRING_WITHIN_DAYS))
         .unwrap_or(as_of);
     for (collection, records) in config.collections.iter().zip(&data.collections) {
-        for record in records {
-            let item = |detail: String, date: NaiveDate| StaffItem {
-                collection: collection.key.clone(),
-                id: record.id.to_string(),
-                file: record.source.file.display().to_string(),
-                line: record.source.line,
-                detail,
-                date,
-            };
-            if let NoticeStatus::OnNotice {
-                last_day: Some(last),
-            } = status(collection, record, as_of)
-            {
-                if last <= soon {
-                    report.expiring.push(item(format!("公示截止 {last}"), last));
+        // Each record is reviewed on its own (in parallel: the build waits for this), and the
+        // findings gathered in record order.
+        let findings: Vec<Finding> = records
+            .par_iter()
+            .map(|record| review_record(collection, record, calendar, as_of, soon))
+            .collect();
+        for (record, finding) in records.iter().zip(findings) {
+            report.expiring.extend(finding.expiring);
+            match finding.timeliness {
+                Some(Ok((item, warning))) => {
+                    report.late.push(item);
+                    diags.push(warning);
                 }
-            }
-            let (Some(field), Some(limit)) = (
-                collection.notice.decision_date_field,
-                collection.notice.late_after_working_days,
-            ) else {
-                continue;
-            };
-            let Some(Value::Date(decided)) = record.value(field) else {
-                continue;
-            };
-            let published = record.notice.published;
-            match calendar.working_days_between(*decided, published) {
-                Ok(days) if days > limit => {
+                Some(Err(missing)) if missing_years.insert(missing.year) => {
                     diags.push(
                         Diagnostic::warning(
                             &record.source.file,
                             record.source.line,
-                            format!(
-                                "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
-                                collection.fields[field].label
-                            ),
+                            format!("cannot check timeliness: {missing}"),
                         )
                         .record(record.id.to_string())
                         .field("published"),
                     );
-                    report.late.push(item(format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"), published));
                 }
-                Ok(_) => {}
-                Err(missing) => {
-                    if missing_years.insert(missing.year) {
-                        diags.push(
-                            Diagnostic::warning(
-                                &record.source.file,
-                                record.source.line,
-                                format!("cannot check timeliness: {missing}"),
-                            )
-                            .record(record.id.to_string())
-                            .field("published"),
-                        );
-                    }
-                }
+                Some(Err(_)) | None => {}
             }
         }
     }
@@ -372,6 +340,74 @@ pub fn review(
         .late
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     (diags, report)
+}
+
+/// What reviewing one record found: its notice ends soon, and it was published late (a staff
+/// item and a warning) or its timeliness cannot be checked.
+struct Finding {
+    expiring: Option<StaffItem>,
+    timeliness: Option<Result<(StaffItem, Diagnostic), MissingYear>>,
+}
+
+fn review_record(
+    collection: &Collection,
+    record: &Record,
+    calendar: &HolidayCalendar,
+    as_of: NaiveDate,
+    soon: NaiveDate,
+) -> Finding {
+    let item = |detail: String, date: NaiveDate| StaffItem {
+        collection: collection.key.clone(),
+        id: record.id.to_string(),
+        file: record.source.file.display().to_string(),
+        line: record.source.line,
+        detail,
+        date,
+    };
+    let expiring = match status(collection, record, as_of) {
+        NoticeStatus::OnNotice {
+            last_day: Some(last),
+        } if last <= soon => Some(item(format!("公示截止 {last}"), last)),
+        _ => None,
+    };
+    let (Some(field), Some(limit)) = (
+        collection.notice.decision_date_field,
+        collection.notice.late_after_working_days,
+    ) else {
+        return Finding {
+            expiring,
+            timeliness: None,
+        };
+    };
+    let Some(Value::Date(decided)) = record.value(field) else {
+        return Finding {
+            expiring,
+            timeliness: None,
+        };
+    };
+    let published = record.notice.published;
+    let timeliness = match calendar.working_days_between(*decided, published) {
+        Ok(days) if days > limit => {
+            let warning = Diagnostic::warning(
+                &record.source.file,
+                record.source.line,
+                format!(
+                    "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
+                    collection.fields[field].label
+                ),
+            )
+            .record(record.id.to_string())
+            .field("published");
+            let late = item(format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"), published);
+            Some(Ok((late, warning)))
+        }
+        Ok(_) => None,
+        Err(missing) => Some(Err(missing)),
+    };
+    Finding {
+        expiring,
+        timeliness,
+    }
 }
 
 /// Prints the staff summary (late and soon-ending notices) to stderr.

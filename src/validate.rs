@@ -661,76 +661,114 @@ fn geo_value(node: &Node) -> Result<Geo, String> {
 }
 
 fn cross_record_checks(config: &SiteConfig, data: &Dataset) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
     let ids: Vec<HashSet<&RecordId>> = data
         .collections
-        .iter()
+        .par_iter()
         .map(|records| records.iter().map(|r| &r.id).collect())
         .collect();
-    for (ci, records) in data.collections.iter().enumerate() {
-        let collection = &config.collections[ci];
-        let mut seen: HashMap<&RecordId, &Record> = HashMap::new();
+    // One task per collection's ids and per field; their findings are gathered in that order,
+    // as a single pass over them would give them.
+    let mut tasks: Vec<(usize, Option<usize>)> = Vec::new();
+    for (ci, collection) in config.collections.iter().enumerate() {
+        tasks.push((ci, None));
+        tasks.extend((0..collection.fields.len()).map(|fi| (ci, Some(fi))));
+    }
+    tasks
+        .into_par_iter()
+        .flat_map_iter(|(ci, field)| {
+            let records = &data.collections[ci];
+            match field {
+                None => duplicate_ids(records),
+                Some(fi) => field_checks(config, ci, fi, records, &ids),
+            }
+        })
+        .collect()
+}
+
+fn duplicate_ids(records: &[Record]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut seen: HashMap<&RecordId, &Record> = HashMap::with_capacity(records.len());
+    for r in records {
+        if let Some(first) = seen.insert(&r.id, r) {
+            diags.push(
+                Diagnostic::error(
+                    &r.source.file,
+                    r.source.line,
+                    format!(
+                        "duplicate id \"{}\": also used at {}:{}",
+                        r.id,
+                        first.source.file.display(),
+                        first.source.line
+                    ),
+                )
+                .record(r.id.to_string())
+                .field("id"),
+            );
+        }
+    }
+    diags
+}
+
+/// A field's checks across records: unique values, and references that resolve.
+fn field_checks(
+    config: &SiteConfig,
+    ci: usize,
+    fi: usize,
+    records: &[Record],
+    ids: &[HashSet<&RecordId>],
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let f = &config.collections[ci].fields[fi];
+    if f.unique {
+        let mut values: HashMap<String, &Record> = HashMap::with_capacity(records.len());
         for r in records {
-            if let Some(first) = seen.insert(&r.id, r) {
+            let Some(v) = r.value(fi) else { continue };
+            let key = match f.identifier {
+                Some(crate::config::IdentifierKind::DecisionNumber) => {
+                    domain::canonical_decision_number(&v.plain_text())
+                }
+                _ => v.plain_text(),
+            };
+            if let Some(first) = values.insert(key, r) {
                 diags.push(
                     Diagnostic::error(
                         &r.source.file,
                         r.source.line,
                         format!(
-                            "duplicate id \"{}\": also used at {}:{}",
-                            r.id,
+                            "value \"{}\" must be unique but record \"{}\" ({}:{}) has it too",
+                            v.plain_text(),
+                            first.id,
                             first.source.file.display(),
                             first.source.line
                         ),
                     )
                     .record(r.id.to_string())
-                    .field("id"),
+                    .field(&f.key),
                 );
             }
         }
-        for (fi, f) in collection.fields.iter().enumerate() {
-            if f.unique {
-                let mut values: HashMap<String, &Record> = HashMap::new();
-                for r in records {
-                    let Some(v) = r.value(fi) else { continue };
-                    let key = match f.identifier {
-                        Some(crate::config::IdentifierKind::DecisionNumber) => {
-                            domain::canonical_decision_number(&v.plain_text())
-                        }
-                        _ => v.plain_text(),
-                    };
-                    if let Some(first) = values.insert(key, r) {
-                        diags.push(
-                            Diagnostic::error(&r.source.file, r.source.line, format!("value \"{}\" must be unique but record \"{}\" ({}:{}) has it too", v.plain_text(), first.id, first.source.file.display(), first.source.line))
-                                .record(r.id.to_string())
-                                .field(&f.key),
-                        );
-                    }
-                }
-            }
+    }
+    check_refs(
+        config,
+        &f.key,
+        &f.ty,
+        records.iter().map(|r| (r, r.value(fi))),
+        ids,
+        &mut diags,
+    );
+    if let FieldType::Object(sub) = &f.ty {
+        for (si, s) in sub.iter().enumerate() {
+            let nested = records.iter().flat_map(|r| {
+                objects(r.value(fi)).map(move |o| (r, o.get(si).and_then(Option::as_ref)))
+            });
             check_refs(
                 config,
-                &f.key,
-                &f.ty,
-                records.iter().map(|r| (r, r.value(fi))),
-                &ids,
+                &format!("{}.{}", f.key, s.key),
+                &s.ty,
+                nested,
+                ids,
                 &mut diags,
             );
-            if let FieldType::Object(sub) = &f.ty {
-                for (si, s) in sub.iter().enumerate() {
-                    let nested = records.iter().flat_map(|r| {
-                        objects(r.value(fi)).map(move |o| (r, o.get(si).and_then(Option::as_ref)))
-                    });
-                    check_refs(
-                        config,
-                        &format!("{}.{}", f.key, s.key),
-                        &s.ty,
-                        nested,
-                        &ids,
-                        &mut diags,
-                    );
-                }
-            }
         }
     }
     diags
