@@ -4,7 +4,8 @@
 //! constant-memory mode (row by row through a temporary file), and with the document's
 //! creation date set to the as-of date, so the same inputs give the same bytes.
 
-use super::tabular::{Cell, Column};
+use super::tabular::{Cell, Column, ColumnKind};
+use crate::config::FieldType;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
@@ -54,6 +55,16 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
     for (c, width) in column_widths(sheet).into_iter().enumerate() {
         ws.set_column_width(c as u16, width)?;
     }
+    // A date or money column carries its number format, which its cells take without one of
+    // their own: a format given per cell is hashed per cell (a tenth of the workbook's time).
+    let column_kinds: Vec<NumberKind> = sheet.columns.iter().map(number_kind).collect();
+    for (c, kind) in column_kinds.iter().enumerate() {
+        match kind {
+            NumberKind::Date => ws.set_column_format(c as u16, &date)?,
+            NumberKind::Money => ws.set_column_format(c as u16, &money)?,
+            NumberKind::Other => ws,
+        };
+    }
     for (c, label) in sheet.labels.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, label, &header)?;
     }
@@ -68,10 +79,16 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
                 Cell::Integer(i) => {
                     ws.write_number(r, c, *i as f64)?;
                 }
+                Cell::Money(m) if column_kinds[c as usize] == NumberKind::Money => {
+                    ws.write_number(r, c, m.yuan())?;
+                }
                 Cell::Money(m) => {
                     ws.write_number_with_format(r, c, m.yuan(), &money)?;
                 }
                 Cell::Date(d) => match excel_serial(*d) {
+                    Some(serial) if column_kinds[c as usize] == NumberKind::Date => {
+                        ws.write_number(r, c, serial)?;
+                    }
                     Some(serial) => {
                         ws.write_number_with_format(r, c, serial, &date)?;
                     }
@@ -89,6 +106,26 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
         }
     }
     workbook.save_to_buffer()
+}
+
+/// The number format a column's values take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NumberKind {
+    Date,
+    Money,
+    Other,
+}
+
+fn number_kind(column: &Column) -> NumberKind {
+    match column.kind {
+        ColumnKind::Published | ColumnKind::NoticeUntil => NumberKind::Date,
+        ColumnKind::Field(_, f) => match f.ty {
+            FieldType::Date => NumberKind::Date,
+            FieldType::Money => NumberKind::Money,
+            _ => NumberKind::Other,
+        },
+        ColumnKind::Id | ColumnKind::History => NumberKind::Other,
+    }
 }
 
 /// Days since 1899-12-30, Excel's date number, for days after its 1900 leap-year quirk.
@@ -172,6 +209,122 @@ mod tests {
         assert_eq!(sheet_name("a/b:c[d]"), "abcd");
         assert_eq!(sheet_name("检验检测机构").chars().count(), 6);
         assert_eq!(display_width("ab西安"), 6);
+    }
+
+    fn field(key: &str, ty: FieldType) -> crate::config::FieldDef {
+        crate::config::FieldDef {
+            key: key.into(),
+            label: key.into(),
+            description: None,
+            ty,
+            list: false,
+            required: false,
+            unique: false,
+            facet: None,
+            search_weight: 0.0,
+            identifier: None,
+            personal: crate::config::Personal::Public,
+        }
+    }
+
+    fn unzip(bytes: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    }
+
+    /// The number format code of each cell (`None` without one), by reference (`B2`).
+    fn cell_formats(bytes: &[u8]) -> Vec<(String, Option<String>)> {
+        let styles = unzip(bytes, "xl/styles.xml");
+        let codes: std::collections::HashMap<&str, &str> = styles
+            .split("<numFmt numFmtId=\"")
+            .skip(1)
+            .filter_map(|s| {
+                let (id, rest) = s.split_once('"')?;
+                let code = rest.split("formatCode=\"").nth(1)?.split('"').next()?;
+                Some((id, code))
+            })
+            .collect();
+        let xfs = styles
+            .split("<cellXfs")
+            .nth(1)
+            .unwrap()
+            .split("</cellXfs>")
+            .next()
+            .unwrap();
+        let xf_formats: Vec<Option<String>> = xfs
+            .split("<xf ")
+            .skip(1)
+            .map(|xf| {
+                let id = xf.split("numFmtId=\"").nth(1)?.split('"').next()?;
+                codes.get(id).map(|c| c.to_string())
+            })
+            .collect();
+        let sheet = unzip(bytes, "xl/worksheets/sheet1.xml");
+        sheet
+            .split("<c r=\"")
+            .skip(1)
+            .map(|c| {
+                let reference = c.split('"').next().unwrap().to_string();
+                let head = c.split('>').next().unwrap();
+                let style = head
+                    .split(" s=\"")
+                    .nth(1)
+                    .map(|s| s.split('"').next().unwrap().parse::<usize>().unwrap());
+                (reference, style.and_then(|s| xf_formats[s].clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dates_and_money_carry_their_number_formats() {
+        let (amount, note) = (
+            field("amount", FieldType::Money),
+            field("note", FieldType::Text),
+        );
+        let columns = vec![
+            Column {
+                key: "published",
+                kind: ColumnKind::Published,
+            },
+            Column {
+                key: "amount",
+                kind: ColumnKind::Field(1, &amount),
+            },
+            Column {
+                key: "note",
+                kind: ColumnKind::Field(2, &note),
+            },
+        ];
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        let money = Cell::Money(crate::record::Money(1_234_550));
+        let rows = vec![
+            vec![Cell::Date(d), money.clone(), Cell::Text("甲".into())],
+            // A date and an amount in a column of another kind keep their own format.
+            vec![Cell::Date(d), Cell::Null, Cell::Date(d)],
+            vec![Cell::Null, money.clone(), money],
+        ];
+        let labels: Vec<String> = ["发布", "金额", "备注"].map(String::from).to_vec();
+        let sheet = Sheet {
+            name: "t",
+            title: "t",
+            author: "t",
+            labels: &labels,
+            columns: &columns,
+            rows: &rows,
+            as_of: d,
+        };
+        let formats = cell_formats(&xlsx_bytes(&sheet).unwrap());
+        let format = |r: &str| formats.iter().find(|f| f.0 == r).and_then(|f| f.1.clone());
+        for date in ["A2", "A3", "C3"] {
+            assert_eq!(format(date).as_deref(), Some("yyyy-mm-dd"), "{date}");
+        }
+        for amount in ["B2", "B4", "C4"] {
+            assert_eq!(format(amount).as_deref(), Some("#,##0.00"), "{amount}");
+        }
+        assert_eq!(format("C2"), None, "text has no number format");
+        assert_eq!(format("A1"), None, "the header is bold, not a date");
     }
 
     #[test]
