@@ -360,30 +360,53 @@ fn write_outputs(
                 .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
             Ok(())
         };
-        let rendered = renderer.render_all(staff, &folders);
-        // A full build lets the folder thread finish the record files beside the export, which
-        // needs only their bytes; a live rebuild serves its output once the pages are done.
-        let maker = if rendered.is_err() || memo.is_some() {
+        let export_staging = staging.view();
+        let export = || {
+            let started = Instant::now();
+            let exported = crate::export::export(
+                config,
+                set,
+                previous,
+                &export_staging,
+                &renderer,
+                &record_files,
+            );
+            (exported, started.elapsed().as_secs_f64())
+        };
+        let search = if memo.is_none() {
+            // A full build renders and exports at once: the export ends on one collection's
+            // workbook and the pages on the folder thread, and each fills the other's gaps.
+            let (rendered, (exported, export_seconds)) =
+                rayon::join(|| renderer.render_all(staff, &folders), export);
+            if rendered.is_err() || exported.is_err() {
+                folders.abandon();
+            }
             // A folder error explains the page errors that followed from it.
             finish_folders(maker)?;
-            None
+            rendered?;
+            done("render", stages);
+            exported?;
+            stages.push(StageTiming {
+                stage: "export (beside)",
+                seconds: export_seconds,
+                files: export_staging.files_written(),
+                bytes: export_staging.bytes_written(),
+                peak_rss: 0,
+                cpu_seconds: 0.0,
+            });
+            early_search.unwrap_or_else(start_search)
         } else {
-            Some(maker)
-        };
-        rendered?;
-        done("render", stages);
-        after_render(staging)?;
-        let search = early_search.unwrap_or_else(start_search);
-        let exported =
-            crate::export::export(config, set, previous, staging, &renderer, &record_files);
-        if exported.is_err() {
-            folders.abandon();
-        }
-        if let Some(maker) = maker {
+            // A live rebuild serves its pages first: they are what the person editing waits for.
+            let rendered = renderer.render_all(staff, &folders);
             finish_folders(maker)?;
-        }
-        exported?;
-        done("export", stages);
+            rendered?;
+            done("render", stages);
+            after_render(staging)?;
+            let search = early_search.unwrap_or_else(start_search);
+            export().0?;
+            done("export", stages);
+            search
+        };
         let (result, seconds) = search
             .join()
             .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
@@ -398,6 +421,7 @@ fn write_outputs(
             peak_rss: 0,
             cpu_seconds: 0.0,
         });
+        staging.absorb(&export_staging);
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
     })?;
