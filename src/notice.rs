@@ -370,44 +370,48 @@ fn review_record(
         } if last <= soon => Some(item(format!("公示截止 {last}"), last)),
         _ => None,
     };
-    let (Some(field), Some(limit)) = (
-        collection.notice.decision_date_field,
-        collection.notice.late_after_working_days,
-    ) else {
-        return Finding {
-            expiring,
-            timeliness: None,
-        };
-    };
-    let Some(Value::Date(decided)) = record.value(field) else {
-        return Finding {
-            expiring,
-            timeliness: None,
-        };
-    };
-    let published = record.notice.published;
-    let timeliness = match calendar.working_days_between(*decided, published) {
-        Ok(days) if days > limit => {
-            let warning = Diagnostic::warning(
-                &record.source.file,
-                record.source.line,
-                format!(
-                    "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
-                    collection.fields[field].label
-                ),
-            )
-            .record(record.id.to_string())
-            .field("published");
-            let late = item(format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"), published);
-            Some(Ok((late, warning)))
-        }
-        Ok(_) => None,
-        Err(missing) => Some(Err(missing)),
-    };
     Finding {
         expiring,
-        timeliness,
+        timeliness: timeliness(collection, record, calendar, item),
     }
+}
+
+/// Whether the record was published late after its decision (a staff item and a warning), or
+/// cannot be checked for it; `None` when it was on time or its collection sets no limit.
+fn timeliness(
+    collection: &Collection,
+    record: &Record,
+    calendar: &HolidayCalendar,
+    item: impl Fn(String, NaiveDate) -> StaffItem,
+) -> Option<Result<(StaffItem, Diagnostic), MissingYear>> {
+    let field = collection.notice.decision_date_field?;
+    let limit = collection.notice.late_after_working_days?;
+    let Some(Value::Date(decided)) = record.value(field) else {
+        return None;
+    };
+    let published = record.notice.published;
+    let days = match calendar.working_days_between(*decided, published) {
+        Ok(days) => days,
+        Err(missing) => return Some(Err(missing)),
+    };
+    if days <= limit {
+        return None;
+    }
+    let warning = Diagnostic::warning(
+        &record.source.file,
+        record.source.line,
+        format!(
+            "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
+            collection.fields[field].label
+        ),
+    )
+    .record(record.id.to_string())
+    .field("published");
+    let late = item(
+        format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"),
+        published,
+    );
+    Some(Ok((late, warning)))
 }
 
 /// Prints the staff summary (late and soon-ending notices) to stderr.
