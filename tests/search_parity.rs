@@ -705,7 +705,8 @@ fn the_browser_engine_reads_dictionary_tails() {
         doc.resize(DOC_SLOT, b' ');
         docs.extend(doc);
     }
-    let pack = dict_pack(&entries);
+    let slices: Vec<(usize, &[u8])> = entries.iter().map(|(s, e)| (*s, e.as_slice())).collect();
+    let pack = dict_pack(&slices);
     assert!(pack.len() > 64 * DICT_SLOT, "bucket 0 has a tail");
     std::fs::write(search.join("t/0.bin"), pack).unwrap();
     std::fs::write(search.join("d/0.bin"), docs).unwrap();

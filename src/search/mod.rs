@@ -1,5 +1,6 @@
 //! Search: a tantivy index of the published record set ([`index`], with the tokenizers of
-//! [`tokenize`]), its static export as shards a browser fetches only as needed ([`shards`]), and
+//! [`tokenize`]), its static export as shards a browser fetches only as needed ([`shards`],
+//! reading the index's terms in order from [`terms`]), and
 //! the `gongshi search` side that queries the tantivy index ([`query`]).
 //!
 //! Scoring is tantivy's BM25 over our tokens, summed over boosted fields. The export reads the
@@ -19,6 +20,7 @@ pub mod index;
 pub mod prefix;
 pub mod query;
 pub mod shards;
+mod terms;
 pub mod tokenize;
 
 use crate::config::SiteConfig;

@@ -14,6 +14,7 @@ use super::tokenize::MIN_PREFIX;
 use std::io;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::schema::IndexRecordOption;
+use tantivy::termdict::TermStreamer;
 use tantivy::{DocId, InvertedIndexReader};
 
 /// (document, summed frequency of the matching identifiers), sorted by document.
@@ -111,46 +112,90 @@ pub fn postings_with_prefix(
     Ok(merged(all))
 }
 
-/// Calls `emit` once for every prefix looked up (see [`prefix_ends`]) of every identifier in
-/// `inverted`, with the postings of all identifiers that start with it (the export side).
-/// Prefixes come in no particular order.
-pub fn for_each_prefix<E: From<io::Error>>(
-    inverted: &InvertedIndexReader,
-    mut emit: impl FnMut(&[u8], PrefixPostings) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut reader = PostingsReader::new(inverted);
-    // The prefixes still gathering postings, shortest first, each a prefix of the next and of
-    // `last`: terms come sorted, so a prefix's terms are consecutive.
-    let mut open: Vec<(usize, Vec<(DocId, u32)>)> = Vec::new();
-    let mut last: Vec<u8> = Vec::new();
-    let mut postings = Vec::new();
-    let mut stream = inverted.terms().stream()?;
-    while stream.advance() {
-        let key = stream.key();
-        while let Some((end, _)) = open.last() {
-            if key.starts_with(&last[..*end]) {
+/// Every prefix looked up (see [`prefix_ends`]) of every identifier in an inverted index, in
+/// ascending byte order, with the postings of all identifiers that start with it (the export
+/// side, which merges it with the other fields' term streams).
+pub struct Prefixes<'a> {
+    terms: TermStreamer<'a>,
+    reader: PostingsReader<'a>,
+    /// The prefixes still gathering postings, shortest first, each a prefix of the next and of
+    /// `last`: terms come sorted, so a prefix's terms are consecutive.
+    open: Vec<(usize, Vec<(DocId, u32)>)>,
+    last: Vec<u8>,
+    postings: Vec<(DocId, u32)>,
+    /// Prefixes closed while a shorter one is open. A prefix closes after its extensions,
+    /// which sort after it; once none is open, every prefix still to come sorts after these
+    /// (they all extend the shortest, which the next term does not start with).
+    closed: Vec<(Vec<u8>, PrefixPostings)>,
+    /// Closed prefixes in descending order, handed out from the end.
+    ready: Vec<(Vec<u8>, PrefixPostings)>,
+    exhausted: bool,
+}
+
+impl<'a> Prefixes<'a> {
+    pub fn new(inverted: &'a InvertedIndexReader) -> io::Result<Self> {
+        Ok(Prefixes {
+            terms: inverted.terms().stream()?,
+            reader: PostingsReader::new(inverted),
+            open: Vec::new(),
+            last: Vec::new(),
+            postings: Vec::new(),
+            closed: Vec::new(),
+            ready: Vec::new(),
+            exhausted: false,
+        })
+    }
+
+    /// The next prefix and its postings, or `None` after the last.
+    pub fn next_prefix(&mut self) -> io::Result<Option<(Vec<u8>, PrefixPostings)>> {
+        loop {
+            if let Some(prefix) = self.ready.pop() {
+                return Ok(Some(prefix));
+            }
+            if self.exhausted {
+                return Ok(None);
+            }
+            if self.terms.advance() {
+                self.take_term()?;
+            } else {
+                self.exhausted = true;
+                self.close_unless(&[]);
+            }
+        }
+    }
+
+    fn take_term(&mut self) -> io::Result<()> {
+        let key = self.terms.key().to_vec();
+        self.close_unless(&key);
+        self.postings.clear();
+        self.reader.read(self.terms.value(), &mut self.postings)?;
+        let term = std::str::from_utf8(&key).unwrap_or_default();
+        for end in prefix_ends(term) {
+            match self.open.iter_mut().find(|(e, _)| *e == end) {
+                Some((_, gathered)) => gathered.extend_from_slice(&self.postings),
+                None => self.open.push((end, self.postings.clone())),
+            }
+        }
+        self.last = key;
+        Ok(())
+    }
+
+    /// Closes the open prefixes that `key` does not start with (all of them for an empty key).
+    fn close_unless(&mut self, key: &[u8]) {
+        while let Some((end, _)) = self.open.last() {
+            if !key.is_empty() && key.starts_with(&self.last[..*end]) {
                 break;
             }
-            if let Some((end, gathered)) = open.pop() {
-                emit(&last[..end], merged(gathered))?;
+            if let Some((end, gathered)) = self.open.pop() {
+                self.closed
+                    .push((self.last[..end].to_vec(), merged(gathered)));
             }
         }
-        postings.clear();
-        reader.read(stream.value(), &mut postings)?;
-        let term = std::str::from_utf8(key).unwrap_or_default();
-        for end in prefix_ends(term) {
-            match open.iter_mut().find(|(e, _)| *e == end) {
-                Some((_, gathered)) => gathered.extend_from_slice(&postings),
-                None => open.push((end, postings.clone())),
-            }
+        if self.open.is_empty() && !self.closed.is_empty() {
+            self.closed.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+            std::mem::swap(&mut self.ready, &mut self.closed);
         }
-        last.clear();
-        last.extend_from_slice(key);
     }
-    while let Some((end, gathered)) = open.pop() {
-        emit(&last[..end], merged(gathered))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -237,15 +282,19 @@ mod tests {
             .inverted_index(index.schema().get_field("i").expect("field"));
         let inverted = inverted.expect("inverted index");
         let mut emitted = BTreeMap::new();
-        for_each_prefix::<io::Error>(&inverted, |prefix, postings| {
-            let prefix = String::from_utf8(prefix.to_vec()).expect("utf-8");
+        let mut previous: Option<String> = None;
+        let mut prefixes = Prefixes::new(&inverted).expect("term stream");
+        while let Some((prefix, postings)) = prefixes.next_prefix().expect("prefixes") {
+            let prefix = String::from_utf8(prefix).expect("utf-8");
+            if let Some(before) = &previous {
+                assert!(before < &prefix, "{before:?} came before {prefix:?}");
+            }
+            previous = Some(prefix.clone());
             assert!(
                 emitted.insert(prefix, postings).is_none(),
                 "a prefix came twice"
             );
-            Ok(())
-        })
-        .expect("prefixes");
+        }
         let expected = expected(DOCS);
         assert_eq!(emitted, expected);
         // Spot checks that the expectation itself means what it should.
