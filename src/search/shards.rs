@@ -232,18 +232,52 @@ fn page_count(df: usize, n: u64) -> usize {
     (((n.max(1) - 1) >> page_shift(df, n)) + 1) as usize
 }
 
-/// The region of one external term in its list file (see the module comment), with the
+/// Buffers [`external_region`] reuses from one term to the next.
+#[derive(Default)]
+struct RegionScratch {
+    ranked: Vec<u64>,
+    block: Vec<(u32, u16)>,
+    directory: Vec<u8>,
+    pages: Vec<u8>,
+}
+
+/// Appends the region of one external term (see the module comment) to `out`. Returns the
 /// lengths of its impact blocks and of its page directory.
-fn external_region(postings: &[(u32, u16)], n: u64, facets: &Facets) -> (Vec<u8>, Vec<u64>, u64) {
-    let mut blocks = Vec::new();
+fn external_region(
+    postings: &[(u32, u16)],
+    n: u64,
+    facets: &Facets,
+    scratch: &mut RegionScratch,
+    out: &mut Vec<u8>,
+) -> (Vec<u64>, u64) {
+    let RegionScratch {
+        ranked,
+        block,
+        directory,
+        pages,
+    } = scratch;
+    let shift = page_shift(postings.len(), n);
+    let mut rest = postings;
+    directory.clear();
+    pages.clear();
+    for k in 0..page_count(postings.len(), n) as u64 {
+        let end = ((k + 1) << shift) as u32;
+        let cut = rest.partition_point(|p| p.0 < end);
+        let before = pages.len();
+        encode(pages, &rest[..cut], (k << shift) as u32, None);
+        varint(directory, (pages.len() - before) as u64);
+        rest = &rest[cut..];
+    }
     // Score descending, then ordinal, as one integer key: ordinals are unique in a list, so
     // the unstable sort is deterministic.
-    let mut ranked: Vec<u64> = postings
-        .iter()
-        .map(|&(ord, q)| (u64::from(u16::MAX - q) << 32) | u64::from(ord))
-        .collect();
+    ranked.clear();
+    ranked.extend(
+        postings
+            .iter()
+            .map(|&(ord, q)| (u64::from(u16::MAX - q) << 32) | u64::from(ord)),
+    );
     ranked.sort_unstable();
-    let mut block: Vec<(u32, u16)> = Vec::new();
+    let mut lens = Vec::new();
     let (mut start, mut b) = (0usize, 0u32);
     while start < ranked.len() {
         let end = (start + block_len(b)).min(ranked.len());
@@ -254,36 +288,18 @@ fn external_region(postings: &[(u32, u16)], n: u64, facets: &Facets) -> (Vec<u8>
                 .map(|&key| (key as u32, u16::MAX - (key >> 32) as u16)),
         );
         block.sort_unstable_by_key(|p| p.0);
-        let mut out = Vec::new();
-        encode(&mut out, &block, 0, Some(facets));
-        blocks.push(out);
+        let before = out.len();
+        encode(out, block, 0, Some(facets));
+        lens.push((out.len() - before) as u64);
+        // The directory sits between block 0 and the others.
+        if b == 0 {
+            out.extend_from_slice(directory);
+        }
         start = end;
         b += 1;
     }
-    let shift = page_shift(postings.len(), n);
-    let mut rest = postings;
-    let mut dir = Vec::new();
-    let mut pages = Vec::new();
-    for k in 0..page_count(postings.len(), n) as u64 {
-        let end = ((k + 1) << shift) as u32;
-        let cut = rest.partition_point(|p| p.0 < end);
-        let before = pages.len();
-        encode(&mut pages, &rest[..cut], (k << shift) as u32, None);
-        varint(&mut dir, (pages.len() - before) as u64);
-        rest = &rest[cut..];
-    }
-    let lens = blocks.iter().map(|b| b.len() as u64).collect();
-    let dir_len = dir.len() as u64;
-    let mut region =
-        Vec::with_capacity(blocks.iter().map(Vec::len).sum::<usize>() + dir.len() + pages.len());
-    let mut blocks = blocks.into_iter();
-    region.extend(blocks.next().unwrap_or_default());
-    region.extend(dir);
-    for b in blocks {
-        region.extend(b);
-    }
-    region.extend(pages);
-    (region, lens, dir_len)
+    out.extend_from_slice(pages);
+    (lens, directory.len() as u64)
 }
 
 /// Bits of the dictionary's bucket number: enough buckets that one fills at most 60% of a slot
@@ -368,26 +384,32 @@ impl DictEntries {
     /// Writes the entries into `2^shard_bits` buckets. Returns the number of files.
     fn write(&self, shard_bits: u32, staging: &Staging) -> Result<u64, SearchError> {
         let mask = (1u32 << shard_bits) - 1;
-        let mut by_bucket: Vec<(u32, &[u8])> = self
-            .entries
-            .iter()
-            .map(|(hash, range)| (hash & mask, &self.bytes[range.clone()]))
-            .collect();
-        // Stable: a bucket keeps its entries in term order, so output is deterministic.
-        by_bucket.sort_by_key(|e| e.0);
-        let slot_mask = (1u32 << DICT_PACK_BITS) - 1;
-        let packs = (mask >> DICT_PACK_BITS) + 1;
-        let mut by_pack: Vec<Vec<(usize, &[u8])>> = (0..packs).map(|_| Vec::new()).collect();
-        for (bucket, entry) in by_bucket {
-            by_pack[(bucket >> DICT_PACK_BITS) as usize]
-                .push(((bucket & slot_mask) as usize, entry));
+        let buckets = mask as usize + 1;
+        // Entries by bucket, each bucket's in term order (a counting sort, which is stable), so
+        // output is deterministic; `starts[b]` is where bucket b's entries begin.
+        let mut starts = vec![0usize; buckets + 1];
+        for (hash, _) in &self.entries {
+            starts[(hash & mask) as usize + 1] += 1;
         }
-        by_pack.iter().enumerate().try_for_each(|(k, entries)| {
-            staging
-                .write(&format!("search/t/{k:x}.bin"), &dict_pack(entries))
-                .map_err(SearchError::from)
-        })?;
-        Ok(u64::from(packs))
+        for b in 0..buckets {
+            starts[b + 1] += starts[b];
+        }
+        let slot_mask = (1usize << DICT_PACK_BITS) - 1;
+        let mut next = starts.clone();
+        let mut by_bucket: Vec<(usize, &[u8])> = vec![(0, &[]); self.entries.len()];
+        for (hash, range) in &self.entries {
+            let bucket = (hash & mask) as usize;
+            by_bucket[next[bucket]] = (bucket & slot_mask, &self.bytes[range.clone()]);
+            next[bucket] += 1;
+        }
+        let packs = buckets.div_ceil(1 << DICT_PACK_BITS);
+        for k in 0..packs {
+            let first = starts[k << DICT_PACK_BITS];
+            let end = starts[((k + 1) << DICT_PACK_BITS).min(buckets)];
+            let pack = dict_pack(&by_bucket[first..end]);
+            staging.write(&format!("search/t/{k:x}.bin"), &pack)?;
+        }
+        Ok(packs as u64)
     }
 }
 
@@ -398,6 +420,7 @@ struct ListFiles<'a> {
     next_id: u64,
     file: Vec<u8>,
     written: u64,
+    scratch: RegionScratch,
 }
 
 impl<'a> ListFiles<'a> {
@@ -407,19 +430,26 @@ impl<'a> ListFiles<'a> {
             next_id: 0,
             file: Vec::new(),
             written: 0,
+            scratch: RegionScratch::default(),
         }
     }
 
-    /// Appends the region of the next external term. Returns the term's id and the region's
-    /// byte offset in its file.
-    fn push(&mut self, region: &[u8]) -> Result<(u64, u64), SearchError> {
+    /// Appends the region of the next external term. Returns the term's id, the region's byte
+    /// offset in its file, the lengths of its impact blocks and of its page directory.
+    fn push(
+        &mut self,
+        postings: &[(u32, u16)],
+        n: u64,
+        facets: &Facets,
+    ) -> Result<(u64, u64, Vec<u64>, u64), SearchError> {
         let (id, at) = (self.next_id, self.file.len() as u64);
-        self.file.extend_from_slice(region);
+        let (blocks, directory) =
+            external_region(postings, n, facets, &mut self.scratch, &mut self.file);
         self.next_id += 1;
         if self.next_id & ((1 << X_PACK_BITS) - 1) == 0 {
             self.flush()?;
         }
-        Ok((id, at))
+        Ok((id, at, blocks, directory))
     }
 
     /// Writes the file being filled, if it has anything. Returns the number of files written.
@@ -577,8 +607,7 @@ fn add_term(
         });
         return Ok(());
     }
-    let (region, blocks, directory) = external_region(postings, n, facets);
-    let (id, at) = lists.push(&region)?;
+    let (id, at, blocks, directory) = lists.push(postings, n, facets)?;
     dictionary.push(term, df, true, |entry| {
         varint(entry, id);
         varint(entry, u64::from(page_shift(df, n)));
