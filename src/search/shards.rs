@@ -413,6 +413,18 @@ impl DictEntries {
     }
 }
 
+/// Where an external term's region went, as its dictionary entry names it.
+struct PlacedRegion {
+    /// The term's id: its file is `id >> X_PACK_BITS`.
+    id: u64,
+    /// Byte offset of the region in its file.
+    at: u64,
+    /// Byte lengths of the impact blocks.
+    blocks: Vec<u64>,
+    /// Byte length of the page directory.
+    directory: u64,
+}
+
 /// The external terms' list files (`search/x/`), each written as soon as its
 /// `2^X_PACK_BITS` regions are in.
 struct ListFiles<'a> {
@@ -434,14 +446,13 @@ impl<'a> ListFiles<'a> {
         }
     }
 
-    /// Appends the region of the next external term. Returns the term's id, the region's byte
-    /// offset in its file, the lengths of its impact blocks and of its page directory.
+    /// Appends the region of the next external term.
     fn push(
         &mut self,
         postings: &[(u32, u16)],
         n: u64,
         facets: &Facets,
-    ) -> Result<(u64, u64, Vec<u64>, u64), SearchError> {
+    ) -> Result<PlacedRegion, SearchError> {
         let (id, at) = (self.next_id, self.file.len() as u64);
         let (blocks, directory) =
             external_region(postings, n, facets, &mut self.scratch, &mut self.file);
@@ -449,10 +460,16 @@ impl<'a> ListFiles<'a> {
         if self.next_id & ((1 << X_PACK_BITS) - 1) == 0 {
             self.flush()?;
         }
-        Ok((id, at, blocks, directory))
+        Ok(PlacedRegion {
+            id,
+            at,
+            blocks,
+            directory,
+        })
     }
 
-    /// Writes the file being filled, if it has anything. Returns the number of files written.
+    /// Writes the file being filled, if it has anything. Returns how many list files have been
+    /// written in all.
     fn flush(&mut self) -> Result<u64, SearchError> {
         if !self.file.is_empty() {
             let k = (self.next_id - 1) >> X_PACK_BITS;
@@ -607,15 +624,15 @@ fn add_term(
         });
         return Ok(());
     }
-    let (id, at, blocks, directory) = lists.push(postings, n, facets)?;
+    let placed = lists.push(postings, n, facets)?;
     dictionary.push(term, df, true, |entry| {
-        varint(entry, id);
+        varint(entry, placed.id);
         varint(entry, u64::from(page_shift(df, n)));
-        varint(entry, at);
-        for len in blocks {
+        varint(entry, placed.at);
+        for &len in &placed.blocks {
             varint(entry, len);
         }
-        varint(entry, directory);
+        varint(entry, placed.directory);
     });
     Ok(())
 }
