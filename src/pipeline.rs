@@ -9,7 +9,7 @@ use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::export::RecordFiles;
 use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
-use crate::notice::{self, PublicRecord, PublishedSet, StaffReport};
+use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
 use crate::validate::{self, Dataset};
@@ -335,7 +335,6 @@ fn write_outputs(
     let search_staging = staging.view();
     let folders = Folders::default();
     let record_files = RecordFiles::new(config, set);
-    let record_file = |ci: usize, r: &PublicRecord| record_files.bytes(ci, r);
     std::thread::scope(|scope| {
         let start_search = || {
             scope.spawn(|| {
@@ -350,7 +349,7 @@ fn write_outputs(
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || {
-                folders.make_all(config, set, staging, &record_file)
+                folders.make_all(config, set, staging, &record_files)
             })
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
         type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;

@@ -15,6 +15,7 @@ pub mod tabular;
 pub mod xlsx;
 
 use crate::config::{Collection, SiteConfig};
+use crate::folders::RecordFileSource;
 use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
 use crate::output::{sha256_hex_of_parts, OutputError, Staging};
 use crate::render::{view, RenderError, Renderer};
@@ -22,6 +23,8 @@ use catalogue::{CollectionEntry, DataFile};
 use changes::{Manifest, ManifestEntry};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::OnceLock;
 use tabular::{Cell, Column, ColumnKind, OnNotice};
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +75,20 @@ pub fn export(
         .collections
         .par_iter()
         .zip(&set.collections)
-        .map(|(c, pc)| export_collection(config, c, pc, set, on_notice, strings, staging))
+        .enumerate()
+        .map(|(ci, (c, pc))| {
+            let json_written = |path| record_files.lines_written(ci, path);
+            export_collection(
+                config,
+                c,
+                pc,
+                set,
+                on_notice,
+                strings,
+                staging,
+                &json_written,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let package = write_package(config, set, &exported, staging)?;
@@ -227,6 +243,7 @@ fn export_collection<'a>(
     on_notice: &OnNotice,
     strings: &HashMap<String, String>,
     staging: &Staging,
+    json_written: &LinesWritten,
 ) -> Result<Exported<'a>, ExportError> {
     let columns = tabular::columns(c);
     let labels = column_titles(&columns, strings);
@@ -235,8 +252,21 @@ fn export_collection<'a>(
         .par_iter()
         .map(|r| tabular::row(&columns, r, on_notice))
         .collect();
-    datasets(config, c, pc, set, columns, labels, rows, staging)
+    datasets(
+        config,
+        c,
+        pc,
+        set,
+        columns,
+        labels,
+        rows,
+        staging,
+        json_written,
+    )
 }
+
+/// Told where the collection's NDJSON file is once it is complete.
+type LinesWritten<'f> = dyn Fn(PathBuf) + Sync + 'f;
 
 /// Records whose JSON lines are made at once, then written: enough for both cores, few enough
 /// that a collection's lines are never all in memory.
@@ -244,13 +274,15 @@ const JSON_BATCH: usize = 4096;
 
 /// The collection's JSON and NDJSON files, and its manifest entries: each record's JSON line
 /// goes into both files, and the hash of its own file (the line and a newline) into the
-/// manifest.
+/// manifest. A full build then tells `written` where the NDJSON file is: its lines are the
+/// record files (see [`RecordFileSource::lines_file`]).
 fn json_files(
     c: &Collection,
     pc: &PublishedCollection,
     columns: &[Column],
     rows: &[Vec<Cell>],
     staging: &Staging,
+    written: &LinesWritten,
 ) -> Result<(DataFile, DataFile, Vec<ManifestEntry>), ExportError> {
     let array_name = format!("{}.json", c.key);
     let ndjson_name = format!("{}.ndjson", c.key);
@@ -281,15 +313,14 @@ fn json_files(
         .finish()
         .map_err(|e| format_error(&both)(e.to_string()))?;
     let n = Some(rows.len());
+    let ndjson = ndjson.finish()?;
+    // A live rebuild may drop a file it did not change, and writes its record files first.
+    if staging.overlay().is_none() {
+        written(staging.path_for(&format!("data/{ndjson_name}"))?);
+    }
     Ok((
         DataFile::written(array_name, "JSON", "application/json", n, array.finish()?),
-        DataFile::written(
-            ndjson_name,
-            "NDJSON",
-            "application/x-ndjson",
-            n,
-            ndjson.finish()?,
-        ),
+        DataFile::written(ndjson_name, "NDJSON", "application/x-ndjson", n, ndjson),
         manifest,
     ))
 }
@@ -307,6 +338,8 @@ fn record_file_bytes(line: &str) -> Vec<u8> {
 pub struct RecordFiles<'a> {
     columns: Vec<Vec<Column<'a>>>,
     on_notice: OnNotice,
+    /// Per collection, its finished NDJSON file, whose lines are its record files.
+    lines: Vec<OnceLock<PathBuf>>,
 }
 
 impl<'a> RecordFiles<'a> {
@@ -314,16 +347,31 @@ impl<'a> RecordFiles<'a> {
         RecordFiles {
             columns: config.collections.iter().map(tabular::columns).collect(),
             on_notice: OnNotice::new(set),
+            lines: config.collections.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
-    /// The file of record `r` of collection `ci`.
-    pub fn bytes(&self, ci: usize, r: &PublicRecord) -> Vec<u8> {
+    fn lines_written(&self, ci: usize, path: PathBuf) {
+        if let Some(lines) = self.lines.get(ci) {
+            let _ = lines.set(path);
+        }
+    }
+}
+
+impl RecordFileSource for RecordFiles<'_> {
+    fn bytes(&self, ci: usize, r: &PublicRecord) -> Vec<u8> {
         let columns = &self.columns[ci];
         record_file_bytes(&tabular::json_line(
             columns,
             &tabular::row(columns, r, &self.on_notice),
         ))
+    }
+
+    /// Once the export has written collection `ci`'s NDJSON file: its lines, each with its
+    /// newline, are exactly the collection's record files in order, so copying them is cheaper
+    /// than making each record's row and line a second time.
+    fn lines_file(&self, ci: usize) -> Option<PathBuf> {
+        self.lines.get(ci)?.get().cloned()
     }
 }
 
@@ -339,6 +387,7 @@ fn datasets<'a>(
     labels: Vec<String>,
     rows: Vec<Vec<Cell>>,
     staging: &Staging,
+    json_written: &LinesWritten,
 ) -> Result<Exported<'a>, ExportError> {
     let n = rows.len();
     // The CSV, JSON and NDJSON files are streamed to disk; the XLSX file, compressed and a
@@ -367,7 +416,7 @@ fn datasets<'a>(
             out.finish()?,
         ))
     };
-    let json = || json_files(c, pc, &columns, &rows, staging);
+    let json = || json_files(c, pc, &columns, &rows, staging, json_written);
     let xlsx = || {
         (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
             let name = format!("{}.xlsx", c.key);
