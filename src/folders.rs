@@ -16,7 +16,7 @@
 
 use crate::config::SiteConfig;
 use crate::notice::{PublicRecord, PublishedSet};
-use crate::output::{OutputError, Staging};
+use crate::output::{io_at, OutputError, Staging};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::path::PathBuf;
@@ -143,34 +143,28 @@ struct LinesFile {
 
 impl LinesFile {
     fn open(path: PathBuf) -> Result<Self, OutputError> {
-        match File::open(&path) {
-            Ok(file) => Ok(LinesFile {
-                reader: BufReader::with_capacity(1 << 16, file),
-                path,
-                line: Vec::new(),
-            }),
-            Err(source) => Err(OutputError::Io { path, source }),
-        }
+        let file = File::open(&path).map_err(io_at(&path))?;
+        Ok(LinesFile {
+            reader: BufReader::with_capacity(1 << 16, file),
+            path,
+            line: Vec::new(),
+        })
     }
 
     /// The next line with its newline: the file of the record at `rel`.
     fn next_line(&mut self, rel: &str) -> Result<&[u8], OutputError> {
         self.line.clear();
-        let read = self.reader.read_until(b'\n', &mut self.line);
-        match read {
-            Ok(_) if self.line.last() == Some(&b'\n') => Ok(&self.line),
-            Ok(_) => Err(OutputError::Io {
-                path: self.path.clone(),
-                source: io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("no line left for {rel}"),
-                ),
-            }),
-            Err(source) => Err(OutputError::Io {
-                path: self.path.clone(),
-                source,
-            }),
+        self.reader
+            .read_until(b'\n', &mut self.line)
+            .map_err(io_at(&self.path))?;
+        if self.line.last() != Some(&b'\n') {
+            let missing = io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("no line left for {rel}"),
+            );
+            return Err(io_at(&self.path)(missing));
         }
+        Ok(&self.line)
     }
 }
 

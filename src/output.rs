@@ -18,7 +18,8 @@ pub enum OutputError {
     UnsafePath(String),
 }
 
-fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+/// Wraps an I/O error with the path it happened at.
+pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
         source,
