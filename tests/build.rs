@@ -190,6 +190,59 @@ fn fifth_collection_needs_only_configuration_data_and_optional_template() {
 }
 
 #[test]
+fn a_theme_looping_over_fields_prints_what_fields_html_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let default_out = tmp.path().join("default");
+    build(&fixture("good"), &default_out, "2024-04-15").expect("default build");
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("good"), &site);
+    let bundled =
+        std::fs::read_to_string(repo_root().join("themes/default/templates/record.html")).unwrap();
+    let looped = bundled.replacen(
+        "{{ fields_html }}",
+        "{% for f in fields %}<div class=\"field field-{{ f.key }}\"><dt>{{ f.label }}</dt><dd>{{ f.html }}</dd></div>\n{% endfor %}<!-- looped -->",
+        1,
+    );
+    assert_ne!(
+        looped, bundled,
+        "the bundled record template prints fields_html"
+    );
+    let templates = site.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("record.html"), looped).unwrap();
+    let looped_out = tmp.path().join("looped");
+    build(&site, &looped_out, "2024-04-15").expect("build with a looping record template");
+
+    let fields_of = |page: &str| {
+        let start = page.find("<dl class=\"fields\">").expect("field list");
+        let end = start
+            + page[start..]
+                .find("</dl>\n")
+                .expect("end of the field list");
+        page[start..end].replace("<!-- looped -->", "")
+    };
+    let mut compared = 0;
+    for (rel, bytes) in read_tree(&default_out) {
+        let page = String::from_utf8_lossy(&bytes);
+        if !rel.ends_with(".html") || !page.contains("<dl class=\"fields\">") {
+            continue;
+        }
+        let other = read(&looped_out, &rel);
+        assert!(other.contains("<!-- looped -->"), "{rel}: override used");
+        assert_eq!(fields_of(&page), fields_of(&other), "{rel}");
+        assert!(
+            fields_of(&page)
+                .matches("<div class=\"field field-")
+                .count()
+                > 2,
+            "{rel}"
+        );
+        compared += 1;
+    }
+    assert!(compared >= 4, "record pages compared: {compared}");
+}
+
+#[test]
 fn xss_payloads_in_data_and_content_are_inert() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");

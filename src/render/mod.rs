@@ -170,7 +170,7 @@ pub struct Renderer<'a> {
     /// Per collection, what pages see as `collection`, converted once.
     collection_values: Vec<tera::Value>,
     /// Per collection, the template of its record pages.
-    record_templates: Vec<String>,
+    record_templates: Vec<RecordTemplate>,
     field_names: Vec<view::FieldNames>,
     /// Per collection, its facet groups: made once for its listings, read again by the sitemap.
     facets: Vec<std::sync::OnceLock<Vec<Facet>>>,
@@ -241,13 +241,15 @@ impl<'a> Renderer<'a> {
             .collections
             .iter()
             .map(|c| {
-                c.template
+                let name = c
+                    .template
                     .clone()
                     .filter(|t| theme.has(t))
                     .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| theme.has(t)))
-                    .unwrap_or_else(|| "record.html".to_string())
+                    .unwrap_or_else(|| "record.html".to_string());
+                RecordTemplate::of(&theme.tera, name)
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(Renderer {
             links: LinkIndex::new(config, set),
             config,
@@ -744,8 +746,16 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context(&path, &title);
         ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("id", r.record.id.as_str());
-        let fields = vc.field_values(c, &self.field_names[ci], &r.record);
-        ctx.insert_value("fields", tera::Value::from(fields));
+        let template = &self.record_templates[ci];
+        let names = &self.field_names[ci];
+        if template.reads_fields {
+            let fields = vc.field_values(c, names, &r.record);
+            ctx.insert_value("fields", tera::Value::from(fields));
+        }
+        if template.reads_fields_html {
+            let html = vc.fields_html(c, names, &r.record);
+            ctx.insert_value("fields_html", view::html_value(&html));
+        }
         ctx.insert("published", &r.record.notice.published.to_string());
         ctx.insert("last_day", &r.last_day.map(|d| d.to_string()));
         ctx.insert("history", &r.record.notice.history);
@@ -767,7 +777,7 @@ impl<'a> Renderer<'a> {
                 "JSON".to_string(),
             )],
         );
-        self.write_page(&self.record_templates[ci], &path, ctx)
+        self.write_page(&template.name, &path, ctx)
     }
 
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
@@ -778,6 +788,32 @@ impl<'a> Renderer<'a> {
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
         self.write_page("takedown.html", &path, ctx)
+    }
+}
+
+/// A collection's record template, and which of the two forms of a record's fields it prints:
+/// each costs time on every record page, so only those a template reads are made.
+struct RecordTemplate {
+    name: String,
+    reads_fields: bool,
+    reads_fields_html: bool,
+}
+
+impl RecordTemplate {
+    /// Tera lists the variables a template, its parents and its includes read; a component
+    /// sees only what its caller passes it, which the caller reads.
+    fn of(tera: &tera::Tera, name: String) -> Result<Self, RenderError> {
+        let variables = tera
+            .get_template_variables(&name)
+            .map_err(|e| RenderError::Template {
+                template: name.clone(),
+                message: error_chain(&e),
+            })?;
+        Ok(RecordTemplate {
+            reads_fields: variables.contains("fields"),
+            reads_fields_html: variables.contains("fields_html"),
+            name,
+        })
     }
 }
 

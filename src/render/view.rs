@@ -223,18 +223,33 @@ fn object<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Va
 }
 
 /// A collection's field keys and labels as template values, converted once: every record page
-/// shares them, and cloning a converted string only counts a reference.
-pub struct FieldNames(Vec<(tera::Value, tera::Value)>);
+/// shares them, and cloning a converted string only counts a reference. Also each field's
+/// opening markup in `fields_html`, made once rather than per record.
+pub struct FieldNames {
+    values: Vec<(tera::Value, tera::Value)>,
+    openings: Vec<String>,
+}
 
 impl FieldNames {
     pub fn of(collection: &Collection) -> Self {
-        FieldNames(
-            collection
+        FieldNames {
+            values: collection
                 .fields
                 .iter()
                 .map(|f| (f.key.as_str().into(), f.label.as_str().into()))
                 .collect(),
-        )
+            openings: collection
+                .fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "<div class=\"field field-{}\"><dt>{}</dt><dd>",
+                        escape(&f.key),
+                        escape(&f.label)
+                    )
+                })
+                .collect(),
+        }
     }
 }
 
@@ -341,7 +356,7 @@ impl ViewCtx<'_> {
         collection
             .fields
             .iter()
-            .zip(&names.0)
+            .zip(&names.values)
             .enumerate()
             .filter_map(|(i, (f, (key, label)))| {
                 record.value(i).map(|v| {
@@ -353,6 +368,27 @@ impl ViewCtx<'_> {
                 })
             })
             .collect()
+    }
+
+    /// The same fields as `fields_html`: the default theme's markup, one `<div>` (term and
+    /// description) per line. Made here because the template loop over about twelve fields cost
+    /// 0.27 s of CPU per 100,000-record build (alternating builds on tmpfs); a theme wanting
+    /// other markup loops over `fields`.
+    pub fn fields_html(
+        &self,
+        collection: &Collection,
+        names: &FieldNames,
+        record: &Record,
+    ) -> String {
+        let mut html = String::with_capacity(2048);
+        for (i, (f, opening)) in collection.fields.iter().zip(&names.openings).enumerate() {
+            if let Some(v) = record.value(i) {
+                html.push_str(opening);
+                html.push_str(&self.value_html(f, v));
+                html.push_str("</dd></div>\n");
+            }
+        }
+        html
     }
 }
 
