@@ -243,6 +243,46 @@ fn a_theme_looping_over_fields_prints_what_fields_html_prints() {
 }
 
 #[test]
+fn folding_ui_strings_and_site_settings_into_templates_changes_no_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_tree(&fixture("good"), &site);
+    // Markup and quotes in what is folded, so its escaping is compared too.
+    let config = std::fs::read_to_string(site.join("site.yaml"))
+        .unwrap()
+        .replacen(
+            "  title: 测试公示站\n",
+            "  title: \"测试<b>公示</b>站 & 'x'\"\n  description: 一个\"描述\" <i>站</i>\n",
+            1,
+        );
+    std::fs::write(site.join("site.yaml"), config).unwrap();
+    let i18n = site.join("themes/default/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    std::fs::write(
+        i18n.join("zh-CN.yaml"),
+        "home: \"<b>首页</b> & 'q'\"\nrecord_id: 编号 \"id\"\n",
+    )
+    .unwrap();
+    let folded = tmp.path().join("folded");
+    build(&site, &folded, "2024-04-15").expect("folded build");
+    assert!(read(&folded, "labs/xa-alpha/index.html")
+        .contains("&lt;b&gt;首页&lt;/b&gt; &amp; &#39;q&#39;"));
+
+    // A template not ending in .html turns folding off for the whole theme.
+    let templates = site.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("unused.txt"), "{{ t.home }}").unwrap();
+    let unfolded = tmp.path().join("unfolded");
+    build(&site, &unfolded, "2024-04-15").expect("unfolded build");
+
+    let (a, b) = (read_tree(&folded), read_tree(&unfolded));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (rel, bytes) in &a {
+        assert!(bytes == &b[rel], "{rel} differs");
+    }
+}
+
+#[test]
 fn xss_payloads_in_data_and_content_are_inert() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");

@@ -4,6 +4,7 @@
 //! Links are relative to the page, so the site works under any base path and from `file://`.
 
 mod chrome;
+mod fold;
 pub mod theme;
 mod vars;
 pub mod view;
@@ -214,7 +215,7 @@ impl<'a> Renderer<'a> {
             .collect();
         // What every page shares goes into tera's global context once, rather than being
         // copied into each of 100,000 pages' contexts.
-        let mut shared = PageVars::new();
+        let mut shared = PageVars::shared();
         shared.insert("site", &config.site);
         // Sorted, so live rebuilds' hash of the shared variables is the same every build.
         let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();

@@ -83,17 +83,29 @@ impl Theme {
         for source in sources.values_mut() {
             *source = compact_template(source);
         }
-        let mut tera = tera::Tera::new();
-        // One escaper for templates and for the fragments the views build, so both agree.
-        tera.set_escape_fn(super::view::escape_to);
-        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-            .map_err(|e| format!("templates: {e}"))?;
         let mut all_sources = Vec::new();
         for (name, source) in &sources {
             all_sources.extend_from_slice(name.as_bytes());
             all_sources.extend_from_slice(source.as_bytes());
         }
         let templates_hash = crate::live::content_hash(&all_sources);
+        let strings = load_strings(&dir, &config.site.language)?;
+        let globals = [
+            (
+                "t",
+                serde_json::to_value(&strings).map_err(|e| e.to_string())?,
+            ),
+            (
+                "site",
+                serde_json::to_value(&config.site).map_err(|e| e.to_string())?,
+            ),
+        ];
+        super::fold::fold_constants(&mut sources, &globals, super::view::escape);
+        let mut tera = tera::Tera::new();
+        // One escaper for templates and for the fragments the views build, so both agree.
+        tera.set_escape_fn(super::view::escape_to);
+        tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| format!("templates: {e}"))?;
 
         let mut static_files: BTreeMap<String, Vec<u8>> = STATIC
             .iter()
@@ -107,7 +119,6 @@ impl Theme {
         }
         let asset_version = crate::output::sha256_hex(&all)[..10].to_string();
 
-        let strings = load_strings(&dir, &config.site.language)?;
         Ok(Theme {
             tera,
             strings,

@@ -7,6 +7,7 @@ use tera::{Context, Value};
 #[derive(Default)]
 pub struct PageVars {
     vars: Vec<(&'static str, Value)>,
+    shared: bool,
 }
 
 impl PageVars {
@@ -14,13 +15,27 @@ impl PageVars {
         PageVars::default()
     }
 
+    /// The variables every page shares, tera's global context.
+    pub fn shared() -> Self {
+        PageVars {
+            shared: true,
+            ..PageVars::default()
+        }
+    }
+
     /// Adds a variable; a later value for the same name replaces the earlier one.
+    /// Templates have the shared `t` and `site` folded into their text, so a page setting its
+    /// own would not be seen: only the shared variables (made with [`PageVars::shared`]) may.
     pub fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.vars.push((name, Value::from_serializable(value)));
+        self.insert_value(name, Value::from_serializable(value));
     }
 
     /// Adds a value converted beforehand: shared by many pages, it is converted once.
     pub fn insert_value(&mut self, name: &'static str, value: Value) {
+        debug_assert!(
+            self.shared || !super::fold::FOLDED_NAMES.contains(&name),
+            "a page variable named {name} would be hidden by folding"
+        );
         self.vars.push((name, value));
     }
 
