@@ -68,19 +68,16 @@ fn fold_source(
                 continue;
             }
         };
-        let Some(end) = rest[2..].find(close).map(|i| i + 2 + close.len()) else {
-            break;
+        let inside = match close {
+            "#}" => rest[2..].find(close),
+            _ => delimited_end(&rest[2..], close),
+        };
+        // Unclosed, or a string with a backslash escape this scan does not follow: leave the
+        // template as it is (tera reports any error in it).
+        let Some(end) = inside.map(|i| i + 2 + close.len()) else {
+            return (source.to_string(), 0);
         };
         let whole = &rest[..end];
-        // A closing delimiter inside a string literal would end `whole` early and put the
-        // literal's remainder in the text: leave such a template as it is.
-        if close != "#}"
-            && ['"', '\'', '`']
-                .iter()
-                .any(|q| whole.matches(*q).count() % 2 == 1)
-        {
-            return (source.to_string(), 0);
-        }
         let folded = whole
             .strip_prefix("{{ ")
             .and_then(|e| e.strip_suffix(" }}"))
@@ -96,6 +93,28 @@ fn fold_source(
     }
     out.push_str(rest);
     (out, count)
+}
+
+/// Where `close` ends an expression or tag whose text is `s`: the first `close` outside string
+/// literals and map braces, as tera reads it. `None` if there is none, or if a literal holds a
+/// backslash.
+fn delimited_end(s: &str, close: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut quote = None;
+    let mut depth = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(_) if b == b'\\' => return None,
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if depth == 0 && bytes[i..].starts_with(close.as_bytes()) => return Some(i),
+            None if b == b'{' => depth += 1,
+            None if b == b'}' => depth = depth.checked_sub(1)?,
+            None => {}
+        }
+    }
+    None
 }
 
 /// The string at a dotted `path` such as `site.footer.icp`, if it may be folded.
@@ -135,9 +154,13 @@ fn bound_names(source: &str) -> Vec<String> {
         let mut words = tag.splitn(2, char::is_whitespace);
         let keyword = words.next().unwrap_or("");
         let rest = words.next().unwrap_or("");
-        let targets = match keyword {
-            "set" | "set_global" => rest.split('=').next().unwrap_or(""),
-            "for" => rest.split(" in ").next().unwrap_or(""),
+        let targets: String = match keyword {
+            "set" | "set_global" => rest.split('=').next().unwrap_or("").to_string(),
+            "for" => rest
+                .split_whitespace()
+                .take_while(|word| *word != "in")
+                .collect::<Vec<_>>()
+                .join(" "),
             _ => continue,
         };
         names.extend(
@@ -206,6 +229,8 @@ mod tests {
     fn text_inside_tags_comments_and_other_expressions_is_copied() {
         let source =
             "{% set x = \"{{ t.home }}\" %}{# {{ t.home }} #}{{ x ~ \"{{ t\" }}{ {{ t.home }}";
+        let (sources, _) = fold(&[("b.html", "{{ x ~ \"首页\" }}{% if 公 %}{{ site.title }}")]);
+        assert_eq!(sources["b.html"], "{{ x ~ \"首页\" }}{% if 公 %}公示");
         let (sources, count) = fold(&[("a.html", source)]);
         assert_eq!(
             sources["a.html"],
@@ -215,10 +240,22 @@ mod tests {
     }
 
     #[test]
-    fn a_closing_delimiter_inside_a_literal_leaves_the_template_alone() {
-        let source = "{{ \"a }}{{ t.home }}\" }}{{ site.title }}";
+    fn delimiters_inside_literals_and_maps_do_not_end_an_expression() {
+        let source = "{{ \"a }}{{ t.home }}\" }}{{ f({a: {b: 1}}, '{{ t.home }}') }}\
+                      {% set x = \"%}{{ t.home }}\" %}{{<row r={x} t={t} />}}{{ site.title }}";
         let (sources, count) = fold(&[("a.html", source)]);
-        assert_eq!((sources["a.html"].as_str(), count), (source, 0));
+        assert_eq!(
+            sources["a.html"],
+            source.replace("{{ site.title }}", "公示"),
+            "only the last expression is folded"
+        );
+        assert_eq!(count, 1);
+        let escaped = "{{ \"a\\\"}}\" }}{{ t.home }}";
+        let unclosed = "{{ t.home }}{{ x";
+        for left in [escaped, unclosed] {
+            let (sources, count) = fold(&[("a.html", left)]);
+            assert_eq!((sources["a.html"].as_str(), count), (left, 0));
+        }
     }
 
     #[test]
@@ -228,6 +265,7 @@ mod tests {
             "{%- set_global t = 1 -%}",
             "{% for t in xs %}{% endfor %}",
             "{% for k, t in xs %}{% endfor %}",
+            "{% for t\nin xs %}{% endfor %}",
         ] {
             let (sources, count) = fold(&[
                 ("a.html", "{{ t.home }}{{ site.title }}"),
