@@ -24,13 +24,14 @@ impl PageVars {
     }
 
     /// Adds a variable; a later value for the same name replaces the earlier one.
-    /// Templates have the shared `t` and `site` folded into their text, so a page setting its
-    /// own would not be seen: only the shared variables (made with [`PageVars::shared`]) may.
     pub fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         self.insert_value(name, Value::from_serializable(value));
     }
 
     /// Adds a value converted beforehand: shared by many pages, it is converted once.
+    ///
+    /// Templates have the shared `t` and `site` folded into their text, so a page setting its
+    /// own would not be seen: only the shared variables (made with [`PageVars::shared`]) may.
     pub fn insert_value(&mut self, name: &'static str, value: Value) {
         debug_assert!(
             self.shared || !super::fold::FOLDED_NAMES.contains(&name),
