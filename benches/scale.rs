@@ -373,6 +373,7 @@ fn bench_one(opts: &Options, n: u64) {
     let mut floors = Vec::new();
     let mut one_thread_floors = Vec::new();
     for run in 1..=runs {
+        let free_before = free_bytes(&opts.work);
         let built = measure(
             Command::new(gongshi())
                 .args(["build", "--timings", "--as-of", AS_OF])
@@ -383,6 +384,10 @@ fn bench_one(opts: &Options, n: u64) {
             &log,
         );
         assert!(built.ok, "build failed: {}", tail(&built.stderr));
+        if run == 1 {
+            let used = free_before.saturating_sub(free_bytes(&opts.work));
+            check_space_for_runs(opts, n, runs, used);
+        }
         let floor = file_system_floor(&out, &floor_dir(opts, n, run, Writers::Pool), Writers::Pool);
         let one_thread =
             file_system_floor(&out, &floor_dir(opts, n, run, Writers::One), Writers::One);
@@ -433,7 +438,7 @@ fn bench_one(opts: &Options, n: u64) {
             built.seconds / floor.seconds()
         );
     }
-    if n <= 20_000 {
+    if serves(n) {
         let rebuild = serve_rebuild(&site, &opts.work.join(format!("serve-{n}")));
         println!("serve rebuild   {rebuild:>8.2} s  (one record edited until its page is served)");
     }
@@ -456,6 +461,50 @@ fn bench_one(opts: &Options, n: u64) {
             bytes,
         };
         compare::run(opts, n, &site, &out, &gongshi, render_seconds);
+    }
+}
+
+/// The bytes the file system holding `dir` has free for this user (delayed allocation counted:
+/// ext4 reserves a file's blocks when it is written).
+fn free_bytes(dir: &Path) -> u64 {
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).expect("no NUL in path");
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a NUL-terminated string and `stat` a statvfs the call fills.
+    let rc = unsafe { libc::statvfs(path.as_ptr(), &mut stat) };
+    assert_eq!(rc, 0, "statvfs {}", dir.display());
+    stat.f_bavail * stat.f_frsize
+}
+
+/// Whether a size also times a one-record edit under `gongshi serve` (which builds the site once
+/// more).
+fn serves(n: u64) -> bool {
+    n <= 20_000
+}
+
+/// Disk space the rest of a size's runs take, once run 1's build has taken `build_bytes`: its
+/// two floors, then three trees of the same size per further run, all kept until the runs end,
+/// and the serve step's own build.
+fn space_for_remaining_runs(build_bytes: u64, runs: u64, serve: bool) -> u64 {
+    build_bytes * (3 * runs - 1 + u64::from(serve))
+}
+
+/// Stops the bench before the disk fills halfway through its runs (it keeps every run's output
+/// until the timed steps are over; see `settle`), saying what is needed.
+fn check_space_for_runs(opts: &Options, n: u64, runs: u64, build_bytes: u64) {
+    let needed = space_for_remaining_runs(build_bytes, runs, serves(n)) + build_bytes / 20;
+    let free = free_bytes(&opts.work);
+    if needed > free {
+        eprintln!(
+            "not enough disk space for {runs} runs at {n} records: the first build took {} on disk, \
+             so its floors and the later runs need about {} more in {}, which has {} free. \
+             Free some space, give --work a larger disk, or pass fewer --runs (what this run \
+             wrote stays in the work folder until the next bench run deletes it).",
+            mb(build_bytes),
+            mb(needed),
+            opts.work.display(),
+            mb(free)
+        );
+        std::process::exit(2);
     }
 }
 
@@ -596,6 +645,8 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
 /// Starts `gongshi serve`, edits one record and times until the server returns its new page.
 fn serve_rebuild(site: &Path, out: &Path) -> f64 {
     let port = 18_000 + (std::process::id() % 1000) as u16;
+    let log_path = out.with_extension("log");
+    let log = std::fs::File::create(&log_path).expect("serve log");
     let server = Command::new(gongshi())
         .args(["serve", "--as-of", AS_OF, "--port", &port.to_string()])
         .arg("--site")
@@ -603,7 +654,7 @@ fn serve_rebuild(site: &Path, out: &Path) -> f64 {
         .arg("--out")
         .arg(out)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("serve");
     let _server = KillOnDrop(server);
@@ -611,13 +662,13 @@ fn serve_rebuild(site: &Path, out: &Path) -> f64 {
     let original = std::fs::read_to_string(&file).expect("data file");
     let (id, name) = first_record(&original);
     let page = format!("/labs/{id}/");
-    wait_for(port, &page, &name, Duration::from_secs(600));
+    wait_for(port, &page, &name, Duration::from_secs(600), &log_path);
     let marker = "基准测试更新";
     let edited = original.replacen(&name, &format!("{name}{marker}"), 1);
     assert!(edited.contains(marker), "edit applied");
     let started = Instant::now();
     std::fs::write(&file, edited).expect("edit");
-    wait_for(port, &page, marker, Duration::from_secs(60));
+    wait_for(port, &page, marker, Duration::from_secs(60), &log_path);
     let seconds = started.elapsed().as_secs_f64();
     std::fs::write(&file, original).expect("restore");
     seconds
@@ -653,7 +704,9 @@ fn first_record(yaml: &str) -> (String, String) {
     (value("id:"), value("name:"))
 }
 
-fn wait_for(port: u16, path: &str, text: &str, limit: Duration) {
+/// Polls until `path` shows `text`. `gongshi serve` keeps serving the last good build when one
+/// fails (a full disk, say), so its log is watched too: a failed build ends the wait at once.
+fn wait_for(port: u16, path: &str, text: &str, limit: Duration, serve_log: &Path) {
     let started = Instant::now();
     while started.elapsed() < limit {
         if let Some(body) = http_get(port, path) {
@@ -661,6 +714,12 @@ fn wait_for(port: u16, path: &str, text: &str, limit: Duration) {
                 return;
             }
         }
+        let log = std::fs::read_to_string(serve_log).unwrap_or_default();
+        assert!(
+            !log.contains("build failed"),
+            "gongshi serve's build failed:\n{}",
+            tail(&log)
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     panic!("{path} never showed {text}");
