@@ -172,6 +172,13 @@ pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> Publishe
                     .then_with(|| a.record.id.cmp(&b.record.id))
             });
             out.taken_down.par_sort_by(|a, b| a.id.cmp(&b.id));
+            // Copied in the order every later stage reads them: the sort left them scattered
+            // over the heap the loader filled, so pages, index and datasets each read text
+            // from all over it. At 100,000 records, 0.36-0.54 s less user CPU per build, this
+            // copy included (two sets of alternating builds on tmpfs).
+            let scattered = std::mem::take(&mut out.records);
+            out.records = scattered.par_iter().cloned().collect();
+            scattered.into_par_iter().for_each(drop);
             out
         })
         .collect();
