@@ -175,7 +175,7 @@ pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> Publishe
             // Copied in the order every later stage reads them: the sort left them scattered
             // over the heap the loader filled, so pages, index and datasets each read text
             // from all over it. At 100,000 records, 0.36-0.54 s less user CPU per build, this
-            // copy included (two sets of alternating builds on tmpfs).
+            // copy included (three sets of 6-8 alternating builds on tmpfs).
             let scattered = std::mem::take(&mut out.records);
             out.records = scattered.par_iter().cloned().collect();
             scattered.into_par_iter().for_each(drop);
