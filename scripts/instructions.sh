@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Counts the instructions a full build executes (valgrind's callgrind), for comparing binaries on a
-# host whose speed drifts: on this VM the same binary's user CPU for 100,000 records moved between
-# 5.3 and 8.7 s within hours, so timed A/B runs cannot see a 3% change, while the instruction count
+# host whose speed drifts: on this VM the same binary's user CPU for 100,000 records on tmpfs moved
+# between 5.3 and 7.3 s within hours, so timed A/B runs cannot see a 3% change, while the instruction count
 # of one binary repeats within 0.1% (4,718.5, 4,719.2 and 4,723.0 million without SHA-256, three
 # runs at 10,000 records). It does not see cache misses or kernel work: confirm a change that moves
 # memory with timed runs too.
@@ -20,7 +20,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --records) records="$2"; shift 2 ;;
         -h|--help) sed -n 2,15p "$0"; exit 0 ;;
-        *) bins+=("$(realpath "$1")"); shift ;;
+        *)
+            bin=$(command -v "$1") || { echo "instructions: no binary $1" >&2; exit 2; }
+            bins+=("$(realpath "$bin")")
+            shift
+            ;;
     esac
 done
 if [ ${#bins[@]} -eq 0 ]; then
