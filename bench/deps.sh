@@ -4,12 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v hugo >/dev/null; then
-  echo "bench deps: installing hugo" >&2
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq hugo >/dev/null
-fi
+command -v hugo >/dev/null || bash scripts/apt-install.sh hugo
 command -v npm >/dev/null || { echo "bench deps: npm is required (apt-get install -y npm)" >&2; exit 2; }
 [ -d bench/node_modules/pagefind ] || npm ci --prefix bench --no-audit --no-fund

@@ -31,13 +31,7 @@ if [ ${#bins[@]} -eq 0 ]; then
     echo "usage: bash scripts/instructions.sh [--records N] BIN [BIN ...]" >&2
     exit 2
 fi
-if ! command -v valgrind >/dev/null; then
-    echo "instructions: installing valgrind" >&2
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq valgrind >/dev/null
-fi
+command -v valgrind >/dev/null || bash "$(dirname "$0")/apt-install.sh" valgrind
 command -v valgrind >/dev/null || { echo "instructions: valgrind is missing" >&2; exit 2; }
 
 as_of=2025-06-30
