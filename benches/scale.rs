@@ -321,14 +321,25 @@ fn main() {
         rayon::current_num_threads(),
         gongshi().display()
     );
+    let anchor = opts.work.join("anchor");
+    remove(&anchor);
     for &n in &opts.records {
         work_dirs(&opts, n).iter().for_each(|d| remove(d));
     }
     settle();
+    let figures = anchor_floor(&anchor);
+    println!(
+        "disk anchor     {}\n                (the issue set its targets on a disk that took about 7 s)",
+        figures.describe_as(&format!(
+            "{ANCHOR_FILES} files of {} KB",
+            ANCHOR_FILE_BYTES / 1024
+        ))
+    );
     for &n in &opts.records {
         bench_one(&opts, n);
     }
     // Only now: a delete slows every file created in the next six minutes (see `settle`).
+    remove(&anchor);
     for &n in &opts.records {
         repeat_dirs(&opts, n).iter().for_each(|d| remove(d));
     }
@@ -569,8 +580,12 @@ impl Floor {
     }
 
     fn describe(&self) -> String {
+        self.describe_as("same files and bytes")
+    }
+
+    fn describe_as(&self, what: &str) -> String {
         format!(
-            "{:>8.2} s  (same files and bytes, {}, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel; {})",
+            "{:>8.2} s  ({what}, {}, no other work: write {:.2} s, sync {:.2} s; cpu {:.2} s user, {:.2} s kernel; {})",
             self.seconds(),
             match self.threads {
                 1 => "1 thread".to_string(),
@@ -602,22 +617,56 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
             files.push((rel, entry.metadata().map(|m| m.len()).unwrap_or(0) as usize));
         }
     }
+    write_tree(floor, &dirs, &files, writers)
+}
+
+/// The issue's yardstick for the disk its targets were set on: "writing 100,000 files of 6 KB
+/// from one thread takes about 7 s". Written once per bench, before any build, so that a reader
+/// can tell whether the ratios come from a disk like that one: on a faster disk the build's CPU
+/// weighs more against the floor, and its ratio rises.
+const ANCHOR_FILES: usize = 100_000;
+const ANCHOR_FILE_BYTES: usize = 6 * 1024;
+/// The anchor's files go 1,000 to a folder, as a site's pages spread over folders.
+const ANCHOR_FILES_PER_DIR: usize = 1_000;
+
+fn anchor_floor(dir: &Path) -> Floor {
+    let dirs: Vec<PathBuf> = (0..ANCHOR_FILES / ANCHOR_FILES_PER_DIR)
+        .map(|d| PathBuf::from(format!("{d:03}")))
+        .collect();
+    let files: Vec<(PathBuf, usize)> = (0..ANCHOR_FILES)
+        .map(|i| {
+            let folder = &dirs[i / ANCHOR_FILES_PER_DIR];
+            (folder.join(format!("{i}.html")), ANCHOR_FILE_BYTES)
+        })
+        .collect();
+    write_tree(dir, &dirs, &files, Writers::One)
+}
+
+/// Creates `dirs` under `root`, writes each file with that many filler bytes from `writers`, and
+/// flushes as the build does, timing the writing and the final sync apart.
+fn write_tree(
+    root: &Path,
+    dirs: &[PathBuf],
+    files: &[(PathBuf, usize)],
+    writers: Writers,
+) -> Floor {
     assert!(
-        !floor.exists(),
+        !root.exists(),
         "{} is left from an earlier run",
-        floor.display()
+        root.display()
     );
     let filler = vec![b'x'; files.iter().map(|f| f.1).max().unwrap_or(0)];
     let (user0, sys0) = own_cpu();
     let machine = MachineCpu::now();
     let started = Instant::now();
-    for dir in &dirs {
-        std::fs::create_dir_all(floor.join(dir)).expect("floor dir");
+    std::fs::create_dir_all(root).expect("floor root");
+    for dir in dirs {
+        std::fs::create_dir_all(root.join(dir)).expect("floor dir");
     }
     // The build's own flushing, so both sides put their files on disk the same way.
-    let flush = gongshi::output::BackgroundFlush::start(floor);
+    let flush = gongshi::output::BackgroundFlush::start(root);
     let write_one = |(rel, size): &(PathBuf, usize)| {
-        let mut file = std::fs::File::create(floor.join(rel)).expect("floor file");
+        let mut file = std::fs::File::create(root.join(rel)).expect("floor file");
         file.write_all(&filler[..*size]).expect("floor write");
     };
     match writers {
@@ -627,7 +676,7 @@ fn file_system_floor(out: &Path, floor: &Path, writers: Writers) -> Floor {
     let write = started.elapsed().as_secs_f64();
     match flush {
         Some(flush) => flush.finish(),
-        None => gongshi::output::sync_tree(floor),
+        None => gongshi::output::sync_tree(root),
     }
     let seconds = started.elapsed().as_secs_f64();
     let (user1, sys1) = own_cpu();
