@@ -1,4 +1,5 @@
-//! Scale benchmark: generates synthetic sites, builds them with the release binary and prints
+//! Scale benchmark: first times the disk yardstick (100,000 files of 6 KB from one
+//! thread), then generates synthetic sites, builds them with the release binary and prints
 //! per-stage time, peak memory, files and bytes, the ratio to the file system's floor measured
 //! in the same run (two floors: the same files written from every core, and from one thread as
 //! the anchor measures it), `check` time, the `serve` one-record rebuild latency, and
