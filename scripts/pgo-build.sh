@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds target/pgo/release/gongshi: the release binary optimised with a profile of itself
+# Builds target/pgo/dist/gongshi: the release binary optimised with a profile of itself
 # (profile-guided optimisation). An instrumented build checks and builds a generated site of
 # 20,000 records; rustc then uses what it recorded to lay out and inline the hot paths. At
-# 100,000 records this took 8% less user CPU than `cargo build --release` (see README,
+# 100,000 records this took 8% less user CPU than `cargo build --profile dist` (see README,
 # Benchmarks). Before it finishes, the script builds the training site with both binaries and
 # fails unless the two outputs are byte-identical.
 #
-#   bash scripts/pgo-build.sh            # then: target/pgo/release/gongshi build ...
+#   bash scripts/pgo-build.sh            # then: target/pgo/dist/gongshi build ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,8 +31,8 @@ rm -rf "$work"
 mkdir -p "$work"
 echo "pgo-build: instrumented build" >&2
 RUSTFLAGS="-Cprofile-generate=$work/profiles" \
-    cargo build --release --quiet --target-dir "$root/target/pgo-instrumented"
-instrumented="$root/target/pgo-instrumented/release/gongshi"
+    cargo build --profile dist --quiet --target-dir "$root/target/pgo-instrumented"
+instrumented="$root/target/pgo-instrumented/dist/gongshi"
 
 echo "pgo-build: training on a generated site of 20,000 records" >&2
 "$instrumented" generate --records 20000 --seed 7 --out "$work/site" >/dev/null
@@ -43,8 +43,8 @@ echo "pgo-build: training on a generated site of 20,000 records" >&2
 
 echo "pgo-build: optimised build" >&2
 RUSTFLAGS="-Cprofile-use=$work/gongshi.profdata" \
-    cargo build --release --quiet --target-dir "$root/target/pgo"
-optimised="$root/target/pgo/release/gongshi"
+    cargo build --profile dist --quiet --target-dir "$root/target/pgo"
+optimised="$root/target/pgo/dist/gongshi"
 
 "$optimised" build --as-of "$as_of" --site "$work/site" --out "$work/out-optimised" >/dev/null 2>&1
 if ! diff -r -q "$work/out-instrumented" "$work/out-optimised" >&2; then
