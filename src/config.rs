@@ -104,6 +104,12 @@ struct RawCollection {
     #[serde(default)]
     notice: RawNotice,
     fields: IndexMap<String, RawField>,
+    /// How `gongshi import` names new records, e.g. "{task_number}-{subject_credit_code}".
+    #[serde(default)]
+    id_template: Option<String>,
+    /// The national 双公示 column layout (see [`crate::national`]).
+    #[serde(default)]
+    national: Option<crate::national::RawNationalFormat>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +142,9 @@ struct RawField {
     to: Option<String>,
     #[serde(default)]
     fields: Option<IndexMap<String, RawField>>,
+    /// Other column headers `gongshi import` reads into this field.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -226,6 +235,8 @@ pub struct Collection {
     pub template: Option<String>,
     pub fields: Vec<FieldDef>,
     pub notice: NoticeConfig,
+    pub id_template: Option<String>,
+    pub national: Option<crate::national::NationalFormat>,
 }
 
 impl Collection {
@@ -247,6 +258,7 @@ pub struct FieldDef {
     pub search_weight: f32,
     pub identifier: Option<IdentifierKind>,
     pub personal: Personal,
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -444,6 +456,11 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
             .filter_map(|l| index(l, "listed field", &mut report))
             .collect();
         let notice = resolve_notice(&rc.notice, &fields, &mut |m| report(m));
+        let national = rc.national.as_ref().and_then(|raw| {
+            crate::national::resolve(raw, &fields)
+                .map_err(&mut report)
+                .ok()
+        });
         collections.push(Collection {
             key: key.clone(),
             title: rc.title.clone(),
@@ -454,6 +471,8 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
             template: rc.template.clone(),
             fields,
             notice,
+            id_template: rc.id_template.clone(),
+            national,
         });
     }
     if raw.site.page_size == 0 {
@@ -607,6 +626,7 @@ fn resolve_fields(
             search_weight: rf.search_weight.unwrap_or(0.0),
             identifier,
             personal,
+            aliases: rf.aliases.clone(),
         });
     }
     fields

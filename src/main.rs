@@ -83,6 +83,37 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Start a new bureau's site in DIR (new or empty): site.yaml, data folders, pages.
+    Init {
+        dir: PathBuf,
+        /// The bureau publishing the site (主办单位).
+        #[arg(long, default_value = "某市场监督管理局")]
+        bureau: String,
+        /// The site's title (default: the bureau's name + 公示平台).
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = "https://example.org/")]
+        base_url: String,
+    },
+    /// Read spreadsheet rows (XLSX/XLS/ODS, or CSV in UTF-8 or GBK) into COLLECTION's records.
+    Import {
+        collection: String,
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A YAML file of `column header: field_key` lines (`"-"` leaves a column out).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// The day new records are published and changes are dated (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Check every row and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Query the search index a build wrote and print ranked results.
     Search {
         /// The build's output directory.
@@ -237,6 +268,81 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Init {
+            dir,
+            bureau,
+            title,
+            base_url,
+        } => {
+            let files = gongshi::init::init(&gongshi::init::InitOptions {
+                dir: dir.clone(),
+                title,
+                bureau,
+                base_url,
+            })?;
+            eprintln!(
+                "wrote a new site into {} ({} files); next: cd {} && gongshi check && gongshi serve",
+                dir.display(),
+                files.len(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            collection,
+            file,
+            site,
+            sheet,
+            mapping,
+            as_of: date,
+            dry_run,
+        } => {
+            let opts = gongshi::import::ImportOptions {
+                site,
+                collection,
+                file,
+                sheet,
+                mapping,
+                as_of: as_of(date.as_deref())?,
+                dry_run,
+            };
+            match gongshi::import::import(&opts) {
+                Ok(s) => {
+                    let from = [s.sheet.as_deref(), s.encoding]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    eprintln!(
+                        "{} row(s) of {} ({from}): {} new, {} updated, {} unchanged{}",
+                        s.rows,
+                        opts.file.display(),
+                        s.created.len(),
+                        s.updated.len(),
+                        s.unchanged,
+                        if dry_run {
+                            " (dry run: nothing written)"
+                        } else {
+                            ""
+                        }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e @ gongshi::import::ImportError::Rows { .. }) => {
+                    for line in e.lines() {
+                        eprintln!("error: {line}");
+                    }
+                    eprintln!("{e}");
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => {
+                    for line in e.lines() {
+                        eprintln!("error: {line}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::Generate { records, out, seed } => {
             let started = std::time::Instant::now();

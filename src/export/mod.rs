@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod changes;
 pub mod datapackage;
 pub mod feeds;
+pub mod national;
 pub mod sitemap;
 pub mod tabular;
 pub mod xlsx;
@@ -262,7 +263,39 @@ fn export_collection<'a>(
         rows,
         staging,
         json_written,
+        on_notice,
     )
+}
+
+/// `/data/<collection>-national.csv|.xlsx`: the records in the national 双公示 layout.
+fn national_files(
+    config: &SiteConfig,
+    c: &Collection,
+    layout: &crate::national::NationalFormat,
+    pc: &PublishedCollection,
+    set: &PublishedSet,
+    staging: &Staging,
+    on_notice: &OnNotice,
+) -> Result<Vec<DataFile>, ExportError> {
+    let table = national::table(c, layout, &config.site.bureau, pc, on_notice);
+    let n = Some(table.rows.len());
+    let csv_name = format!("{}-national.csv", c.key);
+    let out = staging.stream(&format!("data/{csv_name}"))?;
+    let out =
+        national::write_csv(&table, out).map_err(|e| format_error(&csv_name)(e.to_string()))?;
+    let csv = DataFile::written(csv_name, "CSV（双公示）", "text/csv", n, out.finish()?);
+    let xlsx_name = format!("{}-national.xlsx", c.key);
+    let bytes = national::xlsx_bytes(&table, &layout.title, &config.site.bureau, set.as_of)
+        .map_err(|e| format_error(&xlsx_name)(e.to_string()))?;
+    staging.write(&format!("data/{xlsx_name}"), &bytes)?;
+    let xlsx = DataFile::new(
+        xlsx_name,
+        "XLSX（双公示）",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        n,
+        &bytes,
+    );
+    Ok(vec![csv, xlsx])
 }
 
 /// Told where the collection's NDJSON file is once it is complete.
@@ -388,6 +421,7 @@ fn datasets<'a>(
     rows: Vec<Vec<Cell>>,
     staging: &Staging,
     json_written: &LinesWritten,
+    on_notice: &OnNotice,
 ) -> Result<Exported<'a>, ExportError> {
     let n = rows.len();
     // The CSV, JSON and NDJSON files are streamed to disk; the XLSX file, compressed and a
@@ -444,6 +478,11 @@ fn datasets<'a>(
                 xlsx::MAX_ROWS - 1
             ))
         }
+    }
+    if let Some(layout) = &c.national {
+        files.extend(national_files(
+            config, c, layout, pc, set, staging, on_notice,
+        )?);
     }
 
     // Titles and summaries (listed fields, as dataset text) for the feeds and change list.

@@ -348,6 +348,7 @@ mod tests {
             search_weight: 0.0,
             identifier: None,
             personal: Personal::Public,
+            aliases: Vec::new(),
         }
     }
 

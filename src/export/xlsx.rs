@@ -226,6 +226,7 @@ mod tests {
             search_weight: 0.0,
             identifier: None,
             personal: crate::config::Personal::Public,
+            aliases: Vec::new(),
         }
     }
 
