@@ -30,5 +30,7 @@ command -v sha256sum >/dev/null || apt_install coreutils
 # tests/browser.rs: real-browser tests (headless Debian chromium driven by playwright-core, axe-core,
 # Lighthouse) need chromium and CJK fonts (so screenshots show the text); the Nu HTML Checker needs Java.
 apt_install chromium fonts-noto-cjk default-jre-headless
+# The browser tests serve the site with Debian's nginx and docs/deploy/nginx.conf.
+apt_install nginx-light
 command -v npm >/dev/null || apt_install npm
 [ -d tests/js/node_modules ] || npm ci --prefix tests/js --no-audit --no-fund

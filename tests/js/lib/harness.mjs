@@ -2,7 +2,8 @@
 // with a fresh profile, a log of every request the browser makes, CSP checks, and reading the
 // site's own datasets to know what the pages must show.
 
-import http from 'node:http';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,23 +18,6 @@ export const CHROME_ARGS = [
   '--disable-component-update',
 ];
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.ndjson': 'application/x-ndjson',
-  '.xml': 'application/xml',
-  '.csv': 'text/csv; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webmanifest': 'application/manifest+json',
-};
-
 /** The built site folder given on the command line. */
 export function siteDir() {
   const dir = process.argv[2];
@@ -43,67 +27,84 @@ export function siteDir() {
   return path.resolve(dir);
 }
 
-/**
- * Serves `root` on 127.0.0.1 (a free port) the way a plain static host does: folders answer with
- * their index.html, a folder URL without its slash is redirected, anything else missing gets
- * /404.html with status 404, a single byte range gets 206. Query strings are ignored.
- */
-export async function serve(root) {
-  const server = http.createServer((req, res) => {
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(rel));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    let stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) {
-      if (!rel.endsWith('/')) {
-        res.writeHead(301, { location: `${rel}/` }).end();
-        return;
-      }
-      file = path.join(file, 'index.html');
-      stat = fs.statSync(file, { throwIfNoEntry: false });
-    }
-    let status = 200;
-    if (!stat?.isFile()) {
-      status = 404;
-      file = path.join(root, '404.html');
-    }
-    const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    const headers = { 'content-type': type, 'cache-control': 'max-age=3600', 'accept-ranges': 'bytes' };
-    // One byte range, as the search client asks for pieces of its pack files.
-    const range = status === 200 && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || '');
-    let from = 0;
-    let to = fs.statSync(file).size - 1;
-    if (range) {
-      const size = to + 1;
-      from = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
-      to = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-      if (from > to) {
-        res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
-        return;
-      }
-      status = 206;
-      headers['content-range'] = `bytes ${from}-${to}/${size}`;
-    }
-    headers['content-length'] = to - from + 1;
-    res.writeHead(status, headers);
-    if (req.method === 'HEAD' || to < from) res.end();
-    else fs.createReadStream(file, { start: from, end: to }).pipe(res);
+export const NGINX = process.env.NGINX_PATH || '/usr/sbin/nginx';
+/** The deployment the docs describe (docs/deploy/nginx.conf), which the tests serve with. */
+export const NGINX_CONF = new URL('../../../docs/deploy/nginx.conf', import.meta.url);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address();
-  return { origin: `http://127.0.0.1:${port}`, port, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Every request the browser made, by URL; `offsite()` lists those not to `origin`. */
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Serves `root` on 127.0.0.1 (a free port) with Debian's nginx and the server block of
+ * docs/deploy/nginx.conf, its `listen` and `root` lines pointed at the port and the site, so the
+ * browser tests exercise the documented deployment: folders answer with their index.html, a
+ * folder URL without its slash is redirected, anything else missing gets /404.html with 404,
+ * byte ranges get 206, text is gzipped.
+ */
+export async function serve(root) {
+  if (!fs.existsSync(NGINX)) fail(`${NGINX} is missing (apt package nginx-light); run bash scripts/test-deps.sh`);
+  const documented = fs.readFileSync(NGINX_CONF, 'utf8');
+  const port = await freePort();
+  const block = documented
+    .replace(/^(\s*)listen 80;$/m, `$1listen 127.0.0.1:${port};`)
+    .replace(/^(\s*)root \/srv\/gongshi\/public;$/m, `$1root ${root};`);
+  if (!block.includes(`127.0.0.1:${port}`) || !block.includes(`root ${root};`)) {
+    fail('docs/deploy/nginx.conf no longer has the `listen 80;` and `root /srv/gongshi/public;` lines the tests replace');
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongshi-nginx-'));
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((t) => `${t}_temp_path ${dir}/${t};`)
+    .join(' ');
+  fs.writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid;\n` +
+      `error_log ${dir}/error.log warn;\nevents { worker_connections 256; }\n` +
+      `http { access_log off; ${temps}\n${block}\n}\n`,
+  );
+  const nginx = spawn(NGINX, ['-e', `${dir}/error.log`, '-p', dir, '-c', `${dir}/nginx.conf`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  nginx.stderr.on('data', (d) => (stderr += d));
+  let exited = false;
+  nginx.on('exit', () => (exited = true));
+  for (let i = 0; i < 100 && !(await accepts(port)); i++) {
+    if (exited) break;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  if (exited || !(await accepts(port))) {
+    const log = fs.existsSync(`${dir}/error.log`) ? fs.readFileSync(`${dir}/error.log`, 'utf8') : '';
+    fail(`nginx did not start on port ${port}:\n${stderr}${log}`);
+  }
+  const close = () =>
+    new Promise((ok) => {
+      nginx.once('exit', () => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        ok();
+      });
+      nginx.kill('SIGQUIT');
+    });
+  return { origin: `http://127.0.0.1:${port}`, port, close };
+}
+
 export class RequestLog {
   constructor(origin) {
     this.origin = origin;
