@@ -69,12 +69,16 @@ fn prerequisites() {
     );
 }
 
-/// Runs `node tests/js/<script> <site>`; panics with its output unless it succeeds. Browser
-/// scripts run one at a time: the machine is small and Lighthouse's timings suffer under load.
+/// Runs `node tests/js/<script> <site>` on the sample site.
 fn run(script: &str) {
+    run_on(script, site());
+}
+
+/// Runs `node tests/js/<script> <out>`; panics with its output unless it succeeds. Browser
+/// scripts run one at a time: the machine is small and Lighthouse's timings suffer under load.
+fn run_on(script: &str, out: &Path) {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     prerequisites();
-    let out = site();
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     let output = Command::new("node")
@@ -122,4 +126,51 @@ fn mobile_width_and_print() {
 #[test]
 fn every_record_reachable_without_javascript() {
     run("nojs.mjs");
+}
+
+/// `gongshi init`, `gongshi import` of a spreadsheet, `gongshi build`: the site a new bureau
+/// starts with works in the browser.
+#[test]
+fn a_new_bureaus_site_from_init_and_import() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let gongshi = |args: &[&std::ffi::OsStr]| {
+        let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+            .args(args)
+            .output()
+            .expect("run gongshi");
+        assert!(
+            run.status.success(),
+            "gongshi {args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    let s = site.as_os_str();
+    gongshi(&[
+        "init".as_ref(),
+        s,
+        "--bureau".as_ref(),
+        "测试市市场监督管理局".as_ref(),
+    ]);
+    let sheet = repo().join("tests/fixtures/import/penalties.xls");
+    gongshi(&[
+        "import".as_ref(),
+        "penalties".as_ref(),
+        sheet.as_os_str(),
+        "--site".as_ref(),
+        s,
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+    ]);
+    gongshi(&[
+        "build".as_ref(),
+        "--site".as_ref(),
+        s,
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--as-of".as_ref(),
+        AS_OF.as_ref(),
+    ]);
+    run_on("new-site.mjs", &out);
 }
