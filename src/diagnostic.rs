@@ -127,9 +127,79 @@ pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort();
 }
 
+impl Diagnostic {
+    /// What kind of problem this is, for counting: the field and the message with its quoted
+    /// values and numbers left out, so "published 2024-09-02, 49 working days after …" and
+    /// "published 2023-01-05, 31 working days after …" are one kind.
+    pub fn kind(&self) -> String {
+        let mut kind = String::new();
+        if let Some(f) = &self.field {
+            kind.push_str(&format!("field \"{f}\": "));
+        }
+        let mut quoted = false;
+        let mut last_was_number = false;
+        for c in self.message.chars() {
+            match c {
+                '"' => {
+                    if !quoted {
+                        kind.push('…');
+                    }
+                    quoted = !quoted;
+                }
+                _ if quoted => {}
+                c if c.is_ascii_digit() => {
+                    if !last_was_number {
+                        kind.push('N');
+                    }
+                    last_was_number = true;
+                    continue;
+                }
+                '-' | '.' if last_was_number => continue,
+                c => kind.push(c),
+            }
+            last_was_number = false;
+        }
+        kind
+    }
+}
+
+/// Problems counted by [`Diagnostic::kind`], most frequent first (then by kind, so the order
+/// is the same on every run).
+pub fn count_kinds(diags: &[Diagnostic]) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for d in diags {
+        *counts.entry(d.kind()).or_default() += 1;
+    }
+    let mut kinds: Vec<(String, usize)> = counts.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    kinds
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_leave_out_values() {
+        let late =
+            |msg: &str| Diagnostic::warning(Path::new("a.yaml"), 1, msg.into()).field("published");
+        let a = late("published 2024-09-02, 49 working days after the 处罚决定日期 2024-06-25");
+        let b = late("published 2023-01-05, 131 working days after the 处罚决定日期 2022-06-01");
+        assert_eq!(a.kind(), b.kind());
+        assert_eq!(
+            a.kind(),
+            "field \"published\": published N, N working days after the 处罚决定日期 N"
+        );
+        let c = Diagnostic::warning(Path::new("a.yaml"), 1, "unknown key \"x\"".into());
+        let d = Diagnostic::warning(Path::new("b.yaml"), 9, "unknown key \"y\"".into());
+        assert_eq!(
+            count_kinds(&[a, b, c, d])
+                .iter()
+                .map(|k| k.1)
+                .collect::<Vec<_>>(),
+            [2, 2]
+        );
+    }
 
     #[test]
     fn human_and_github_forms_name_everything() {

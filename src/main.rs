@@ -20,6 +20,49 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors.
+    #[arg(long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every warning (by default the first 20, then counts by kind).
+    #[arg(long, global = true)]
+    verbose: bool,
+}
+
+/// How much `build` and `check` print besides errors.
+#[derive(Clone, Copy, PartialEq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Warnings shown one by one before the rest are only counted.
+const WARNINGS_SHOWN: usize = 20;
+
+/// Prints errors, then warnings: all of them with --verbose, none with --quiet, else the first
+/// 20 and a count per kind, so a build with thousands of late notices still ends readably.
+fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: Verbosity) {
+    let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(|d| d.is_error());
+    for d in &errors {
+        eprintln!("{}", d.human());
+    }
+    let shown = match verbosity {
+        Verbosity::Quiet => 0,
+        Verbosity::Normal => WARNINGS_SHOWN,
+        Verbosity::Verbose => warnings.len(),
+    };
+    for d in warnings.iter().take(shown) {
+        eprintln!("{}", d.human());
+    }
+    if verbosity == Verbosity::Normal && warnings.len() > shown {
+        eprintln!(
+            "... and {} more warning(s) (--verbose shows all); warnings by kind:",
+            warnings.len() - shown
+        );
+        for (kind, n) in gongshi::diagnostic::count_kinds(&warnings) {
+            eprintln!("{n:>8}  {kind}");
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -172,6 +215,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     match cli.command {
         Command::Build {
             site,
@@ -190,9 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             opts.max_file_bytes = max_file_bytes;
             match pipeline::build(&opts) {
                 Ok(summary) => {
-                    for w in &summary.warnings {
-                        eprintln!("{}", w.human());
-                    }
+                    print_diagnostics(&summary.warnings, verbosity);
                     if timings {
                         for s in &summary.stages {
                             eprintln!(
@@ -206,6 +252,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             );
                         }
                     }
+                    if verbosity == Verbosity::Quiet {
+                        return Ok(ExitCode::SUCCESS);
+                    }
                     eprintln!(
                         "built {} files, {} bytes, {} records on notice, as of {}, into {}",
                         summary.files,
@@ -217,9 +266,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(BuildError::Invalid(diags)) => {
-                    for d in &diags {
-                        eprintln!("{}", d.human());
-                    }
+                    print_diagnostics(&diags, verbosity);
                     eprintln!(
                         "build failed: {} error(s); nothing was written",
                         diags.iter().filter(|d| d.is_error() || strict).count()
@@ -244,10 +291,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match format {
                 Format::Human => {
-                    for d in &diags {
-                        eprintln!("{}", d.human());
-                    }
-                    if let Some(staff) = staff {
+                    print_diagnostics(&diags, verbosity);
+                    if let Some(staff) = staff.filter(|_| verbosity != Verbosity::Quiet) {
                         gongshi::notice::print_staff_report(staff);
                     }
                 }
@@ -259,7 +304,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
             }
             let failed = diags.iter().any(|d| d.is_error() || strict);
-            if matches!(format, Format::Human) {
+            if matches!(format, Format::Human) && verbosity != Verbosity::Quiet {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
                 eprintln!("{} error(s), {} warning(s)", errors, diags.len() - errors);
             }

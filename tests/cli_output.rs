@@ -1,0 +1,72 @@
+//! What `build` and `check` print on a site with many warnings: the first 20, then counts by
+//! kind that add up; every warning with --verbose; only errors with --quiet.
+
+mod common;
+
+use common::gongshi;
+
+fn stderr_of(args: &[&str]) -> String {
+    let out = gongshi(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn many_warnings_are_shown_twenty_then_counted() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let site = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let (site, out) = (site.to_str().expect("p"), out.to_str().expect("p"));
+    stderr_of(&[
+        "generate",
+        "--records",
+        "3000",
+        "--seed",
+        "11",
+        "--out",
+        site,
+    ]);
+    let build = [
+        "build",
+        "--site",
+        site,
+        "--out",
+        out,
+        "--as-of",
+        "2025-06-30",
+    ];
+
+    let verbose = stderr_of(&[&build[..], &["--verbose"]].concat());
+    let all = verbose
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .count();
+    assert!(
+        all > 40,
+        "the generated site should have many warnings, has {all}"
+    );
+
+    let normal = stderr_of(&build);
+    let shown = normal.lines().filter(|l| l.contains(": warning: ")).count();
+    assert_eq!(shown, 20, "{normal}");
+    let more = format!("... and {} more warning(s)", all - 20);
+    assert!(normal.contains(&more), "no `{more}` in:\n{normal}");
+    let counted: usize = normal
+        .lines()
+        .skip_while(|l| !l.contains("warnings by kind"))
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(
+        counted, all,
+        "the counts by kind add up to every warning:\n{normal}"
+    );
+    assert!(normal.contains("built "), "{normal}");
+
+    let quiet = stderr_of(&[&build[..], &["--quiet"]].concat());
+    assert_eq!(quiet, "", "--quiet prints nothing on success");
+}
