@@ -163,6 +163,8 @@ pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, Build
 fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
+    // Before anything else: a build into the wrong folder would delete it.
+    crate::out_guard::check(&opts.site, &opts.out)?;
     let mut checked =
         check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
     if checked.has_errors(opts.strict) {

@@ -593,8 +593,10 @@ fn unusable_earlier_manifests() {
         other => panic!("expected a --previous error, got {other:?}"),
     }
     assert!(!out.exists(), "nothing written");
-    // A broken manifest in --out is only a warning: the build goes on without a change list.
+    // A broken manifest in an earlier output (marked as one) is only a warning: the build
+    // goes on without a change list.
     std::fs::create_dir_all(out.join("data")).unwrap();
+    std::fs::write(out.join(".gongshi-output"), "").unwrap();
     std::fs::write(out.join("data/manifest.json"), "{not json").unwrap();
     let summary = build(&fixture("export"), &out, AS_OF).expect("build");
     assert!(summary
