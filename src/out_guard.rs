@@ -143,7 +143,7 @@ pub fn resolve(path: &Path) -> Result<PathBuf, OutputError> {
     Ok(resolved)
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
@@ -176,6 +176,29 @@ mod tests {
         ));
         std::fs::write(tmp.path().join(OUTPUT_MARK), OUTPUT_MARK_TEXT).unwrap();
         assert!(ensure_replaceable(tmp.path()).is_ok());
+    }
+
+    #[test]
+    fn a_folder_changed_during_the_build_is_kept_and_the_staging_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = crate::output::Staging::new(&out).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("mine.txt"), "kept").unwrap();
+        assert!(matches!(
+            staging.commit(),
+            Err(OutputError::Refused {
+                reason: Refusal::NotAnOutput,
+                ..
+            })
+        ));
+        assert_eq!(
+            std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+            "kept"
+        );
+        let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "staging removed: {names:?}");
     }
 
     #[test]
