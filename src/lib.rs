@@ -23,6 +23,7 @@ pub mod load;
 pub mod memory;
 pub mod national;
 pub mod notice;
+pub mod out_guard;
 pub mod output;
 pub mod pipeline;
 pub mod record;

@@ -3,8 +3,9 @@
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use gongshi::out_guard;
 use gongshi::pipeline::{self, BuildError, BuildOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // Rendering allocates many short strings on every thread; mimalloc keeps that off the profile.
@@ -91,6 +92,10 @@ enum Command {
         /// Print each stage's wall time, files and bytes written.
         #[arg(long)]
         timings: bool,
+        /// Also write the staff report (late and soon-ending notices, with the repository's
+        /// file paths) to this file, which must lie outside --out: it is not for the public.
+        #[arg(long)]
+        staff_report: Option<PathBuf>,
     },
     /// Validate the site and report every problem; writes nothing.
     Check {
@@ -203,6 +208,20 @@ fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
     Ok(chrono::Local::now().date_naive())
 }
 
+/// The staff report names the repository's files: inside --out it would be published.
+fn refuse_report_inside_out(file: &Path, out: &Path) -> anyhow::Result<()> {
+    let (file, out) = (out_guard::resolve(file)?, out_guard::resolve(out)?);
+    if file.starts_with(&out) {
+        anyhow::bail!(
+            "refusing to write the staff report to \"{}\": it lies inside the output folder {}, \
+             which is published; write it outside, e.g. --staff-report staff-report.txt",
+            file.display(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     gongshi::memory::tune_allocator();
     match run(Cli::parse()) {
@@ -230,7 +249,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             strict,
             max_file_bytes,
             timings,
+            staff_report,
         } => {
+            if let Some(file) = &staff_report {
+                refuse_report_inside_out(file, &out)?;
+            }
             let mut opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
             opts.base_url = base_url;
             opts.previous = previous;
@@ -251,6 +274,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                                 s.peak_rss >> 20
                             );
                         }
+                    }
+                    if let Some(file) = &staff_report {
+                        let text = gongshi::notice::staff_report_text(&summary.staff);
+                        std::fs::write(file, text).with_context(|| {
+                            format!("writing the staff report to {}", file.display())
+                        })?;
                     }
                     if verbosity == Verbosity::Quiet {
                         return Ok(ExitCode::SUCCESS);

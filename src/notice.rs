@@ -423,23 +423,30 @@ fn timeliness(
 
 /// Prints the staff summary (late and soon-ending notices) to stderr.
 pub fn print_staff_report(report: &StaffReport) {
-    eprintln!(
-        "notices ending within {EXPIRING_WITHIN_DAYS} days: {}",
-        report.expiring.len()
+    eprint!("{}", staff_report_text(report));
+}
+
+/// The staff summary as text: what `check` prints and `build --staff-report` writes. It names
+/// the repository's files, so it never goes into the public output.
+pub fn staff_report_text(report: &StaffReport) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut list = |heading: String, items: &[StaffItem]| {
+        let _ = writeln!(text, "{heading}: {}", items.len());
+        for i in items {
+            let _ = writeln!(
+                text,
+                "  {}/{} {} ({}:{})",
+                i.collection, i.id, i.detail, i.file, i.line
+            );
+        }
+    };
+    list(
+        format!("notices ending within {EXPIRING_WITHIN_DAYS} days"),
+        &report.expiring,
     );
-    for i in &report.expiring {
-        eprintln!(
-            "  {}/{} {} ({}:{})",
-            i.collection, i.id, i.detail, i.file, i.line
-        );
-    }
-    eprintln!("notices published late: {}", report.late.len());
-    for i in &report.late {
-        eprintln!(
-            "  {}/{} {} ({}:{})",
-            i.collection, i.id, i.detail, i.file, i.line
-        );
-    }
+    list("notices published late".into(), &report.late);
+    text
 }
 
 #[cfg(test)]

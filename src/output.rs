@@ -1,9 +1,11 @@
 //! All writing goes through [`Staging`]: files are written into a fresh directory beside `--out`
 //! and swapped in only when the whole build succeeded, so a failed or killed build leaves the
 //! previous output exactly as it was. Leftover staging directories of killed builds are removed
-//! by the next build.
+//! by the next build. Only a folder that is missing, empty or an earlier output is replaced
+//! (see [`crate::out_guard`]); every staging directory carries the output mark from the start.
 
 use crate::live::{content_hash, OutputIndex, Overlay};
+use crate::out_guard::{self, OUTPUT_MARK, OUTPUT_MARK_TEXT};
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -16,6 +18,11 @@ pub enum OutputError {
     Io { path: PathBuf, source: io::Error },
     #[error("refusing to write outside the output directory: {0}")]
     UnsafePath(String),
+    #[error("refusing to build into \"{}\": {reason}", .out.display())]
+    Refused {
+        out: PathBuf,
+        reason: crate::out_guard::Refusal,
+    },
 }
 
 /// Wraps an I/O error with the path it happened at.
@@ -67,18 +74,29 @@ impl Staging {
     /// Only a full build flushes as it writes: a live rebuild after the first writes a handful
     /// of files and publishes them without a flush.
     fn create(out: &Path, flush_as_written: bool) -> Result<Self, OutputError> {
-        let out = absolute(out);
-        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let out = out_guard::resolve(out)?;
+        out_guard::ensure_replaceable(&out)?;
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            // Only the root has neither, and it holds the site or the system.
+            return Err(OutputError::Refused {
+                out,
+                reason: out_guard::Refusal::NotAnOutput,
+            });
+        };
+        let parent = parent.to_path_buf();
+        let name = name.to_string_lossy().to_string();
         std::fs::create_dir_all(&parent).map_err(io_at(&parent))?;
         clean_leftovers(&out);
-        let name = out
-            .file_name()
-            .map_or("out".into(), |n| n.to_string_lossy().to_string());
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io_at(&dir))?;
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            // This process's own name: left by an earlier build of a process with the same id.
+            remove_if_ours(&dir);
         }
         std::fs::create_dir(&dir).map_err(io_at(&dir))?;
+        // Marked before anything else, so a leftover of a killed build is known to be ours; a
+        // live rebuild publishes it again over the same bytes.
+        let mark = dir.join(OUTPUT_MARK);
+        std::fs::write(&mark, OUTPUT_MARK_TEXT).map_err(io_at(&mark))?;
         let flush = flush_as_written
             .then(|| BackgroundFlush::start(&dir))
             .flatten();
@@ -221,7 +239,8 @@ impl Staging {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// Makes the staged tree the output: an atomic exchange where the OS offers one.
+    /// Makes the staged tree the output: an atomic exchange where the OS offers one. On failure
+    /// the staged tree is removed and the previous output is left in place.
     pub fn commit(mut self) -> Result<(), OutputError> {
         if self.is_view {
             return Ok(());
@@ -230,7 +249,17 @@ impl Staging {
             Some(flush) => flush.finish(),
             None => sync_tree(&self.dir),
         }
-        if !self.out.exists() {
+        let swapped = self.swap();
+        if swapped.is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+        swapped
+    }
+
+    fn swap(&self) -> Result<(), OutputError> {
+        // Checked again: the folder may have changed while the build ran.
+        out_guard::ensure_replaceable(&self.out)?;
+        if std::fs::symlink_metadata(&self.out).is_err() {
             std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
             return Ok(());
         }
@@ -246,7 +275,10 @@ impl Staging {
             .map_or("out".into(), |n| n.to_string_lossy().to_string());
         let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
         std::fs::rename(&self.out, &old).map_err(io_at(&old))?;
-        std::fs::rename(&self.dir, &self.out).map_err(io_at(&self.out))?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            let _ = std::fs::rename(&old, &self.out);
+            return Err(io_at(&self.out)(e));
+        }
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
     }
@@ -324,15 +356,8 @@ impl Staging {
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(p)
-    }
-}
-
-/// Removes staging directories left by builds that were killed before they finished.
+/// Removes staging and old-output directories left by builds that were killed before they
+/// finished: only folders (not links) named as ours that are empty or carry the output mark.
 fn clean_leftovers(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
@@ -343,7 +368,7 @@ fn clean_leftovers(out: &Path) {
     };
     for entry in entries.flatten() {
         let entry_name = entry.file_name().to_string_lossy().to_string();
-        let ours = [STAGING_MARK, OLD_MARK]
+        let named_ours = [STAGING_MARK, OLD_MARK]
             .iter()
             .any(|mark| entry_name.starts_with(&format!(".{name}{mark}")));
         let pid = entry_name
@@ -352,9 +377,18 @@ fn clean_leftovers(out: &Path) {
             .and_then(|p| p.parse::<u32>().ok());
         let alive = pid
             .is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
-        if ours && !alive {
-            let _ = std::fs::remove_dir_all(entry.path());
+        if named_ours && !alive {
+            remove_if_ours(&entry.path());
         }
+    }
+}
+
+/// Deletes `dir` if it is a folder gongshi wrote (empty, or marked as an output).
+fn remove_if_ours(dir: &Path) {
+    let is_folder = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    let ours = out_guard::is_empty_dir(dir).unwrap_or(false) || out_guard::is_earlier_output(dir);
+    if is_folder && ours {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 

@@ -85,6 +85,8 @@ pub struct BuildSummary {
     pub published: usize,
     /// Live rebuilds: how many pages were rendered (the others had not changed).
     pub rendered_pages: Option<u64>,
+    /// Late and soon-ending notices, for the bureau's staff only: never part of the output.
+    pub staff: StaffReport,
 }
 
 /// Everything the front half of the pipeline produces.
@@ -163,6 +165,8 @@ pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, Build
 fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
+    // Before anything else: a build into the wrong folder would delete it.
+    crate::out_guard::check(&opts.site, &opts.out)?;
     let mut checked =
         check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
     if checked.has_errors(opts.strict) {
@@ -216,7 +220,6 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
     let outputs = Outputs {
         config: &config,
         set: &set,
-        staff: &staff,
         previous: previous.as_ref(),
         memo: state.as_deref().map(|s| &s.pages),
     };
@@ -264,6 +267,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
                 bytes,
                 published,
                 rendered_pages,
+                staff,
             })
         }
         Err(e) => {
@@ -292,7 +296,6 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
 struct Outputs<'a> {
     config: &'a SiteConfig,
     set: &'a PublishedSet,
-    staff: &'a StaffReport,
     /// An earlier build's manifest, for the change list.
     previous: Option<&'a Manifest>,
     /// Live rebuilds: the previous build's page hashes.
@@ -309,7 +312,6 @@ fn write_outputs(
     let Outputs {
         config,
         set,
-        staff,
         previous,
         memo,
     } = *outputs;
@@ -376,7 +378,7 @@ fn write_outputs(
             // A full build renders and exports at once: the export ends on one collection's
             // workbook and the pages on the folder thread, and each fills the other's gaps.
             let (rendered, (exported, export_seconds)) =
-                rayon::join(|| renderer.render_all(staff, &folders), export);
+                rayon::join(|| renderer.render_all(&folders), export);
             if rendered.is_err() || exported.is_err() {
                 folders.abandon();
             }
@@ -396,7 +398,7 @@ fn write_outputs(
             early_search.unwrap_or_else(start_search)
         } else {
             // A live rebuild serves its pages first: they are what the person editing waits for.
-            let rendered = renderer.render_all(staff, &folders);
+            let rendered = renderer.render_all(&folders);
             finish_folders(maker)?;
             rendered?;
             done("render", stages);

@@ -11,6 +11,8 @@ use std::time::Duration;
 
 /// Builds once, then serves and watches until the process is stopped.
 pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
+    // Refused here, not just reported as a failed build: serve would go on serving the folder.
+    crate::out_guard::check(&opts.site, &opts.out)?;
     let mut state = LiveState::default();
     report(&opts, rebuild(&opts, &mut state));
     let server = tiny_http::Server::http(("127.0.0.1", port))

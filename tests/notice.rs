@@ -227,15 +227,70 @@ fn check_warns_on_late_notices_and_strict_fails() {
         "--strict",
     ]);
     assert_eq!(strict.status.code(), Some(1));
+}
+
+/// The staff report (late and soon-ending notices, with the repository's file paths) is for
+/// the bureau only: `build --staff-report FILE` writes it outside the output, and nothing of
+/// it is in the public tree, nor named by robots.txt.
+#[test]
+fn the_staff_report_stays_out_of_the_public_output() {
+    let site = fixture("notice");
     let tmp = tempfile::tempdir().unwrap();
     let built = tmp.path().join("public");
-    build(&site, &built, "2024-04-14").expect("build");
-    let staff = read(&built, "staff/index.html");
-    assert!(staff.contains("n-late") && staff.contains("n-3m") && staff.contains("noindex"));
-    assert!(
-        !read(&built, "index.html").contains("staff/"),
-        "staff page not linked publicly"
+    let report = tmp.path().join("staff-report.txt");
+    let run = gongshi(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        built.to_str().unwrap(),
+        "--as-of",
+        "2024-04-14",
+        "--staff-report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
     );
+    let text = std::fs::read_to_string(&report).expect("staff report written");
+    let late = text
+        .lines()
+        .find(|l| l.contains("penalties/n-late"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(late.contains("data/penalties/cases.yaml:"), "{late}");
+    assert!(
+        text.contains("penalties/n-3m"),
+        "expiring soon listed: {text}"
+    );
+
+    assert!(!built.join("staff").exists(), "no /staff/ in the output");
+    for (path, bytes) in all_output_bytes(&built) {
+        for internal in ["staff/", "cases.yaml", "published late"] {
+            assert!(!contains(&bytes, internal), "{path} mentions {internal}");
+        }
+    }
+
+    // Inside the output it would be published: refused before anything is built.
+    let inside = built.join("report.txt");
+    let before = read_tree(&built);
+    let run = gongshi(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        built.to_str().unwrap(),
+        "--as-of",
+        "2024-04-14",
+        "--staff-report",
+        inside.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("inside the output folder"), "{stderr}");
+    assert!(read_tree(&built) == before, "output unchanged");
 }
 
 #[test]

@@ -87,7 +87,7 @@ pub fn read_previous(
     }
 }
 
-fn read_manifest(path: &Path) -> Result<Manifest, String> {
+pub(crate) fn read_manifest(path: &Path) -> Result<Manifest, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let manifest: Manifest =
         serde_json::from_slice(&bytes).map_err(|e| format!("not a gongshi manifest: {e}"))?;

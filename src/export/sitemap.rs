@@ -1,6 +1,6 @@
 //! `/sitemap.xml` and `/robots.txt`. The sitemap lists every public page the renderer writes —
 //! home, content pages, search, the data catalogue, the change list, every listing page with
-//! its pagination, facet pages and record pages — but not the staff page, the 404 page or the
+//! its pagination, facet pages and record pages — but not the 404 page or the
 //! notice-ended pages (all `noindex`). Over 50,000 URLs it becomes a sitemap index of
 //! `/sitemap-N.xml` files (the protocol's limit per file; they sit at the root because a
 //! sitemap may only list URLs under its own folder).
@@ -8,7 +8,7 @@
 use super::feeds::esc;
 use crate::config::SiteConfig;
 use crate::notice::PublishedSet;
-use crate::render::{base_path, Facet};
+use crate::render::Facet;
 use crate::text::{facet_segment, url_segment};
 use chrono::NaiveDate;
 
@@ -134,14 +134,11 @@ fn page_urls(
     urls
 }
 
-/// `robots.txt`: everything may be crawled except the staff page; points to the sitemap.
+/// `robots.txt`: everything may be crawled; points to the sitemap. (It names no path to keep
+/// crawlers out of: a list of such paths is the first thing a curious reader opens.)
 pub fn robots(config: &SiteConfig) -> Vec<u8> {
     let base = &config.site.base_url;
-    format!(
-        "User-agent: *\nDisallow: {}staff/\n\nSitemap: {base}sitemap.xml\n",
-        base_path(base)
-    )
-    .into_bytes()
+    format!("User-agent: *\nDisallow:\n\nSitemap: {base}sitemap.xml\n").into_bytes()
 }
 
 #[cfg(test)]

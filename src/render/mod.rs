@@ -12,7 +12,7 @@ pub mod view;
 use crate::config::{Collection, FacetKind, SiteConfig};
 use crate::folders::Folders;
 use crate::live::{HashWriter, PageMemo};
-use crate::notice::{PublishedSet, StaffReport, TakenDown};
+use crate::notice::{PublishedSet, TakenDown};
 use crate::output::{OutputError, Staging};
 use crate::record::Value;
 use crate::text::{facet_segment, url_segment};
@@ -382,8 +382,8 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page of the site but the search page; record pages wait for `folders`.
     /// On failure it abandons `folders`, which are no longer needed.
-    pub fn render_all(&self, staff: &StaffReport, folders: &Folders) -> Result<(), RenderError> {
-        let rendered = self.pages(staff, folders);
+    pub fn render_all(&self, folders: &Folders) -> Result<(), RenderError> {
+        let rendered = self.pages(folders);
         if rendered.is_err() {
             folders.abandon();
         }
@@ -392,7 +392,7 @@ impl<'a> Renderer<'a> {
 
     /// Every page but the search page: the listings first, which need no record folders, then
     /// each collection's record pages once [`Folders`] has made their folders.
-    fn pages(&self, staff: &StaffReport, folders: &Folders) -> Result<(), RenderError> {
+    fn pages(&self, folders: &Folders) -> Result<(), RenderError> {
         self.theme.copy_static(self.staging)?;
         self.home()?;
         for page in &self.pages {
@@ -404,10 +404,6 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base_context("404.html", self.t("not_found_title"));
         ctx.insert("noindex", &true);
         self.write_page("404.html", "404.html", ctx)?;
-        let mut ctx = self.base_context("staff/", self.t("staff_title"));
-        ctx.insert("noindex", &true);
-        ctx.insert("report", staff);
-        self.write_page("staff.html", "staff/", ctx)?;
         for ci in 0..self.config.collections.len() {
             self.listings(ci)?;
         }

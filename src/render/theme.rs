@@ -12,7 +12,7 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 15] = bundled!(
+const TEMPLATES: [(&str, &str); 14] = bundled!(
     "base.html",
     "header.html",
     "footer.html",
@@ -24,7 +24,6 @@ const TEMPLATES: [(&str, &str); 15] = bundled!(
     "takedown.html",
     "page.html",
     "404.html",
-    "staff.html",
     "search.html",
     "data.html",
     "changes.html",

@@ -44,8 +44,17 @@ impl IndexParts {
         let segments = searcher.segment_readers();
         // Document frequencies are read per segment, which only a single segment makes the
         // index's own (the build merges its segments into one: see canonical.rs).
-        let [segment] = segments else {
-            return Err(SearchError::Segments(segments.len()));
+        let segment = match segments {
+            [segment] => segment,
+            // No records, no segment: a site with nothing on notice yet has no terms either.
+            [] => {
+                return Ok(IndexParts {
+                    fields: Vec::new(),
+                    ords: Vec::new(),
+                    n: 1,
+                })
+            }
+            _ => return Err(SearchError::Segments(segments.len())),
         };
         let n = searcher.num_docs().max(1);
         let column = segment.fast_fields().u64(ORD)?;

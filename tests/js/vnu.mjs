@@ -18,7 +18,6 @@ function kindIn(rel, html) {
 
 function kind(rel, html) {
   if (rel === '404.html') return '404';
-  if (rel.startsWith('staff/')) return 'staff';
   if (html.includes('id="search-form"') || html.includes('id=search-form')) return 'search';
   if (/class="?record"?[ >]/.test(html)) return 'record';
   if (/class="?listing"?[ >]/.test(html)) return /rel="?prev/.test(html) ? 'list-page-2+' : 'list';
