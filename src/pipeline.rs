@@ -130,6 +130,7 @@ pub fn check(
     })?;
     let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
     diagnostics.extend(review);
+    diagnostics.extend(crate::derived::review(&config, &dataset, as_of));
     crate::diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         config,

@@ -79,7 +79,7 @@ fn sample_checks_clean_and_reports_its_late_notices() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains(": error:"), "{stderr}");
-    assert!(stderr.contains("0 error(s), 2 warning(s)"), "{stderr}");
+    assert!(stderr.contains("0 error(s), 6 warning(s)"), "{stderr}");
     for late in ["pen-2024-012", "insp-2025-11"] {
         assert!(
             stderr
@@ -88,106 +88,119 @@ fn sample_checks_clean_and_reports_its_late_notices() {
             "{late} reported late: {stderr}"
         );
     }
-}
-
-#[test]
-fn sample_is_big_enough_to_show_the_site() {
-    let records = sample_records();
-    let count = |c: &str| records[c].len();
-    assert!(count("labs") >= 30, "labs: {}", count("labs"));
-    assert!(count("inspections") >= 50);
-    assert!(count("penalties") >= 40);
-    assert_eq!(count("organic-parks"), 8);
-    let config = std::fs::read_to_string(repo_root().join("site.yaml")).expect("site.yaml");
-    let site: Value = serde_yaml::from_str(&config).expect("site.yaml parses");
-    let enum_values = |name: &str| -> BTreeSet<String> {
-        site["enums"][name]
-            .as_sequence()
-            .expect("enum")
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    let used = |c: &str, field: &str| -> BTreeSet<String> {
-        records[c]
-            .iter()
-            .filter_map(|r| text(r, field).map(str::to_string))
-            .collect()
-    };
-    assert_eq!(
-        used("inspections", "result"),
-        enum_values("spot_check_results"),
-        "every spot-check result category appears"
-    );
-    for (field, values) in [
-        ("status", ["有效", "暂停", "撤销", "注销"].as_slice()),
-        ("credit_class", ["A", "B", "C", "D"].as_slice()),
-    ] {
-        let want: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
-        assert_eq!(used("labs", field), want, "labs {field}");
-    }
-    let numbers: Vec<&str> = records["penalties"]
-        .iter()
-        .filter_map(|r| text(r, "decision_number"))
-        .collect();
-    let unique: BTreeSet<&str> = numbers.iter().copied().collect();
-    assert_eq!(numbers.len(), unique.len(), "decision numbers unique");
-}
-
-#[test]
-fn every_record_lands_where_the_notice_rules_put_it() {
-    let (_tmp, out) = build_sample();
-    let records = sample_records();
-    // The records written to exercise one rule each (scripts/sample-data.py).
-    let designed = [
-        ("penalties", "pen-2025-040", State::Absent), // embargoed until 2025-07-15
-        ("penalties", "pen-2025-030", State::Absent), // warning only: never published
-        ("penalties", "pen-2022-008", State::TakenDown), // 3 years ended 2025-02-28
-        ("penalties", "pen-2025-003", State::TakenDown), // 3 months ended 2025-04-09
-        ("penalties", "pen-2025-021", State::Shown),  // 3 months, until 2025-08-19
-        ("penalties", "pen-2024-009", State::TakenDown), // withdrawn 2025-03-10
-        ("penalties", "pen-2024-011", State::TakenDown), // notice_until (credit repair)
-        ("penalties", "pen-2022-006", State::Shown),  // restriction until 2029-12-31
-        ("inspections", "insp-2021-01", State::TakenDown),
-        ("inspections", "insp-2025-01", State::Shown),
-        ("labs", "lab-001", State::Shown),
-    ];
-    for (collection, id, want) in designed {
-        assert_eq!(state(&out, collection, id), want, "{collection}/{id}");
-    }
-    let withdrawn = read(&out, "penalties/pen-2024-009/index.html");
-    assert!(withdrawn.contains("2025-03-10") && withdrawn.contains("经行政复议"));
-    assert!(
-        !withdrawn.contains("陕市监罚〔2024〕9号"),
-        "no content on a takedown page"
-    );
-
-    for collection in COLLECTIONS {
-        let shown: BTreeSet<String> = records[collection]
-            .iter()
-            .map(|r| text(r, "id").expect("id").to_string())
-            .filter(|id| state(&out, collection, id) == State::Shown)
-            .collect();
-        assert!(!shown.is_empty(), "{collection} shows records");
-        assert_eq!(
-            dataset_ids(&out, collection),
-            shown,
-            "{collection}: the dataset holds exactly the records shown"
+    // Parks recorded as 有效 whose certificates had all ended: file, line, record and field.
+    let parks = lapsed_parks(AS_OF);
+    assert_eq!(parks.len(), 4, "{parks:?}");
+    for park in &parks {
+        let line = yaml_line("data/organic-parks/parks.yaml", &format!("- id: {park}"));
+        let at = format!(
+            "data/organic-parks/parks.yaml:{line}: warning: record \"{park}\", field \"status\""
         );
-        let listing = read(&out, &format!("{collection}/index.html"));
         assert!(
-            listing.contains(&shown.len().to_string()),
-            "{collection} listing states its count {}",
-            shown.len()
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&at) && l.contains("\"有效\"") && l.contains("已过期")),
+            "{at} in: {stderr}"
         );
     }
-    for hidden in ["pen-2025-040", "pen-2025-030", "pen-2024-009"] {
-        for (path, bytes) in read_tree(&out) {
-            if path.ends_with(".html") && !path.contains(hidden) {
-                assert!(!contains(&bytes, hidden), "{path} mentions {hidden}");
-            }
+}
+
+/// The 1-based line of the first line of a sample data file that is `text`.
+fn yaml_line(rel: &str, text: &str) -> usize {
+    let file = std::fs::read_to_string(repo_root().join(rel)).expect("data file");
+    1 + file
+        .lines()
+        .position(|l| l == text)
+        .unwrap_or_else(|| panic!("{text} in {rel}"))
+}
+
+/// Parks recorded as 有效 whose latest certificate ended before `as_of` (read from the YAML).
+fn lapsed_parks(as_of: &str) -> BTreeSet<String> {
+    sample_records()["organic-parks"]
+        .iter()
+        .filter(|p| text(p, "status") == Some("有效"))
+        .filter(|p| {
+            let last = p["certificates"]
+                .as_sequence()
+                .expect("certificates")
+                .iter()
+                .filter_map(|c| text(c, "valid_until"))
+                .max()
+                .expect("a certificate");
+            last < as_of
+        })
+        .map(|p| text(p, "id").expect("id").to_string())
+        .collect()
+}
+
+/// A record's JSON file (`/<collection>/<id>.json`).
+fn record_json(out: &Path, collection: &str, id: &str) -> serde_json::Value {
+    serde_json::from_str(&read(out, &format!("{collection}/{id}.json"))).expect("record json")
+}
+
+#[test]
+fn a_status_the_dates_overrule_is_derived_in_every_output() {
+    let (_tmp, out) = build_sample();
+    let lapsed = lapsed_parks(AS_OF);
+    assert!(lapsed.len() >= 2, "{lapsed:?}");
+    let dataset: Vec<serde_json::Value> =
+        serde_json::from_str(&read(&out, "data/organic-parks.json")).expect("parks dataset");
+    let csv = read(&out, "data/organic-parks.csv");
+    let expired_facet = read(&out, "organic-parks/status/已过期/index.html");
+    let valid_facet = read(&out, "organic-parks/status/有效/index.html");
+    for park in &dataset {
+        let id = park["id"].as_str().expect("id");
+        let recorded = sample_records()["organic-parks"]
+            .iter()
+            .find(|p| text(p, "id") == Some(id))
+            .and_then(|p| text(p, "status").map(str::to_string))
+            .expect("recorded status");
+        let want = if lapsed.contains(id) {
+            "已过期"
+        } else {
+            recorded.as_str()
+        };
+        assert_eq!(park["status"], want, "{id} in the dataset");
+        assert_eq!(
+            record_json(&out, "organic-parks", id)["status"],
+            want,
+            "{id}.json"
+        );
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .expect("csv row");
+        assert!(row.contains(&format!(",{want},")), "{id} in the CSV: {row}");
+        let page = read(&out, &format!("organic-parks/{id}/index.html"));
+        assert!(page.contains(want), "{id}'s page shows {want}");
+        let link = format!("organic-parks/{id}/");
+        assert_eq!(
+            expired_facet.contains(&link),
+            lapsed.contains(id),
+            "{id} 已过期 facet"
+        );
+        if lapsed.contains(id) {
+            assert!(!valid_facet.contains(&link), "{id} is not listed as 有效");
         }
     }
+    let index = gongshi::search::query::open(&out).expect("index");
+    let request = gongshi::search::query::Request {
+        query: "有机产业示范园区".to_string(),
+        filters: vec![("status".into(), "已过期".into())],
+        offset: 0,
+        limit: 50,
+    };
+    let results = gongshi::search::query::search(&index, &request).expect("search");
+    let found: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    assert_eq!(
+        found, lapsed,
+        "the 已过期 search filter finds exactly the lapsed parks"
+    );
+    let manifest = read(&out, "search/manifest.json");
+    assert!(
+        manifest.contains("已过期"),
+        "the search client offers the facet value"
+    );
 }
 
 #[test]
