@@ -204,6 +204,168 @@ fn a_status_the_dates_overrule_is_derived_in_every_output() {
 }
 
 #[test]
+fn the_sample_builds_as_of_any_day() {
+    let records = sample_records();
+    for as_of in ["2000-01-01", "2021-03-15", "2030-01-01"] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let summary = build(&repo_root(), &out, as_of).unwrap_or_else(|e| {
+            let problems = match &e {
+                gongshi::pipeline::BuildError::Invalid(d) => {
+                    d.iter().map(|d| d.human() + "\n").collect::<String>()
+                }
+                other => other.to_string(),
+            };
+            panic!("as of {as_of}: {e}\n{problems}")
+        });
+        for warning in &summary.warnings {
+            let message = warning.human();
+            assert!(
+                !message.contains("holiday calendar"),
+                "as of {as_of}, no working day past the calendar is needed: {message}"
+            );
+        }
+        for collection in COLLECTIONS {
+            for record in &records[collection] {
+                let id = text(record, "id").expect("id");
+                let published = text(record, "published").expect("published");
+                if published > as_of {
+                    assert_eq!(
+                        state(&out, collection, id),
+                        State::Absent,
+                        "{collection}/{id} is embargoed as of {as_of}"
+                    );
+                }
+            }
+        }
+        // Labs stay on notice for ever and none is withdrawn.
+        for lab in &records["labs"] {
+            let id = text(lab, "id").expect("id");
+            let shown = text(lab, "published").expect("published") <= as_of;
+            assert_eq!(
+                state(&out, "labs", id) == State::Shown,
+                shown,
+                "labs/{id} as of {as_of}"
+            );
+            if !shown {
+                continue;
+            }
+            let recorded = text(lab, "status").expect("status");
+            let lapsed = recorded == "有效" && text(lab, "cert_expires").expect("expiry") < as_of;
+            let want = if lapsed { "已过期" } else { recorded };
+            assert_eq!(
+                record_json(&out, "labs", id)["status"],
+                want,
+                "labs/{id} as of {as_of}"
+            );
+        }
+        if as_of == "2000-01-01" {
+            assert_eq!(summary.published, 0, "nothing was on notice in 2000");
+        }
+    }
+}
+
+#[test]
+fn sample_is_big_enough_to_show_the_site() {
+    let records = sample_records();
+    let count = |c: &str| records[c].len();
+    assert!(count("labs") >= 30, "labs: {}", count("labs"));
+    assert!(count("inspections") >= 50);
+    assert!(count("penalties") >= 40);
+    assert_eq!(count("organic-parks"), 8);
+    let config = std::fs::read_to_string(repo_root().join("site.yaml")).expect("site.yaml");
+    let site: Value = serde_yaml::from_str(&config).expect("site.yaml parses");
+    let enum_values = |name: &str| -> BTreeSet<String> {
+        site["enums"][name]
+            .as_sequence()
+            .expect("enum")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let used = |c: &str, field: &str| -> BTreeSet<String> {
+        records[c]
+            .iter()
+            .filter_map(|r| text(r, field).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        used("inspections", "result"),
+        enum_values("spot_check_results"),
+        "every spot-check result category appears"
+    );
+    for (field, values) in [
+        ("status", ["有效", "暂停", "撤销", "注销"].as_slice()),
+        ("credit_class", ["A", "B", "C", "D"].as_slice()),
+    ] {
+        let want: BTreeSet<String> = values.iter().map(|v| v.to_string()).collect();
+        assert_eq!(used("labs", field), want, "labs {field}");
+    }
+    let numbers: Vec<&str> = records["penalties"]
+        .iter()
+        .filter_map(|r| text(r, "decision_number"))
+        .collect();
+    let unique: BTreeSet<&str> = numbers.iter().copied().collect();
+    assert_eq!(numbers.len(), unique.len(), "decision numbers unique");
+}
+
+#[test]
+fn every_record_lands_where_the_notice_rules_put_it() {
+    let (_tmp, out) = build_sample();
+    let records = sample_records();
+    // The records written to exercise one rule each (scripts/sample-data.py).
+    let designed = [
+        ("penalties", "pen-2025-040", State::Absent), // embargoed until 2025-07-15
+        ("penalties", "pen-2025-030", State::Absent), // warning only: never published
+        ("penalties", "pen-2022-008", State::TakenDown), // 3 years ended 2025-02-28
+        ("penalties", "pen-2025-003", State::TakenDown), // 3 months ended 2025-04-09
+        ("penalties", "pen-2025-021", State::Shown),  // 3 months, until 2025-08-19
+        ("penalties", "pen-2024-009", State::TakenDown), // withdrawn 2025-03-10
+        ("penalties", "pen-2024-011", State::TakenDown), // notice_until (credit repair)
+        ("penalties", "pen-2022-006", State::Shown),  // restriction until 2029-12-31
+        ("inspections", "insp-2021-01", State::TakenDown),
+        ("inspections", "insp-2025-01", State::Shown),
+        ("labs", "lab-001", State::Shown),
+    ];
+    for (collection, id, want) in designed {
+        assert_eq!(state(&out, collection, id), want, "{collection}/{id}");
+    }
+    let withdrawn = read(&out, "penalties/pen-2024-009/index.html");
+    assert!(withdrawn.contains("2025-03-10") && withdrawn.contains("经行政复议"));
+    assert!(
+        !withdrawn.contains("陕市监罚〔2024〕9号"),
+        "no content on a takedown page"
+    );
+
+    for collection in COLLECTIONS {
+        let shown: BTreeSet<String> = records[collection]
+            .iter()
+            .map(|r| text(r, "id").expect("id").to_string())
+            .filter(|id| state(&out, collection, id) == State::Shown)
+            .collect();
+        assert!(!shown.is_empty(), "{collection} shows records");
+        assert_eq!(
+            dataset_ids(&out, collection),
+            shown,
+            "{collection}: the dataset holds exactly the records shown"
+        );
+        let listing = read(&out, &format!("{collection}/index.html"));
+        assert!(
+            listing.contains(&shown.len().to_string()),
+            "{collection} listing states its count {}",
+            shown.len()
+        );
+    }
+    for hidden in ["pen-2025-040", "pen-2025-030", "pen-2024-009"] {
+        for (path, bytes) in read_tree(&out) {
+            if path.ends_with(".html") && !path.contains(hidden) {
+                assert!(!contains(&bytes, hidden), "{path} mentions {hidden}");
+            }
+        }
+    }
+}
+
+#[test]
 fn corrections_and_references_show_on_record_pages() {
     let (_tmp, out) = build_sample();
     let page = read(&out, "penalties/pen-2024-018/index.html");
