@@ -145,6 +145,8 @@ struct RawField {
     /// Other column headers `gongshi import` reads into this field.
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    expires: Option<crate::derived::RawExpiry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,6 +239,8 @@ pub struct Collection {
     pub notice: NoticeConfig,
     pub id_template: Option<String>,
     pub national: Option<crate::national::NationalFormat>,
+    /// Fields whose value follows from a date at the as-of date (see [`crate::derived`]).
+    pub expiries: Vec<crate::derived::Expiry>,
 }
 
 impl Collection {
@@ -461,6 +465,18 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
                 .map_err(&mut report)
                 .ok()
         });
+        let mut expiries = Vec::new();
+        for (field_key, rf) in &rc.fields {
+            let (Some(raw), Some(i)) =
+                (&rf.expires, fields.iter().position(|f| &f.key == field_key))
+            else {
+                continue;
+            };
+            match crate::derived::resolve(raw, i, &fields) {
+                Ok(expiry) => expiries.push(expiry),
+                Err(e) => report(format!("field \"{field_key}\": {e}")),
+            }
+        }
         collections.push(Collection {
             key: key.clone(),
             title: rc.title.clone(),
@@ -473,6 +489,7 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
             notice,
             id_template: rc.id_template.clone(),
             national,
+            expiries,
         });
     }
     if raw.site.page_size == 0 {
@@ -552,7 +569,14 @@ fn resolve_fields(
                 }
             },
             "object" => match &rf.fields {
-                Some(sub) => FieldType::Object(resolve_fields(sub, collections, enums, report)),
+                Some(sub) => {
+                    for (sub_key, _) in sub.iter().filter(|(_, s)| s.expires.is_some()) {
+                        report(format!(
+                            "field \"{key}.{sub_key}\": `expires` belongs on a collection's own fields"
+                        ));
+                    }
+                    FieldType::Object(resolve_fields(sub, collections, enums, report))
+                }
                 None => {
                     report(format!("field \"{key}\": an object needs `fields:`"));
                     FieldType::Text

@@ -127,18 +127,13 @@ const CMA_AUTHORITIES: [(&str, &str); 32] = [
 ];
 
 impl CmaNumber {
-    /// Parses a number; the year of issue must lie between 2000 and `latest_year`.
-    pub fn parse(raw: &str, latest_year: i32) -> Result<Self, String> {
+    /// Parses a number's shape and issuing authority. Whether its year of issue is plausible
+    /// depends on the record it belongs to: see [`CmaNumber::check_issued_by`].
+    pub fn parse(raw: &str) -> Result<Self, String> {
         let number: String = crate::text::fold_width(raw.trim());
         if number.len() != 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
             return Err(format!(
                 "a CMA certificate number is 12 digits (year, authority, field, industry, serial), found \"{number}\""
-            ));
-        }
-        let year = 2000 + number[0..2].parse::<i32>().unwrap_or(0);
-        if year > latest_year {
-            return Err(format!(
-                "year of issue {year} is after the build date's year {latest_year}"
             ));
         }
         if !CMA_AUTHORITIES
@@ -155,6 +150,25 @@ impl CmaNumber {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The year of issue, from the number's first two digits.
+    pub fn year(&self) -> i32 {
+        2000 + self.0[0..2].parse::<i32>().unwrap_or(0)
+    }
+
+    /// A certificate cannot have been issued after the last day its record speaks of (`latest`,
+    /// the record's own notice dates), whatever day the site is built for: checking against
+    /// the build date instead made every record published after a past `--as-of` date fail.
+    pub fn check_issued_by(&self, latest: chrono::NaiveDate) -> Result<(), String> {
+        let latest_year = chrono::Datelike::year(&latest);
+        if self.year() > latest_year {
+            return Err(format!(
+                "year of issue {} is after {latest_year}, the year of the record's latest notice date ({latest})",
+                self.year()
+            ));
+        }
+        Ok(())
     }
 
     pub fn parts(&self) -> CmaParts {
@@ -301,15 +315,20 @@ mod tests {
 
     #[test]
     fn cma_number_parses_parts() {
-        let n = CmaNumber::parse("152701060345", 2025).unwrap();
+        let n = CmaNumber::parse("152701060345").unwrap();
         let p = n.parts();
         assert_eq!(
             (p.year, p.authority_name, p.serial.as_str()),
             (2015, "陕西", "0345")
         );
-        assert!(CmaNumber::parse("15270106034", 2025).is_err());
-        assert!(CmaNumber::parse("302701060345", 2025).is_err());
-        assert!(CmaNumber::parse("159901060345", 2025).is_err());
+        assert_eq!(n.year(), 2015);
+        assert!(CmaNumber::parse("15270106034").is_err());
+        assert!(CmaNumber::parse("159901060345").is_err());
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let later = CmaNumber::parse("302701060345").unwrap();
+        assert!(later.check_issued_by(day(2029, 12, 31)).is_err());
+        assert!(later.check_issued_by(day(2030, 1, 1)).is_ok());
+        assert!(n.check_issued_by(day(2015, 1, 1)).is_ok());
     }
 
     #[test]

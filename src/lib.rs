@@ -1,7 +1,8 @@
 //! gongshi: a static open-data site generator for public disclosure (公示).
 //!
 //! The pipeline, one module per stage: [`config`] and [`load`] read the site, [`validate`] types
-//! every record, [`notice`] applies the public-notice rules and masks personal data, and
+//! every record, [`notice`] applies the public-notice rules (with the
+//! date-derived values of [`derived`]) and masks personal data, and
 //! [`render`] writes the pages through [`output`]'s staging directory, [`export`] writes the
 //! open datasets, feeds, sitemap and change list from the same set, and [`search`] indexes it
 //! with tantivy and exports it as static shards; [`folders`] makes the record folders and
@@ -11,6 +12,7 @@
 pub mod calendar;
 pub mod config;
 pub mod content;
+pub mod derived;
 pub mod diagnostic;
 pub mod domain;
 pub mod export;

@@ -194,7 +194,10 @@ enum Decided {
 fn decide(collection: &Collection, record: Record, as_of: NaiveDate) -> Option<Decided> {
     Some(match status(collection, &record, as_of) {
         NoticeStatus::OnNotice { last_day } => Decided::Public(PublicRecord {
-            record: mask(&collection.fields, record),
+            record: mask(
+                &collection.fields,
+                crate::derived::apply(collection, record, as_of),
+            ),
             last_day,
         }),
         NoticeStatus::Expired { last_day } => Decided::TakenDown(TakenDown {

@@ -113,10 +113,7 @@ pub fn check(
     max_file_bytes: u64,
 ) -> Result<Checked, Vec<Diagnostic>> {
     let config = config::load(site)?;
-    let opts = validate::Options {
-        as_of,
-        max_file_bytes,
-    };
+    let opts = validate::Options { max_file_bytes };
     let (dataset, mut diagnostics) = validate::validate_site(&config, &opts);
     let mut reserved: Vec<&str> = RESERVED_PATHS.to_vec();
     reserved.extend(config.collections.iter().map(|c| c.key.as_str()));
@@ -132,6 +129,7 @@ pub fn check(
     })?;
     let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
     diagnostics.extend(review);
+    diagnostics.extend(crate::derived::review(&config, &dataset, as_of));
     crate::diagnostic::sort(&mut diagnostics);
     Ok(Checked {
         config,

@@ -10,7 +10,7 @@ use crate::record::{
     Correction, Geo, Money, NoticeData, Record, Source, Value, Withdrawal, SYSTEM_KEYS,
 };
 use crate::yaml::{Node, NodeKind};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -22,8 +22,9 @@ pub struct Dataset {
     pub collections: Vec<Vec<Record>>,
 }
 
+/// Validation does not depend on the build's as-of date: whether a record is valid is a fact
+/// about the record, so a site that is valid today can be rebuilt as of any past or future day.
 pub struct Options {
-    pub as_of: NaiveDate,
     pub max_file_bytes: u64,
 }
 
@@ -55,7 +56,7 @@ fn validate_file(
     opts: &Options,
 ) -> (Vec<Record>, Vec<Diagnostic>) {
     match load::read_records(file, opts.max_file_bytes) {
-        Ok(nodes) => validate_nodes(config, file.collection, &file.rel_path, &nodes, opts.as_of),
+        Ok(nodes) => validate_nodes(config, file.collection, &file.rel_path, &nodes),
         Err(d) => (Vec::new(), vec![d]),
     }
 }
@@ -67,7 +68,6 @@ pub fn validate_bytes(
     collection: usize,
     rel_path: &Path,
     bytes: &[u8],
-    as_of: NaiveDate,
 ) -> (Vec<Record>, Vec<Diagnostic>) {
     match load::parse_records(rel_path, bytes) {
         Ok(nodes) => validate_nodes(
@@ -75,7 +75,6 @@ pub fn validate_bytes(
             collection,
             &Arc::new(rel_path.to_path_buf()),
             &nodes,
-            as_of,
         ),
         Err(d) => (Vec::new(), vec![d]),
     }
@@ -86,14 +85,12 @@ fn validate_nodes(
     collection: usize,
     file: &Arc<PathBuf>,
     nodes: &[Node],
-    as_of: NaiveDate,
 ) -> (Vec<Record>, Vec<Diagnostic>) {
     let collection = &config.collections[collection];
     let mut ctx = Ctx {
         file,
         record: None,
         diags: Vec::new(),
-        latest_year: as_of.year(),
     };
     let keys = RecordKeys::new(collection);
     let records = nodes
@@ -135,7 +132,6 @@ struct Ctx<'a> {
     file: &'a Arc<PathBuf>,
     record: Option<String>,
     diags: Vec<Diagnostic>,
-    latest_year: i32,
 }
 
 impl Ctx<'_> {
@@ -221,6 +217,9 @@ impl Ctx<'_> {
         }
         let values = self.fields(&collection.fields, &found, node);
         let notice = self.notice_data(node);
+        if let Some(notice) = &notice {
+            self.cma_years(&collection.fields, &values, notice, node);
+        }
         self.personal_data_check(&collection.fields, &values, node);
         Some(Record {
             id: id?,
@@ -347,7 +346,7 @@ impl Ctx<'_> {
                 return None;
             }
         };
-        match scalar_value(&f.ty, text, self.latest_year) {
+        match scalar_value(&f.ty, text) {
             Ok(v) => Some(v),
             Err(message) => {
                 self.problem(node.line, node.col, &f.key, message);
@@ -472,6 +471,33 @@ impl Ctx<'_> {
         })
     }
 
+    /// Each CMA number's year of issue against the record's own latest notice date (publication,
+    /// corrections, withdrawal), so the check gives the same answer for every `--as-of` day.
+    fn cma_years(
+        &mut self,
+        fields: &[FieldDef],
+        values: &[Option<Value>],
+        notice: &NoticeData,
+        node: &Node,
+    ) {
+        let latest = notice
+            .history
+            .iter()
+            .map(|c| c.date)
+            .chain(notice.withdrawn.as_ref().map(|w| w.date))
+            .fold(notice.published, NaiveDate::max);
+        for (f, v) in fields.iter().zip(values) {
+            let mut numbers = Vec::new();
+            cma_numbers(&f.key, &f.ty, v.as_ref(), &mut numbers);
+            for (key, number) in numbers {
+                if let Err(e) = number.check_issued_by(latest) {
+                    let at = node.get(&f.key).unwrap_or(node);
+                    self.problem(at.line, at.col, &key, format!("invalid CMA number: {e}"));
+                }
+            }
+        }
+    }
+
     /// Personal data found where it was not declared would be published: refuse it.
     fn personal_data_check(&mut self, fields: &[FieldDef], values: &[Option<Value>], node: &Node) {
         for (f, v) in fields.iter().zip(values) {
@@ -497,6 +523,29 @@ impl Ctx<'_> {
                 );
             }
         }
+    }
+}
+
+/// The CMA numbers in a value (lists and objects included), with the field path each is under.
+fn cma_numbers<'v>(
+    key: &str,
+    ty: &FieldType,
+    value: Option<&'v Value>,
+    found: &mut Vec<(String, &'v CmaNumber)>,
+) {
+    match (ty, value) {
+        (_, Some(Value::CmaNumber(n))) => found.push((key.to_string(), n)),
+        (_, Some(Value::List(items))) => {
+            for item in items {
+                cma_numbers(key, ty, Some(item), found);
+            }
+        }
+        (FieldType::Object(sub), Some(Value::Object(values))) => {
+            for (s, v) in sub.iter().zip(values) {
+                cma_numbers(&format!("{key}.{}", s.key), &s.ty, v.as_ref(), found);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -571,7 +620,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     }
 }
 
-fn scalar_value(ty: &FieldType, text: &str, latest_year: i32) -> Result<Value, String> {
+fn scalar_value(ty: &FieldType, text: &str) -> Result<Value, String> {
     Ok(match ty {
         FieldType::Text => Value::Text(text.to_string()),
         FieldType::Markdown => Value::Markdown(text.to_string()),
@@ -602,7 +651,7 @@ fn scalar_value(ty: &FieldType, text: &str, latest_year: i32) -> Result<Value, S
             CreditCode::parse(text).map_err(|e| format!("invalid credit code \"{text}\": {e}"))?,
         ),
         FieldType::CmaNumber => Value::CmaNumber(
-            CmaNumber::parse(text, latest_year).map_err(|e| format!("invalid CMA number: {e}"))?,
+            CmaNumber::parse(text).map_err(|e| format!("invalid CMA number: {e}"))?,
         ),
         FieldType::Ref(_) => Value::Ref(RecordId::parse(text)?),
         FieldType::Url => {
@@ -863,7 +912,6 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
         let config = crate::config::load(&root).expect("good fixture config");
         let labs = config.collections.iter().position(|c| c.key == "labs");
-        let as_of = NaiveDate::from_ymd_opt(2024, 4, 15).unwrap();
         let lines = [
             "id: xa-alpha",
             "published: 2024-01-10",
@@ -875,13 +923,8 @@ mod tests {
         ];
         let check = |order: &[usize]| {
             let text: String = order.iter().map(|&i| format!("{}\n", lines[i])).collect();
-            let (records, diags) = validate_bytes(
-                &config,
-                labs.unwrap(),
-                Path::new("a.yaml"),
-                text.as_bytes(),
-                as_of,
-            );
+            let (records, diags) =
+                validate_bytes(&config, labs.unwrap(), Path::new("a.yaml"), text.as_bytes());
             let values = records
                 .first()
                 .map(|r| (r.id.to_string(), r.values.clone()));
@@ -898,6 +941,30 @@ mod tests {
         ] {
             assert_eq!(check(&order), declared, "order {order:?}");
         }
+    }
+
+    #[test]
+    fn a_cma_year_is_checked_against_the_records_own_dates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+        let config = crate::config::load(&root).expect("good fixture config");
+        let labs = config.collections.iter().position(|c| c.key == "labs");
+        let lab = |published: &str, extra: &str| {
+            let text = format!("id: xa-alpha\npublished: {published}\nname: 西安甲检测有限公司\ncredit_code: 91330201MA282UF146\ncma_number: \"242701060345\"\ncity: 西安市\n{extra}");
+            let (_, diags) =
+                validate_bytes(&config, labs.unwrap(), Path::new("a.yaml"), text.as_bytes());
+            diags.iter().map(|d| d.human()).collect::<Vec<String>>()
+        };
+        assert_eq!(lab("2024-01-10", ""), Vec::<String>::new());
+        let early = lab("2023-12-20", "");
+        assert!(
+            early.len() == 1
+                && early[0].starts_with("a.yaml:5:")
+                && early[0].contains("field \"cma_number\"")
+                && early[0].contains("2024 is after 2023"),
+            "{early:?}"
+        );
+        let corrected = "history:\n  - { date: 2024-03-01, summary: 换发证书 }\n";
+        assert_eq!(lab("2023-12-20", corrected), Vec::<String>::new());
     }
 
     #[test]

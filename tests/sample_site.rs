@@ -79,7 +79,7 @@ fn sample_checks_clean_and_reports_its_late_notices() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains(": error:"), "{stderr}");
-    assert!(stderr.contains("0 error(s), 2 warning(s)"), "{stderr}");
+    assert!(stderr.contains("0 error(s), 6 warning(s)"), "{stderr}");
     for late in ["pen-2024-012", "insp-2025-11"] {
         assert!(
             stderr
@@ -87,6 +87,181 @@ fn sample_checks_clean_and_reports_its_late_notices() {
                 .any(|l| l.contains(&format!("\"{late}\"")) && l.contains("working days")),
             "{late} reported late: {stderr}"
         );
+    }
+    // Parks recorded as 有效 whose certificates had all ended: file, line, record and field.
+    let parks = lapsed_parks(AS_OF);
+    assert_eq!(parks.len(), 4, "{parks:?}");
+    for park in &parks {
+        let line = yaml_line("data/organic-parks/parks.yaml", &format!("- id: {park}"));
+        let at = format!(
+            "data/organic-parks/parks.yaml:{line}: warning: record \"{park}\", field \"status\""
+        );
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&at) && l.contains("\"有效\"") && l.contains("已过期")),
+            "{at} in: {stderr}"
+        );
+    }
+}
+
+/// The 1-based line of the first line of a sample data file that is `text`.
+fn yaml_line(rel: &str, text: &str) -> usize {
+    let file = std::fs::read_to_string(repo_root().join(rel)).expect("data file");
+    1 + file
+        .lines()
+        .position(|l| l == text)
+        .unwrap_or_else(|| panic!("{text} in {rel}"))
+}
+
+/// Parks recorded as 有效 whose latest certificate ended before `as_of` (read from the YAML).
+fn lapsed_parks(as_of: &str) -> BTreeSet<String> {
+    sample_records()["organic-parks"]
+        .iter()
+        .filter(|p| text(p, "status") == Some("有效"))
+        .filter(|p| {
+            let last = p["certificates"]
+                .as_sequence()
+                .expect("certificates")
+                .iter()
+                .filter_map(|c| text(c, "valid_until"))
+                .max()
+                .expect("a certificate");
+            last < as_of
+        })
+        .map(|p| text(p, "id").expect("id").to_string())
+        .collect()
+}
+
+/// A record's JSON file (`/<collection>/<id>.json`).
+fn record_json(out: &Path, collection: &str, id: &str) -> serde_json::Value {
+    serde_json::from_str(&read(out, &format!("{collection}/{id}.json"))).expect("record json")
+}
+
+#[test]
+fn a_status_the_dates_overrule_is_derived_in_every_output() {
+    let (_tmp, out) = build_sample();
+    let lapsed = lapsed_parks(AS_OF);
+    assert!(lapsed.len() >= 2, "{lapsed:?}");
+    let dataset: Vec<serde_json::Value> =
+        serde_json::from_str(&read(&out, "data/organic-parks.json")).expect("parks dataset");
+    let csv = read(&out, "data/organic-parks.csv");
+    let expired_facet = read(&out, "organic-parks/status/已过期/index.html");
+    let valid_facet = read(&out, "organic-parks/status/有效/index.html");
+    for park in &dataset {
+        let id = park["id"].as_str().expect("id");
+        let recorded = sample_records()["organic-parks"]
+            .iter()
+            .find(|p| text(p, "id") == Some(id))
+            .and_then(|p| text(p, "status").map(str::to_string))
+            .expect("recorded status");
+        let want = if lapsed.contains(id) {
+            "已过期"
+        } else {
+            recorded.as_str()
+        };
+        assert_eq!(park["status"], want, "{id} in the dataset");
+        assert_eq!(
+            record_json(&out, "organic-parks", id)["status"],
+            want,
+            "{id}.json"
+        );
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .expect("csv row");
+        assert!(row.contains(&format!(",{want},")), "{id} in the CSV: {row}");
+        let page = read(&out, &format!("organic-parks/{id}/index.html"));
+        assert!(page.contains(want), "{id}'s page shows {want}");
+        let link = format!("organic-parks/{id}/");
+        assert_eq!(
+            expired_facet.contains(&link),
+            lapsed.contains(id),
+            "{id} 已过期 facet"
+        );
+        if lapsed.contains(id) {
+            assert!(!valid_facet.contains(&link), "{id} is not listed as 有效");
+        }
+    }
+    let index = gongshi::search::query::open(&out).expect("index");
+    let request = gongshi::search::query::Request {
+        query: "有机产业示范园区".to_string(),
+        filters: vec![("status".into(), "已过期".into())],
+        offset: 0,
+        limit: 50,
+    };
+    let results = gongshi::search::query::search(&index, &request).expect("search");
+    let found: BTreeSet<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    assert_eq!(
+        found, lapsed,
+        "the 已过期 search filter finds exactly the lapsed parks"
+    );
+    let manifest = read(&out, "search/manifest.json");
+    assert!(
+        manifest.contains("已过期"),
+        "the search client offers the facet value"
+    );
+}
+
+#[test]
+fn the_sample_builds_as_of_any_day() {
+    let records = sample_records();
+    for as_of in ["2000-01-01", "2021-03-15", "2030-01-01"] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let summary = build(&repo_root(), &out, as_of).unwrap_or_else(|e| {
+            let problems = match &e {
+                gongshi::pipeline::BuildError::Invalid(d) => {
+                    d.iter().map(|d| d.human() + "\n").collect::<String>()
+                }
+                other => other.to_string(),
+            };
+            panic!("as of {as_of}: {e}\n{problems}")
+        });
+        for warning in &summary.warnings {
+            let message = warning.human();
+            assert!(
+                !message.contains("holiday calendar"),
+                "as of {as_of}, no working day past the calendar is needed: {message}"
+            );
+        }
+        for collection in COLLECTIONS {
+            for record in &records[collection] {
+                let id = text(record, "id").expect("id");
+                let published = text(record, "published").expect("published");
+                if published > as_of {
+                    assert_eq!(
+                        state(&out, collection, id),
+                        State::Absent,
+                        "{collection}/{id} is embargoed as of {as_of}"
+                    );
+                }
+            }
+        }
+        // Labs stay on notice for ever and none is withdrawn.
+        for lab in &records["labs"] {
+            let id = text(lab, "id").expect("id");
+            let shown = text(lab, "published").expect("published") <= as_of;
+            assert_eq!(
+                state(&out, "labs", id) == State::Shown,
+                shown,
+                "labs/{id} as of {as_of}"
+            );
+            if !shown {
+                continue;
+            }
+            let recorded = text(lab, "status").expect("status");
+            let lapsed = recorded == "有效" && text(lab, "cert_expires").expect("expiry") < as_of;
+            let want = if lapsed { "已过期" } else { recorded };
+            assert_eq!(
+                record_json(&out, "labs", id)["status"],
+                want,
+                "labs/{id} as of {as_of}"
+            );
+        }
+        if as_of == "2000-01-01" {
+            assert_eq!(summary.published, 0, "nothing was on notice in 2000");
+        }
     }
 }
 

