@@ -8,7 +8,7 @@ use serde_yaml::Value as Yaml;
 
 /// The YAML value of a non-empty cell for `field`.
 pub fn to_yaml(field: &FieldDef, unit: Unit, cell: &str) -> Yaml {
-    let cell = cell.trim();
+    let cell = without_formula_quote(cell.trim());
     if field.list {
         let items = split_list(cell)
             .map(|item| scalar(&field.ty, unit, item))
@@ -16,6 +16,15 @@ pub fn to_yaml(field: &FieldDef, unit: Unit, cell: &str) -> Yaml {
         return Yaml::Sequence(items);
     }
     scalar(&field.ty, unit, cell)
+}
+
+/// A cell as written before gongshi's datasets defused it: they put `'` before text a
+/// spreadsheet would run as a formula (see `export::tabular::neutralise_formula`).
+fn without_formula_quote(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::export::tabular::FORMULA_TRIGGERS) => rest,
+        _ => cell,
+    }
 }
 
 fn split_list(cell: &str) -> impl Iterator<Item = &str> {
@@ -98,6 +107,13 @@ pub fn normalise_date(cell: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_datasets_formula_quote_comes_off() {
+        assert_eq!(without_formula_quote("'=1+1"), "=1+1");
+        assert_eq!(without_formula_quote("'-5"), "-5");
+        assert_eq!(without_formula_quote("'quoted'"), "'quoted'");
+    }
 
     #[test]
     fn dates_in_office_forms() {
