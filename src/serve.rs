@@ -1,40 +1,217 @@
 //! Local preview: builds the site, serves the output on 127.0.0.1, and rebuilds when anything
 //! under the site changes, in place and only what changed (see [`crate::live`]). A rebuild that
 //! finds errors in the site prints them and the last good build keeps being served.
+//!
+//! HTTP is tower-http's `ServeDir` on a small tokio runtime rather than hand-written parsing:
+//! files are streamed, so a client that stops reading a large file holds up only itself;
+//! byte ranges (the search client reads pieces of its shard files), `416` for unsatisfiable
+//! ones, `ETag`/`Last-Modified` with `304`s, `HEAD`, and `405` for other methods all come from
+//! there. This module adds the site's 404 page, charsets and the types the output's own
+//! extensions need, and `Cache-Control: no-cache` so a browser revalidates after a rebuild.
+//!
+//! Ctrl-C (or SIGTERM) stops accepting requests, lets a rebuild under way finish so the output
+//! is never left half-updated, and exits; a second one exits at once.
 
 use crate::live::LiveState;
 use crate::pipeline::{self, BuildError, BuildOptions, BuildSummary};
+use anyhow::Context;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
 use notify::{RecursiveMode, Watcher};
+use std::future::IntoFuture;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
+use tokio::signal::unix::{signal, Signal, SignalKind};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
 
-/// Builds once, then serves and watches until the process is stopped.
+/// How long responses under way may run on after a stop before they are cut off (a client that
+/// never reads would otherwise hold the process open).
+const STOP_GRACE: Duration = Duration::from_secs(1);
+
+/// What wakes the rebuild loop: files that changed, or a stop.
+enum Wake {
+    Changed(Vec<PathBuf>),
+    Stop,
+}
+
+/// Builds once, then serves and watches until Ctrl-C or SIGTERM.
 pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
     // Refused here, not just reported as a failed build: serve would go on serving the folder.
     crate::out_guard::check(&opts.site, &opts.out)?;
     let mut state = LiveState::default();
     report(&opts, rebuild(&opts, &mut state));
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let addr = server.server_addr();
+    // Two workers are plenty for one person's preview; requests wait on sockets, not threads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("gongshi-serve")
+        .enable_all()
+        .build()?;
+    let (listener, mut signals) = runtime.block_on(async {
+        let signals = StopSignals::listen()?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
+        anyhow::Ok((listener, signals))
+    })?;
     eprintln!(
-        "serving {} at http://{addr}/ (Ctrl-C to stop)",
-        opts.out.display()
+        "serving {} at http://{}/ (Ctrl-C to stop)",
+        opts.out.display(),
+        listener.local_addr()?
     );
-    let out = opts.out.clone();
+    let site = app(&opts.out);
+    let (wake, woken) = mpsc::channel();
+    let (ended_tx, mut ended) = tokio::sync::oneshot::channel();
+    let watch_wake = wake.clone();
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let range = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Range"))
-                .map(|h| h.value.as_str().to_string());
-            let response = respond(&out, request.url(), range.as_deref());
-            let _ = request.respond(response);
-        }
+        let _ = ended_tx.send(watch(&opts, &mut state, watch_wake, woken));
     });
-    watch(&opts, &mut state)
+    let result = runtime.block_on(async move {
+        let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(
+            axum::serve(listener, site)
+                .with_graceful_shutdown(async {
+                    let _ = server_stopped.await;
+                })
+                .into_future(),
+        );
+        let watch_failed = tokio::select! {
+            () = signals.next() => None,
+            ended = &mut ended => Some(ended),
+        };
+        let _ = stop_server.send(());
+        let _ = tokio::time::timeout(STOP_GRACE, server).await;
+        if let Some(ended) = watch_failed {
+            return ended.unwrap_or_else(|_| Err(anyhow::anyhow!("the file watcher stopped")));
+        }
+        eprintln!("stopping (a rebuild under way finishes first; Ctrl-C again to quit now)");
+        let _ = wake.send(Wake::Stop);
+        tokio::spawn(async move {
+            signals.next().await;
+            eprintln!("stopped during a rebuild");
+            std::process::exit(130);
+        });
+        ended.await.unwrap_or(Ok(()))
+    });
+    runtime.shutdown_timeout(STOP_GRACE);
+    result
+}
+
+/// SIGINT and SIGTERM, registered before the server starts so that no early one is missed.
+struct StopSignals {
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(StopSignals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
+/// The output folder over HTTP: files and directory `index.html`s, the site's `404.html`
+/// (status 404) for anything else, paths never leaving the folder (`ServeDir` rejects `..`,
+/// encoded or not, and absolute components).
+fn app(out: &Path) -> Router {
+    let files = ServeDir::new(out)
+        // No multipart responses: a multi-range request gets the whole file, which RFC 9110
+        // allows and the search client handles.
+        .ignore_multi_range_requests(true)
+        .not_found_service(ServeFile::new(out.join("404.html")).map_request(whole_page));
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(preview_headers))
+}
+
+/// The 404 page answers for a path that has no file: a range or validator sent for that path
+/// says nothing about the 404 page, which is therefore always sent whole.
+fn whole_page(mut request: Request) -> Request {
+    for name in [
+        header::RANGE,
+        header::IF_RANGE,
+        header::IF_MATCH,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::IF_UNMODIFIED_SINCE,
+    ] {
+        request.headers_mut().remove(name);
+    }
+    request
+}
+
+/// Sets the content type the output's own files need (by the requested path's extension; the
+/// 404 page is HTML whatever was asked) and asks browsers to revalidate every time, so a page
+/// rebuilt in place is never shown stale.
+async fn preview_headers(request: Request, next: Next) -> Response {
+    let asked = served_extension(request.uri().path()).map(str::to_string);
+    let mut response = next.run(request).await;
+    let not_found = response.status() == StatusCode::NOT_FOUND;
+    let extension = if not_found {
+        Some("html")
+    } else {
+        asked.as_deref()
+    };
+    let headers = response.headers_mut();
+    if not_found {
+        // Validators of the 404 page are not the missing path's.
+        headers.remove(header::ETAG);
+        headers.remove(header::LAST_MODIFIED);
+    }
+    if headers.contains_key(header::CONTENT_TYPE) {
+        if let Some(kind) = extension.and_then(content_type) {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+        }
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The extension of the file a request path names: `html` for a directory (its `index.html`),
+/// empty for a file without one.
+fn served_extension(path: &str) -> Option<&str> {
+    if path.ends_with('/') {
+        return Some("html");
+    }
+    let name = path.rsplit('/').next()?;
+    Some(name.rsplit_once('.').map_or("", |(_, extension)| extension))
+}
+
+/// Content types for the extensions a build writes; others keep `ServeDir`'s guess.
+pub fn content_type(extension: &str) -> Option<&'static str> {
+    Some(match extension {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "ndjson" => "application/x-ndjson",
+        // Feeds and the sitemap.
+        "xml" => "application/xml; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "woff2" => "font/woff2",
+        // Search shards.
+        "bin" => "application/octet-stream",
+        // data/SHA256SUMS.
+        "" => "text/plain; charset=utf-8",
+        _ => return None,
+    })
 }
 
 /// A live rebuild (see [`crate::live`]): only changed pages are rendered and written, and they
@@ -71,14 +248,18 @@ fn report(opts: &BuildOptions, result: Result<pipeline::BuildSummary, BuildError
     }
 }
 
-fn watch(opts: &BuildOptions, state: &mut LiveState) -> anyhow::Result<()> {
-    let (tx, rx) = mpsc::channel();
+fn watch(
+    opts: &BuildOptions,
+    state: &mut LiveState,
+    wake: mpsc::Sender<Wake>,
+    woken: mpsc::Receiver<Wake>,
+) -> anyhow::Result<()> {
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         // Reading the site (as every build does) raises access events: only changes count,
         // or each build would trigger the next.
         match event {
             Ok(event) if !event.kind.is_access() => {
-                let _ = tx.send(event.paths);
+                let _ = wake.send(Wake::Changed(event.paths));
             }
             _ => {}
         }
@@ -100,168 +281,21 @@ fn watch(opts: &BuildOptions, state: &mut LiveState) -> anyhow::Result<()> {
     };
     let relevant = |paths: &[PathBuf]| paths.iter().any(|p| !ignored(p));
     loop {
-        let paths = rx.recv()?;
-        if !relevant(&paths) {
-            continue;
+        match woken.recv()? {
+            Wake::Stop => return Ok(()),
+            Wake::Changed(paths) if !relevant(&paths) => continue,
+            Wake::Changed(_) => {}
         }
         // Let a burst of saves settle, then build once.
-        while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
+        loop {
+            match woken.recv_timeout(Duration::from_millis(100)) {
+                Ok(Wake::Stop) => return Ok(()),
+                Ok(Wake::Changed(_)) => {}
+                Err(_) => break,
+            }
+        }
         let started = std::time::Instant::now();
         report(opts, rebuild(opts, state));
         eprintln!("rebuilt in {:.2}s", started.elapsed().as_secs_f64());
-    }
-}
-
-/// Maps a request path onto a file in the output, never outside it.
-pub fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode(path)?;
-    let mut file = out.to_path_buf();
-    for part in decoded.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            p if p.contains('\\') || p.contains('\0') => return None,
-            p => file.push(p),
-        }
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    file.is_file().then_some(file)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-pub fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        _ => "application/octet-stream",
-    }
-}
-
-fn respond(
-    out: &Path,
-    url: &str,
-    range: Option<&str>,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let header = |name: &str, v: &str| tiny_http::Header::from_bytes(name, v).ok();
-    let (status, path) = match resolve(out, url) {
-        Some(p) => (200, Some(p)),
-        None => (404, Some(out.join("404.html")).filter(|p| p.is_file())),
-    };
-    let body = path
-        .as_ref()
-        .and_then(|p| std::fs::read(p).ok())
-        .unwrap_or_else(|| b"not found".to_vec());
-    let total = body.len();
-    // The search client reads pieces of pack files with single byte ranges.
-    let (status, body, content_range) = match range.and_then(|r| byte_range(r, total)) {
-        Some((start, end)) if status == 200 => (
-            206,
-            body[start..=end].to_vec(),
-            Some(format!("bytes {start}-{end}/{total}")),
-        ),
-        _ => (status, body, None),
-    };
-    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    let kind = path.as_deref().map_or("text/plain", content_type);
-    let headers = [
-        header("Content-Type", kind),
-        header("Accept-Ranges", "bytes"),
-        content_range.and_then(|v| header("Content-Range", &v)),
-    ];
-    for h in headers.into_iter().flatten() {
-        response.add_header(h);
-    }
-    response
-}
-
-/// The inclusive byte span of a single-range `Range` header (`bytes=a-b`, `bytes=a-`,
-/// `bytes=-n`) within a body of `total` bytes; `None` serves the whole body.
-fn byte_range(header: &str, total: usize) -> Option<(usize, usize)> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') || total == 0 {
-        return None;
-    }
-    let (first, last) = spec.split_once('-')?;
-    let (start, end) = if first.is_empty() {
-        let suffix: usize = last.parse().ok()?;
-        (total.saturating_sub(suffix), total - 1)
-    } else {
-        let start: usize = first.parse().ok()?;
-        let end = if last.is_empty() {
-            total - 1
-        } else {
-            last.parse::<usize>().ok()?.min(total - 1)
-        };
-        (start, end)
-    };
-    (start <= end && start < total).then_some((start, end))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolve_stays_inside_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(tmp.path().join("labs/x")).unwrap();
-        std::fs::write(tmp.path().join("labs/x/index.html"), "x").unwrap();
-        std::fs::write(tmp.path().join("西安.txt"), "x").unwrap();
-        assert!(resolve(tmp.path(), "/labs/x/").is_some());
-        assert!(resolve(tmp.path(), "/labs/x/?q=1").is_some());
-        assert!(resolve(tmp.path(), "/%E8%A5%BF%E5%AE%89.txt").is_some());
-        assert!(resolve(tmp.path(), "/../etc/passwd").is_none());
-        assert!(resolve(tmp.path(), "/labs/%2e%2e/%2e%2e/etc").is_none());
-        assert!(resolve(tmp.path(), "/missing").is_none());
-    }
-
-    #[test]
-    fn byte_ranges_are_clamped_to_the_body() {
-        assert_eq!(byte_range("bytes=0-7", 100), Some((0, 7)));
-        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
-        assert_eq!(byte_range("bytes=95-", 100), Some((95, 99)));
-        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
-        assert_eq!(byte_range("bytes=100-120", 100), None);
-        assert_eq!(byte_range("bytes=5-2", 100), None);
-        assert_eq!(byte_range("bytes=0-1,4-5", 100), None);
-        assert_eq!(byte_range("items=0-1", 100), None);
-    }
-
-    #[test]
-    fn a_range_request_gets_only_those_bytes() {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("pack.bin"), b"0123456789").unwrap();
-        let response = respond(tmp.path(), "/pack.bin", Some("bytes=2-4"));
-        assert_eq!(response.status_code().0, 206);
-        let mut body = Vec::new();
-        std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
-        assert_eq!(body, b"234");
     }
 }
