@@ -28,6 +28,7 @@ pub mod notice;
 pub mod out_guard;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod search;

@@ -37,6 +37,15 @@ enum Verbosity {
     Verbose,
 }
 
+/// Whether the terminal's locale is Chinese (LC_ALL, LC_MESSAGES or LANG), for the spinner.
+fn chinese_locale() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .next()
+        .is_some_and(|l| l.starts_with("zh"))
+}
+
 /// Warnings shown one by one before the rest are only counted.
 const WARNINGS_SHOWN: usize = 20;
 
@@ -259,7 +268,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             opts.previous = previous;
             opts.strict = strict;
             opts.max_file_bytes = max_file_bytes;
-            match pipeline::build(&opts) {
+            opts.on_stage = Some(|stage| {
+                gongshi::progress::message(gongshi::progress::stage_message(
+                    stage,
+                    chinese_locale(),
+                ))
+            });
+            gongshi::progress::start("gongshi build");
+            let built = pipeline::build(&opts);
+            gongshi::progress::finish();
+            match built {
                 Ok(summary) => {
                     print_diagnostics(&summary.warnings, verbosity);
                     if timings {
@@ -381,7 +399,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 as_of: as_of(date.as_deref())?,
                 dry_run,
             };
-            match gongshi::import::import(&opts) {
+            gongshi::progress::start(if chinese_locale() {
+                "正在导入"
+            } else {
+                "importing"
+            });
+            let imported = gongshi::import::import(&opts);
+            gongshi::progress::finish();
+            match imported {
                 Ok(s) => {
                     let from = [s.sheet.as_deref(), s.encoding]
                         .into_iter()

@@ -28,6 +28,21 @@ pub struct BuildOptions {
     pub max_file_bytes: u64,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Told when each stage starts, for a progress display.
+    pub on_stage: Option<fn(Stage)>,
+}
+
+/// The stages a build reports as it reaches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and validating site.yaml, the data files and the content pages.
+    Validate,
+    /// Applying the notice rules at the as-of date.
+    Notice,
+    /// Rendering pages, exporting datasets and indexing for search.
+    Outputs,
+    /// Putting the new output in place of the old.
+    Swap,
 }
 
 impl BuildOptions {
@@ -40,6 +55,7 @@ impl BuildOptions {
             previous: None,
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
             strict: false,
+            on_stage: None,
         }
     }
 }
@@ -165,6 +181,12 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
     let started = Instant::now();
     // Before anything else: a build into the wrong folder would delete it.
     crate::out_guard::check(&opts.site, &opts.out)?;
+    let report = |stage| {
+        if let Some(on_stage) = opts.on_stage {
+            on_stage(stage);
+        }
+    };
+    report(Stage::Validate);
     let mut checked =
         check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
     if checked.has_errors(opts.strict) {
@@ -186,6 +208,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         diagnostics,
         staff,
     } = checked;
+    report(Stage::Notice);
     let set = notice::publish(&config, dataset, opts.as_of);
     stages.push(timing("notice", t, 0, 0));
 
@@ -229,6 +252,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         }
         Ok(())
     };
+    report(Stage::Outputs);
     match write_outputs(&outputs, pages, &staging, &mut stages, &mut after_render) {
         Ok(()) => {
             let files = staging.files_written();
@@ -239,6 +263,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
             let freeing = std::thread::Builder::new()
                 .name("gongshi-free".into())
                 .spawn(move || drop(set));
+            report(Stage::Swap);
             let t = Instant::now();
             let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
             match state {

@@ -70,3 +70,45 @@ fn many_warnings_are_shown_twenty_then_counted() {
     let quiet = stderr_of(&[&build[..], &["--quiet"]].concat());
     assert_eq!(quiet, "", "--quiet prints nothing on success");
 }
+
+/// On a terminal, a build longer than two seconds shows its stage on stderr; in a pipe (above)
+/// nothing but the report.
+#[test]
+fn a_long_build_on_a_terminal_shows_its_stage() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let site = tmp.path().join("site");
+    let out = tmp.path().join("out");
+    let (site, out) = (site.to_str().expect("p"), out.to_str().expect("p"));
+    stderr_of(&[
+        "generate",
+        "--records",
+        "20000",
+        "--seed",
+        "5",
+        "--out",
+        site,
+    ]);
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    let command = format!(
+        "{} build --site {site} --out {out} --as-of 2025-06-30 --quiet",
+        env!("CARGO_BIN_EXE_gongshi")
+    );
+    let run = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .expect("run script (util-linux)");
+    let shown = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{shown}");
+    assert!(
+        [
+            "读取并校验数据",
+            "执行公示规则",
+            "生成页面、开放数据与检索索引",
+            "写入磁盘并替换输出目录"
+        ]
+        .iter()
+        .any(|stage| shown.contains(stage)),
+        "no stage shown on the terminal:\n{shown}"
+    );
+}
