@@ -171,7 +171,7 @@ pub fn parse_records(rel: &Path, bytes: &[u8]) -> Result<Vec<Node>, Diagnostic> 
         None => Err(Diagnostic::warning(rel, 0, "empty file: no records".into())),
         Some(node) => match node.kind {
             NodeKind::Map(_) => Ok(vec![node]),
-            NodeKind::Seq(items) => Ok(items),
+            NodeKind::Seq(items) => Ok(items.into_vec()),
             NodeKind::Scalar { .. } => Err(Diagnostic::error(
                 rel,
                 node.line,

@@ -348,3 +348,109 @@ fn a_whole_build_with_search_and_datasets_fits_a_small_open_file_limit() {
         assert!(out.join(written).is_file(), "{written} written");
     }
 }
+
+/// Runs `gongshi check` on the site; `prefix` is put before the command (a resource cap).
+fn check_with(s: &Site, prefix: &[&str]) -> (Option<i32>, String) {
+    let bin = env!("CARGO_BIN_EXE_gongshi");
+    let mut command = match prefix.split_first() {
+        Some((program, args)) => {
+            let mut command = std::process::Command::new(program);
+            command.args(args).arg(bin);
+            command
+        }
+        None => std::process::Command::new(bin),
+    };
+    let out = command
+        .args(["check", "--as-of", "2024-04-15", "--site"])
+        .arg(&s.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (out.status.code(), stderr)
+}
+
+/// The line number of the first diagnostic for `file` that contains `needle`.
+fn line_of(stderr: &str, file: &str, needle: &str) -> usize {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with(&format!("{file}:")) && l.contains(needle))
+        .unwrap_or_else(|| panic!("no {file} … {needle} in:\n{stderr}"));
+    line[file.len() + 1..]
+        .split(':')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no line number in {line}"))
+}
+
+#[test]
+fn alias_byte_bomb_is_refused_at_the_alias_that_crosses_the_limit() {
+    // One 1 MiB text anchored once and aliased 8,000 times: a 1 MB file that expanded to 8 GB.
+    // The cap on the address space makes an unbounded expansion fail here, not the machine.
+    let s = site();
+    let mut doc = format!("{LAB}extra:\n  - &big \"{}\"\n", "x".repeat(1 << 20));
+    for _ in 0..8000 {
+        doc.push_str("  - *big\n");
+    }
+    s.write("data/labs/bytes.yaml", doc.as_bytes());
+    let (code, stderr) = check_with(&s, &["prlimit", "--as=1073741824"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let line = line_of(&stderr, "data/labs/bytes.yaml", "alias expansion bomb");
+    assert!(
+        stderr.contains("bytes of text"),
+        "the limit is in bytes: {stderr}"
+    );
+    // Named at an alias, and not the first one: a 1 MB file may share a 1 MiB text a few times.
+    assert_eq!(doc.lines().nth(line - 1), Some("  - *big"), "line {line}");
+    assert!(line > 7, "line {line}");
+}
+
+#[test]
+fn many_anchors_load_and_report_in_linear_time() {
+    // 300,000 anchors, then an alias to each (8 MB): a linear search per alias took minutes.
+    let s = site();
+    let mut doc = format!("{LAB}extra:\n");
+    for i in 0..300_000 {
+        doc.push_str(&format!("  - &a{i} v\n"));
+    }
+    for i in 0..300_000 {
+        doc.push_str(&format!("  - *a{i}\n"));
+    }
+    s.write("data/labs/anchors.yaml", doc.as_bytes());
+    let (code, stderr) = check_with(&s, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("YAML"), "the file loads: {stderr}");
+    assert_eq!(
+        line_of(&stderr, "data/labs/anchors.yaml", "unknown field \"extra\""),
+        5
+    );
+}
+
+#[test]
+fn a_mapping_of_many_keys_loads_and_duplicates_are_found_in_linear_time() {
+    // 450,000 distinct keys (5 MB): a duplicate check that scanned every earlier key took minutes.
+    let s = site();
+    let mut doc = format!("{LAB}extra:\n");
+    for i in 0..450_000 {
+        doc.push_str(&format!("  k{i}: v\n"));
+    }
+    s.write("data/labs/keys.yaml", doc.as_bytes());
+    let (code, stderr) = check_with(&s, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("YAML"), "the file loads: {stderr}");
+    assert_eq!(
+        line_of(&stderr, "data/labs/keys.yaml", "unknown field \"extra\""),
+        5
+    );
+    // The same mapping with its first key given again at the end.
+    doc.push_str("  k0: w\n");
+    s.write("data/labs/keys.yaml", doc.as_bytes());
+    let (code, stderr) = check_with(&s, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let line = line_of(
+        &stderr,
+        "data/labs/keys.yaml",
+        "duplicate key \"k0\" (first given on line 6)",
+    );
+    assert_eq!(line, 5 + 450_000 + 1);
+}
