@@ -519,7 +519,7 @@ impl Ctx<'_> {
         for masked in personal::scrub_record(fields, record) {
             let at = locate(node, &masked.path);
             let message = format!(
-                "contains what looks like {} ({}), masked in every output: remove it, or move it to a field marked `personal`",
+                "contains what looks like {} \"{}\", masked in every output: remove it, or move it to a field marked `personal`",
                 masked.kind.describe(),
                 masked.masked
             );

@@ -253,6 +253,26 @@ fn each_masked_number_is_a_warning_naming_file_line_record_and_field() {
     }
 }
 
+#[test]
+fn warnings_count_as_one_kind_per_field_and_kind_of_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = build(
+        &fixture("personal"),
+        &tmp.path().join("public"),
+        "2024-06-01",
+    )
+    .expect("build");
+    let kinds = gongshi::diagnostic::count_kinds(&summary.warnings);
+    // facts, history.summary, withdrawn.reason, contacts.note and party_name, each with
+    // mobiles and IDs: the masked forms (grouped, full-width) do not split a kind.
+    assert_eq!(kinds.len(), 10, "{kinds:#?}");
+    assert_eq!(
+        kinds.iter().map(|(_, n)| n).sum::<usize>(),
+        18,
+        "{kinds:#?}"
+    );
+}
+
 /// Builds `site` and returns every masked number (digits around `*`) in its output, with where.
 fn masked_numbers_in(site: &Path, as_of: &str) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
