@@ -249,8 +249,8 @@ pub fn canonical_decision_number(raw: &str) -> String {
         .collect()
 }
 
-/// Mainland resident identity number (18 chars, ISO 7064 MOD 11-2 check): used to reject
-/// personal data found in a field that is not marked personal.
+/// Mainland resident identity number (18 chars, ISO 7064 MOD 11-2 check): tells an ID from a
+/// credit code of the same shape (see [`crate::personal`], which finds IDs in published text).
 pub fn looks_like_resident_id(s: &str) -> bool {
     let bytes = s.as_bytes();
     if bytes.len() != 18 {
@@ -274,16 +274,6 @@ pub fn resident_id_check_char(first17: &str) -> Option<char> {
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
     Some(b"10X98765432"[(sum % 11) as usize] as char)
-}
-
-/// Mainland mobile number: 11 digits starting 13–19, optionally with +86.
-pub fn looks_like_mobile(s: &str) -> bool {
-    let digits = s.trim_start_matches("+86").trim_start_matches("86-");
-    let b = digits.as_bytes();
-    b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -355,10 +345,8 @@ mod tests {
     }
 
     #[test]
-    fn personal_value_detectors() {
+    fn resident_id_check_character() {
         assert!(looks_like_resident_id("11010519491231002X"));
         assert!(!looks_like_resident_id("110105194912310021"));
-        assert!(looks_like_mobile("13912345678"));
-        assert!(!looks_like_mobile("029-88881234"));
     }
 }

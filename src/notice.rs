@@ -222,9 +222,10 @@ fn mask(fields: &[FieldDef], mut record: Record) -> Record {
     record
 }
 
-fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Value>> {
-    // Decided on the values as read: a mask's condition names another field of the record.
-    let masked: Vec<bool> = fields
+/// Which of `fields` `keep_first_char` masks in this record. Decided on the values as read: a
+/// mask's condition names another field of the record.
+pub(crate) fn masks_applying(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<bool> {
+    fields
         .iter()
         .map(|field| match &field.personal {
             Personal::KeepFirstChar { when: None } => true,
@@ -237,7 +238,11 @@ fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Va
                 .is_none_or(|v| allowed.contains(&v.plain_text())),
             Personal::Public | Personal::Omit => false,
         })
-        .collect();
+        .collect()
+}
+
+fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Value>> {
+    let masked = masks_applying(fields, &values);
     fields
         .iter()
         .zip(values)

@@ -2,10 +2,11 @@
 //! declared field type and the domain rules, then across records (duplicate ids, unique fields,
 //! references). Every problem is collected; the caller decides whether anything may be written.
 
-use crate::config::{Collection, FieldDef, FieldType, Period, Personal, SiteConfig};
+use crate::config::{Collection, FieldDef, FieldType, Period, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::domain::{self, CmaNumber, CreditCode, RecordId};
 use crate::load::{self, did_you_mean, DataFile};
+use crate::personal::{self, Step};
 use crate::record::{
     Correction, Geo, Money, NoticeData, Record, Source, Value, Withdrawal, SYSTEM_KEYS,
 };
@@ -220,8 +221,7 @@ impl Ctx<'_> {
         if let Some(notice) = &notice {
             self.cma_years(&collection.fields, &values, notice, node);
         }
-        self.personal_data_check(&collection.fields, &values, node);
-        Some(Record {
+        let mut record = Record {
             id: id?,
             source: Source {
                 file: self.file.clone(),
@@ -229,7 +229,9 @@ impl Ctx<'_> {
             },
             values,
             notice: notice?,
-        })
+        };
+        self.mask_personal_numbers(&collection.fields, &mut record, node);
+        Some(record)
     }
 
     /// `found` holds the value given for each of `fields` (in order; longer is fine), `node` the
@@ -498,30 +500,36 @@ impl Ctx<'_> {
         }
     }
 
-    /// Personal data found where it was not declared would be published: refuse it.
-    fn personal_data_check(&mut self, fields: &[FieldDef], values: &[Option<Value>], node: &Node) {
-        for (f, v) in fields.iter().zip(values) {
-            if f.personal != Personal::Public {
-                continue;
+    /// Masks the personal numbers in the text a record publishes (see [`personal`]) and warns
+    /// of each, naming where it is, so the source can be corrected. An id cannot be masked (it
+    /// is the record's URL): one holding such a number is an error.
+    fn mask_personal_numbers(&mut self, fields: &[FieldDef], record: &mut Record, node: &Node) {
+        if let Some(found) = personal::find(record.id.as_str()).first() {
+            let at = node.get("id").unwrap_or(node);
+            self.problem(
+                at.line,
+                at.col,
+                "id",
+                format!(
+                    "the id is part of the record's URL and holds what looks like {}: choose another id",
+                    found.kind.describe()
+                ),
+            );
+        }
+        for masked in personal::scrub_record(fields, record) {
+            let at = locate(node, &masked.path);
+            let message = format!(
+                "contains what looks like {} \"{}\", masked in every output: remove it, or move it to a field marked `personal`",
+                masked.kind.describe(),
+                masked.masked
+            );
+            let mut d = Diagnostic::warning(self.file, at.line, message)
+                .at_col(at.col)
+                .field(masked.field());
+            if let Some(r) = &self.record {
+                d = d.record(r.clone());
             }
-            let Some(v) = v else { continue };
-            if !matches!(f.ty, FieldType::Text | FieldType::Markdown) {
-                continue;
-            }
-            // Text values are checked in place: most records have several, some long.
-            let found = match v {
-                Value::Text(s) | Value::Markdown(s) => personal_looking(s),
-                _ => personal_looking(&v.plain_text()),
-            };
-            if let Some(kind) = found {
-                let at = node.get(&f.key).unwrap_or(node);
-                self.problem(
-                    at.line,
-                    at.col,
-                    &f.key,
-                    format!("contains what looks like {kind}, but the field is not marked `personal`: remove it or mark the field personal"),
-                );
-            }
+            self.diags.push(d);
         }
     }
 }
@@ -549,35 +557,32 @@ fn cma_numbers<'v>(
     }
 }
 
-/// Names the kind of personal datum found in free text, if any.
-pub fn personal_looking(text: &str) -> Option<&'static str> {
-    // Scans bytes: the digits and `X` sought are ASCII, and no byte of a multi-byte UTF-8
-    // character is, so every run found is whole characters.
-    let bytes = text.as_bytes();
-    let mut run_start: Option<usize> = None;
-    for i in 0..=bytes.len() {
-        let extends_run = match bytes.get(i) {
-            Some(b) if b.is_ascii_digit() => true,
-            // A resident identity number may end in X, its 18th character.
-            Some(b'X' | b'x') => run_start.is_some_and(|start| i - start == 17),
-            _ => false,
+/// The node a masked number came from, as near as its path leads.
+fn locate<'n>(record: &'n Node, path: &[Step]) -> &'n Node {
+    let mut at = record;
+    for step in path {
+        let items = match &at.kind {
+            NodeKind::Seq(items) => items.as_slice(),
+            _ => &[],
         };
-        if extends_run {
-            run_start.get_or_insert(i);
-            continue;
-        }
-        // Both kinds are at least 11 characters; most runs in text are short.
-        if let Some(start) = run_start.take().filter(|start| i - start >= 11) {
-            let run = &text[start..i];
-            if domain::looks_like_resident_id(run) {
-                return Some("a resident identity number");
+        let next = match step {
+            Step::Key(key) => at.get(key),
+            Step::Item(i) => items.get(*i),
+            Step::Correction(date) => {
+                let day = date.to_string();
+                items.iter().find(|item| {
+                    item.get("date")
+                        .and_then(Node::as_scalar)
+                        .is_some_and(|d| d.trim() == day)
+                })
             }
-            if domain::looks_like_mobile(run) {
-                return Some("a mobile phone number");
-            }
+        };
+        match next {
+            Some(node) => at = node,
+            None => break,
         }
     }
-    None
+    at
 }
 
 fn expected(ty: &FieldType) -> String {
@@ -974,30 +979,6 @@ mod tests {
         assert!(parse_money("-1").is_err());
         assert!(parse_money("1.234").is_err());
         assert!(parse_money("五千").is_err());
-    }
-
-    #[test]
-    fn personal_looking_values_are_found() {
-        assert_eq!(
-            personal_looking("联系人电话13912345678"),
-            Some("a mobile phone number")
-        );
-        assert_eq!(
-            personal_looking("身份证11010519491231002X。"),
-            Some("a resident identity number")
-        );
-        assert_eq!(personal_looking("罚款 50000 元，文号 2024"), None);
-        assert_eq!(personal_looking("139123456789"), None);
-        assert_eq!(
-            personal_looking("电话13912345678"),
-            Some("a mobile phone number"),
-            "a run at the very end counts"
-        );
-        assert_eq!(personal_looking("X1391234567"), None);
-        assert_eq!(
-            personal_looking("编号2024X13912345678"),
-            Some("a mobile phone number")
-        );
     }
 
     #[test]
