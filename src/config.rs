@@ -103,6 +103,12 @@ struct RawCollection {
     template: Option<String>,
     #[serde(default)]
     notice: RawNotice,
+    /// Fields whose value names the record itself (see [`Collection::names_self`]).
+    #[serde(default)]
+    names_self: Option<Vec<String>>,
+    /// Fields whose value names another party the record is about.
+    #[serde(default)]
+    names_party: Vec<String>,
     fields: IndexMap<String, RawField>,
     /// How `gongshi import` names new records, e.g. "{task_number}-{subject_credit_code}".
     #[serde(default)]
@@ -241,6 +247,13 @@ pub struct Collection {
     pub national: Option<crate::national::NationalFormat>,
     /// Fields whose value follows from a date at the as-of date (see [`crate::derived`]).
     pub expiries: Vec<crate::derived::Expiry>,
+    /// Fields (top level) whose value names the record itself: its name and its own
+    /// identifiers. Search ranks the record a query names above records that mention it.
+    /// Default: the title field and the `unique` fields.
+    pub names_self: Vec<usize>,
+    /// Fields (top level) naming another party the record is about (an inspected lab, a
+    /// penalised company): found by that party's name, ranked after the party's own record.
+    pub names_party: Vec<usize>,
 }
 
 impl Collection {
@@ -477,6 +490,27 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
                 Err(e) => report(format!("field \"{field_key}\": {e}")),
             }
         }
+        let names_self: Vec<usize> = match &rc.names_self {
+            Some(keys) => keys
+                .iter()
+                .filter_map(|k| index(k, "names_self field", &mut report))
+                .collect(),
+            None => std::iter::once(title_field)
+                .chain((0..fields.len()).filter(|&i| fields[i].unique && i != title_field))
+                .filter(|&i| !rc.names_party.contains(&fields[i].key))
+                .collect(),
+        };
+        let names_party: Vec<usize> = rc
+            .names_party
+            .iter()
+            .filter_map(|k| index(k, "names_party field", &mut report))
+            .collect();
+        if let Some(&both) = names_party.iter().find(|i| names_self.contains(i)) {
+            report(format!(
+                "field \"{}\" is in both names_self and names_party",
+                fields[both].key
+            ));
+        }
         collections.push(Collection {
             key: key.clone(),
             title: rc.title.clone(),
@@ -490,6 +524,8 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
             id_template: rc.id_template.clone(),
             national,
             expiries,
+            names_self,
+            names_party,
         });
     }
     if raw.site.page_size == 0 {

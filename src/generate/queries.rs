@@ -210,6 +210,8 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
         }
     }
 
+    queries.extend(identity_queries(&live, meta));
+    queries.extend(phrase_queries(&live));
     for w in COMMON {
         push(&mut queries, "common", w.to_string(), None);
     }
@@ -217,4 +219,181 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
         push(&mut queries, "no_hit", w.to_string(), None);
     }
     queries
+}
+
+/// Legal-form suffixes a person leaves off a company's name.
+const LEGAL_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
+
+/// Two words each, a city and a kind of record: every one finds records in generated data.
+const CITY_KIND: [&str; 5] = [
+    "西安 罚款",
+    "宝鸡 检测",
+    "咸阳 食品",
+    "汉中 有机",
+    "渭南 抽查",
+];
+
+fn query(kind: &'static str, query: String, m: &Meta) -> Query {
+    Query {
+        kind,
+        query,
+        expected: expected(m),
+    }
+}
+
+/// Names and identifiers in the forms people type: short names, middle pieces, decision
+/// numbers without brackets or 号 or as year + number, labelled and spaced identifiers.
+fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
+    let mut out = Vec::new();
+    let mut name_count: HashMap<&str, usize> = HashMap::new();
+    for m in meta {
+        *name_count.entry(&m.name).or_default() += 1;
+    }
+    let labs: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.collection == "labs")
+        .collect();
+    // Short names: only this lab's name (as lab, inspected party or penalised party) holds it.
+    let short: Vec<(&Meta, &str)> = labs
+        .iter()
+        .filter_map(|m| {
+            let short = LEGAL_FORMS.iter().find_map(|f| m.name.strip_suffix(f))?;
+            Some((*m, short))
+        })
+        .collect();
+    let picks: Vec<(&Meta, &str)> = spread(&short, 20).copied().collect();
+    let holders: Vec<usize> = picks
+        .par_iter()
+        .map(|(m, s)| {
+            let others = meta
+                .iter()
+                .filter(|x| x.name.contains(s) && x.name != m.name);
+            others.count()
+        })
+        .collect();
+    for ((m, s), others) in picks.iter().zip(holders) {
+        if others == 0 && out.len() < 10 {
+            out.push(query("short_name", s.to_string(), m));
+        }
+    }
+    // Middle pieces: 4 or 5 characters after the place, before the legal form, in fewer than
+    // 10 names.
+    let mut pieces: Vec<(&Meta, String)> = Vec::new();
+    for (m, s) in spread(&short, 40).skip(20) {
+        let chars: Vec<char> = s.chars().collect();
+        for len in [4, 5] {
+            for start in 2..chars.len().saturating_sub(len - 1) {
+                pieces.push((m, chars[start..start + len].iter().collect()));
+            }
+        }
+    }
+    let counts: Vec<usize> = pieces
+        .par_iter()
+        .map(|(_, p)| meta.iter().filter(|x| x.name.contains(p.as_str())).count())
+        .collect();
+    let mut used: Vec<&str> = Vec::new();
+    for ((m, p), c) in pieces.iter().zip(counts) {
+        if c < 10 && !used.contains(&m.id.as_str()) && used.len() < 10 {
+            used.push(&m.id);
+            out.push(query("name_middle", p.clone(), m));
+        }
+    }
+    let penalties: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.decision_number.is_some())
+        .collect();
+    for m in spread(&penalties, 24).skip(4) {
+        let number = m.decision_number.as_deref().unwrap_or_default();
+        let bare = number.replace(['〔', '〕'], "");
+        let (_, from_year) = number.split_once('〔').unwrap_or(("", number));
+        let year_number = from_year.replacen('〕', " ", 1);
+        let no_hao = number.trim_end_matches('号').to_string();
+        for (kind, form) in [
+            ("decision_unbracketed", bare),
+            ("decision_no_hao", no_hao),
+            ("decision_year_number", year_number),
+        ] {
+            if out.iter().filter(|q| q.kind == kind).count() < 6 {
+                out.push(query(kind, form, m));
+            }
+        }
+    }
+    for (i, m) in spread(&labs, 12).enumerate() {
+        let cma = m.cma_number.clone().unwrap_or_default();
+        let code = m.credit_code.clone().unwrap_or_default();
+        let (kind, form) = match i % 4 {
+            0 => ("labelled_ident", format!("CMA {cma}")),
+            1 => ("labelled_ident", format!("信用代码：{code}")),
+            2 => ("spaced_ident", grouped(&cma, 4, '-')),
+            _ => ("spaced_ident", grouped(&code.to_lowercase(), 6, ' ')),
+        };
+        out.push(query(kind, form, m));
+    }
+    for m in spread(&penalties, 30).skip(27) {
+        let number = m.decision_number.clone().unwrap_or_default();
+        out.push(query("labelled_ident", format!("文号 {number}"), m));
+    }
+    out
+}
+
+fn grouped(s: &str, size: usize, sep: char) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let groups: Vec<String> = chars.chunks(size).map(|c| c.iter().collect()).collect();
+    groups.join(&sep.to_string())
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Phrases whose parts occur in a record but not side by side (every one should find records),
+/// a park's county and product in two words, and a city with a kind of record.
+fn phrase_queries(live: &[&Meta]) -> Vec<Query> {
+    let mut out = Vec::new();
+    let facts: Vec<&Meta> = live.iter().copied().filter(|m| m.facts.is_some()).collect();
+    for m in spread(&facts, 8) {
+        let chars: Vec<char> = m.facts.as_deref().unwrap_or_default().chars().collect();
+        // Two runs of three Han characters with at least two characters between them.
+        let runs: Vec<usize> = (0..chars.len().saturating_sub(3))
+            .filter(|&i| chars[i..i + 3].iter().all(|&c| is_han(c)))
+            .collect();
+        let pair = runs
+            .iter()
+            .find_map(|&a| runs.iter().find(|&&b| b >= a + 5).map(|&b| (a, b)));
+        if let Some((a, b)) = pair {
+            let phrase: String = chars[a..a + 3].iter().chain(&chars[b..b + 3]).collect();
+            out.push(Query {
+                kind: "phrase",
+                query: phrase,
+                expected: None,
+            });
+        }
+    }
+    let parks: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.place_product.is_some())
+        .collect();
+    let mut seen: HashMap<&(String, String), usize> = HashMap::new();
+    for m in &parks {
+        if let Some(pp) = &m.place_product {
+            *seen.entry(pp).or_default() += 1;
+        }
+    }
+    for m in spread(&parks, 30) {
+        let Some(pp) = &m.place_product else { continue };
+        if seen[pp] == 1 && out.iter().filter(|q| q.kind == "place_product").count() < 8 {
+            out.push(query("place_product", format!("{} 有机{}", pp.0, pp.1), m));
+        }
+    }
+    for w in CITY_KIND {
+        out.push(Query {
+            kind: "city_kind",
+            query: w.to_string(),
+            expected: None,
+        });
+    }
+    out
 }

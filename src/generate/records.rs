@@ -37,6 +37,10 @@ pub struct Meta {
     pub published: NaiveDate,
     pub withdrawn: bool,
     pub notice: Notice,
+    /// Part of a penalty's statement of facts, for phrase queries.
+    pub facts: Option<String>,
+    /// A park's county and main product, for place + product queries.
+    pub place_product: Option<(String, String)>,
 }
 
 struct Lab {
@@ -234,6 +238,8 @@ impl Generator {
             published,
             withdrawn,
             notice: Notice::Forever,
+            facts: None,
+            place_product: None,
         });
         self.labs.push(Lab {
             id,
@@ -307,6 +313,8 @@ impl Generator {
             published,
             withdrawn,
             notice: Notice::Forever,
+            facts: None,
+            place_product: Some((county.to_string(), products[0].to_string())),
         });
     }
 
@@ -441,6 +449,8 @@ impl Generator {
             published,
             withdrawn,
             notice: Notice::ThreeYears,
+            facts: None,
+            place_product: None,
         });
     }
 
@@ -588,6 +598,10 @@ impl Generator {
             published,
             withdrawn,
             notice,
+            // A window of the facts is enough for phrase queries and keeps the query set's
+            // memory small at a million records.
+            facts: Some(facts.chars().skip(8).take(60).collect()),
+            place_product: None,
         });
     }
 }

@@ -1,15 +1,21 @@
 //! The tantivy index of the published record set. Fields are grouped by kind and boost: every
-//! site.yaml field with a `search_weight` goes, as text, into the field `t:<weight>`; each
-//! collection's title field into `title:<2 × weight>` (a record's own name outranks records
-//! that mention it); identifier fields into `i:<weight>` (×2 for a record's own identifier:
-//! its title or a `unique` field). The boost is part of the field name, so `gongshi search`
+//! site.yaml field with a `search_weight` goes, as text, into the field `t:<weight>`; a
+//! collection's title field, when it names the record itself (`names_self`), into
+//! `title:<2 × weight>`; identifier fields into `i:<weight>` (×2 for a record's own
+//! identifier). A field that names the record itself or another party (`names_self`,
+//! `names_party`) and is not an identifier also goes whole into `n:<boost>` as name keys (see
+//! [`super::tokenize::name_keys`]), with [`NAME_SELF_BOOST`] or [`NAME_PARTY_BOOST`] times its
+//! weight: a query that is a record's name puts that record first and the records about it
+//! next. The boost is part of the field name, so `gongshi search`
 //! needs nothing but the index to query it. A record's ordinal (its place in the published set,
 //! collection by collection) is a fast field: ties and the static shards use it.
 
 use super::canonical;
-use super::tokenize::{IdentTokenizer, TextTokenizer, IDENT_TOKENIZER, TEXT_TOKENIZER};
+use super::tokenize::{
+    IdentTokenizer, NameTokenizer, TextTokenizer, IDENT_TOKENIZER, NAME_TOKENIZER, TEXT_TOKENIZER,
+};
 use super::SearchError;
-use crate::config::{FacetKind, FieldDef, FieldType, SiteConfig};
+use crate::config::{Collection, FacetKind, FieldDef, FieldType, SiteConfig};
 use crate::notice::PublishedSet;
 use crate::record::Value;
 use std::collections::BTreeMap;
@@ -30,10 +36,19 @@ pub const FACET: &str = "facet";
 /// Writer memory of the one indexing thread; past it, segments are flushed and merged after.
 const WRITER_MEMORY: usize = 160_000_000;
 
+/// Boost of a name key, per unit of field weight, for a record's own name. Large enough that
+/// a name key outweighs the text score of the name's bigrams in any other record.
+pub const NAME_SELF_BOOST: f32 = 64.0;
+/// The same for a name of another party the record is about: enough that the records about
+/// the named party come before records whose text merely holds the name's parts.
+pub const NAME_PARTY_BOOST: f32 = 16.0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Text,
     Ident,
+    /// Whole names (exact keys, no prefixes).
+    Name,
 }
 
 /// One scored tantivy field.
@@ -52,6 +67,7 @@ impl SearchField {
         let kind = match prefix {
             "t" | "title" => Kind::Text,
             "i" => Kind::Ident,
+            "n" => Kind::Name,
             _ => return None,
         };
         Some(SearchField {
@@ -80,12 +96,32 @@ fn boost_name(boost: f32) -> String {
 struct Route {
     text: Option<String>,
     ident: Option<String>,
+    name: Option<String>,
 }
 
-fn route(field: &FieldDef, is_title: bool) -> Route {
+/// What a top-level field is to its collection's records.
+#[derive(Debug, Clone, Copy, Default)]
+struct Role {
+    title: bool,
+    /// Names the record itself.
+    own: bool,
+    /// Names another party.
+    party: bool,
+}
+
+impl Role {
+    fn of(collection: &Collection, i: usize) -> Role {
+        Role {
+            title: collection.title_field == i,
+            own: collection.names_self.contains(&i),
+            party: collection.names_party.contains(&i),
+        }
+    }
+}
+
+fn route(field: &FieldDef, role: Role) -> Route {
     let weight = field.search_weight.max(0.0);
-    let own = is_title || field.unique;
-    let text = if is_title {
+    let text = if role.title && !role.party {
         Some(format!("title:{}", boost_name(2.0 * weight.max(1.0))))
     } else if weight > 0.0 {
         Some(format!("t:{}", boost_name(weight)))
@@ -93,28 +129,37 @@ fn route(field: &FieldDef, is_title: bool) -> Route {
         None
     };
     let ident = field.identifier.map(|_| {
-        let boost = weight.max(1.0) * if own { 2.0 } else { 1.0 };
+        let boost = weight.max(1.0) * if role.own { 2.0 } else { 1.0 };
         format!("i:{}", boost_name(boost))
     });
-    Route { text, ident }
+    let name = (field.identifier.is_none() && (role.own || role.party)).then(|| {
+        let per = if role.own {
+            NAME_SELF_BOOST
+        } else {
+            NAME_PARTY_BOOST
+        };
+        format!("n:{}", boost_name(per * weight.max(1.0)))
+    });
+    Route { text, ident, name }
 }
 
 /// Every (route name) a site uses, so the schema is the same for the same site.yaml.
 fn field_names(config: &SiteConfig) -> Vec<String> {
-    fn walk(fields: &[FieldDef], title: Option<usize>, out: &mut Vec<String>) {
+    fn walk(fields: &[FieldDef], c: Option<&Collection>, out: &mut Vec<String>) {
         for (i, f) in fields.iter().enumerate() {
             if let FieldType::Object(sub) = &f.ty {
                 walk(sub, None, out);
                 continue;
             }
-            let r = route(f, title == Some(i));
+            let r = route(f, c.map(|c| Role::of(c, i)).unwrap_or_default());
             out.extend(r.text);
             out.extend(r.ident);
+            out.extend(r.name);
         }
     }
     let mut names = Vec::new();
     for c in &config.collections {
-        walk(&c.fields, Some(c.title_field), &mut names);
+        walk(&c.fields, Some(c), &mut names);
     }
     names.sort();
     names.dedup();
@@ -126,6 +171,8 @@ fn build_schema(config: &SiteConfig) -> Schema {
     for name in field_names(config) {
         let tokenizer = if name.starts_with("i:") {
             IDENT_TOKENIZER
+        } else if name.starts_with("n:") {
+            NAME_TOKENIZER
         } else {
             TEXT_TOKENIZER
         };
@@ -148,6 +195,7 @@ fn build_schema(config: &SiteConfig) -> Schema {
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(TEXT_TOKENIZER, TextTokenizer);
     index.tokenizers().register(IDENT_TOKENIZER, IdentTokenizer);
+    index.tokenizers().register(NAME_TOKENIZER, NameTokenizer);
 }
 
 /// The facet value of a record's field, as filters and facet counts see it: the year of a date
@@ -169,13 +217,14 @@ enum Target {
     Leaf {
         text: Option<Field>,
         ident: Option<Field>,
+        name: Option<Field>,
     },
     Object(Vec<Target>),
 }
 
 fn targets(
     fields: &[FieldDef],
-    title: Option<usize>,
+    collection: Option<&Collection>,
     field: &dyn Fn(&str) -> Field,
 ) -> Vec<Target> {
     fields
@@ -184,10 +233,12 @@ fn targets(
         .map(|(i, def)| match &def.ty {
             FieldType::Object(sub) => Target::Object(targets(sub, None, field)),
             _ => {
-                let r = route(def, title == Some(i));
+                let role = collection.map(|c| Role::of(c, i)).unwrap_or_default();
+                let r = route(def, role);
                 Target::Leaf {
                     text: r.text.as_deref().map(field),
                     ident: r.ident.as_deref().map(field),
+                    name: r.name.as_deref().map(field),
                 }
             }
         })
@@ -213,8 +264,9 @@ fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDoc
             Target::Leaf {
                 text: None,
                 ident: None,
+                name: None,
             } => {}
-            &Target::Leaf { text, ident } => {
+            &Target::Leaf { text, ident, name } => {
                 for item in items {
                     let value = item.text();
                     if value.is_empty() {
@@ -224,6 +276,9 @@ fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDoc
                         doc.add_text(f, &value);
                     }
                     if let Some(f) = ident {
+                        doc.add_text(f, &value);
+                    }
+                    if let Some(f) = name {
                         doc.add_text(f, &value);
                     }
                 }
@@ -252,7 +307,7 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
     let mut ord = 0u64;
     let mut facet = String::new();
     for (collection, published) in config.collections.iter().zip(&set.collections) {
-        let targets = targets(&collection.fields, Some(collection.title_field), &field);
+        let targets = targets(&collection.fields, Some(collection), &field);
         let collection_facet = format!("collection={}", collection.key);
         let facets: Vec<(usize, FacetKind, String)> = collection
             .fields

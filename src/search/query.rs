@@ -5,16 +5,14 @@ use super::index::{
     register_tokenizers, search_fields, Kind, SearchField, COLLECTION, FACET, ORD, RECORD_ID,
     TITLE_TEXT,
 };
-use super::prefix::postings_with_prefix;
-use super::tokenize::{ident_query, query_terms};
+use super::prefix::postings_of;
+use super::tokenize::{parse_query, TextQuery, MIN_PREFIX};
 use super::{SearchError, INDEX_DIR};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
-use tantivy::query::{
-    Bm25Weight, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
-};
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocAddress, DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
@@ -51,7 +49,8 @@ pub struct Hit {
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
     pub query: String,
-    /// `ident` (looked up as an identifier) or `text`.
+    /// `ident` (looked up as an identifier), `text`, or `partial` (no record holds every part
+    /// of the query: the records holding some, best first).
     pub mode: &'static str,
     pub total: usize,
     pub hits: Vec<Hit>,
@@ -130,23 +129,27 @@ fn rank(all: &mut [(Score, u64, DocAddress)]) {
     all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 }
 
-/// Records with an identifier starting with `ident`, each with its score summed over the
-/// identifier fields in schema order, as the static export sums them (see [`super::prefix`]).
-fn ident_scores(
+/// Records found by the key `key` (see [`super::tokenize::ParsedQuery::key`]), each with its
+/// score summed over fields in schema order, as the static export sums them: identifiers that
+/// start with it (whole, when it is shorter than a prefix; see [`super::prefix`]) and names
+/// that are it.
+fn key_scores(
     searcher: &Searcher,
     fields: &[SearchField],
-    ident: &str,
+    key: &str,
 ) -> Result<BTreeMap<DocAddress, Score>, SearchError> {
     let n = searcher.num_docs().max(1);
     let segments = searcher.segment_readers();
+    let by_prefix = key.chars().count() >= MIN_PREFIX;
     let mut scores: BTreeMap<DocAddress, Score> = BTreeMap::new();
-    for f in fields.iter().filter(|f| f.kind == Kind::Ident) {
+    for f in fields.iter().filter(|f| f.kind != Kind::Text) {
         let mut total_tokens = 0u64;
         let mut found = Vec::with_capacity(segments.len());
         for seg in segments {
             let inverted = seg.inverted_index(f.field)?;
             total_tokens += inverted.total_num_tokens();
-            found.push(postings_with_prefix(&inverted, ident)?);
+            let prefix = by_prefix && f.kind == Kind::Ident;
+            found.push(postings_of(&inverted, key, prefix)?);
         }
         let df: usize = found.iter().map(Vec::len).sum();
         if df == 0 {
@@ -187,28 +190,103 @@ fn ranked(
     Ok(all)
 }
 
-/// Every text token in some text field; a record scores the sum over tokens and fields.
-fn text_query(fields: &[SearchField], tokens: &[String]) -> Box<dyn Query> {
-    let clauses = tokens
+/// One text token in any text field; a record scores the sum over fields.
+fn term_query(fields: &[SearchField], token: &str) -> Box<dyn Query> {
+    let per_field = fields
         .iter()
-        .map(|token| {
-            let per_field = fields
-                .iter()
-                .filter(|f| f.kind == Kind::Text)
-                .map(|f| {
-                    (
-                        Occur::Should,
-                        boosted(Term::from_field_text(f.field, token), f.boost),
-                    )
-                })
-                .collect();
+        .filter(|f| f.kind == Kind::Text)
+        .map(|f| {
             (
-                Occur::Must,
-                Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+                Occur::Should,
+                boosted(Term::from_field_text(f.field, token), f.boost),
             )
         })
         .collect();
-    Box::new(BooleanQuery::new(clauses))
+    Box::new(BooleanQuery::new(per_field))
+}
+
+/// Records found, with their scores.
+type Found = Vec<(DocAddress, Score)>;
+
+/// A record's standing for a text query: which terms it holds, whether the key finds it, and
+/// its score so far.
+struct Standing {
+    present: Vec<bool>,
+    keyed: bool,
+    score: Score,
+}
+
+/// The records a text query finds, in `text` mode (every unit covered, or found by the key),
+/// or, when there are none, in `partial` mode (any term or the key).
+fn text_matches(
+    searcher: &Searcher,
+    fields: &[SearchField],
+    query: &TextQuery,
+    keyed: BTreeMap<DocAddress, Score>,
+    keep: &dyn Fn(&DocAddress) -> bool,
+) -> Result<(&'static str, Found), SearchError> {
+    let n = query.terms.len();
+    let mut records: HashMap<DocAddress, Standing> = HashMap::new();
+    let blank = || Standing {
+        present: vec![false; n],
+        keyed: false,
+        score: 0.0,
+    };
+    for (t, term) in query.terms.iter().enumerate() {
+        for (score, _, address) in searcher.search(&*term_query(fields, term), &AllScored)? {
+            let r = records.entry(address).or_insert_with(blank);
+            r.present[t] = true;
+            r.score += score;
+        }
+    }
+    for (address, score) in keyed {
+        let r = records.entry(address).or_insert_with(blank);
+        r.keyed = true;
+        r.score += score;
+    }
+    records.retain(|a, _| keep(a));
+    let full: Vec<(DocAddress, Score)> = records
+        .iter()
+        .filter(|(_, r)| r.keyed || query.covered(&r.present))
+        .map(|(a, r)| (*a, r.score))
+        .collect();
+    if !full.is_empty() {
+        return Ok(("text", full));
+    }
+    let need = query.partial_need();
+    let partial: Vec<(DocAddress, Score)> = records
+        .into_iter()
+        .filter(|(_, r)| r.keyed || query.covered_units(&r.present) >= need)
+        .map(|(a, r)| (a, r.score))
+        .collect();
+    let mode = if partial.is_empty() {
+        "text"
+    } else {
+        "partial"
+    };
+    Ok((mode, partial))
+}
+
+/// The records passing every filter, or `None` without filters.
+fn allowed_records(
+    searcher: &Searcher,
+    facet: tantivy::schema::Field,
+    filters: &[(String, String)],
+) -> Result<Option<HashSet<DocAddress>>, SearchError> {
+    if filters.is_empty() {
+        return Ok(None);
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = filters
+        .iter()
+        .map(|(key, value)| {
+            let term = Term::from_field_text(facet, &format!("{key}={value}"));
+            let filter: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            (Occur::Must, filter)
+        })
+        .collect();
+    Ok(Some(
+        searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)?,
+    ))
 }
 
 /// Runs a request against an open index.
@@ -218,51 +296,21 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     let schema = index.schema();
     let fields = search_fields(&schema);
     let field = |name: &str| schema.get_field(name).map_err(SearchError::from);
-    let facet = field(FACET)?;
-    let filters = || -> Vec<(Occur, Box<dyn Query>)> {
-        request
-            .filters
-            .iter()
-            .map(|(key, value)| {
-                let term = Term::from_field_text(facet, &format!("{key}={value}"));
-                let filter = TermQuery::new(term, IndexRecordOption::Basic);
-                let clause: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(filter), 0.0));
-                (Occur::Must, clause)
-            })
-            .collect()
-    };
-
-    let ident_found = match ident_query(&request.query) {
-        Some(ident) => ident_scores(&searcher, &fields, &ident)?,
-        None => BTreeMap::new(),
-    };
-    let (mode, all) = if !ident_found.is_empty() {
-        let allowed = if request.filters.is_empty() {
-            None
-        } else {
-            Some(searcher.search(&BooleanQuery::new(filters()), &DocSetCollector)?)
-        };
-        let found = ident_found
-            .into_iter()
-            .filter(|(address, _)| allowed.as_ref().is_none_or(|a| a.contains(address)));
-        ("ident", ranked(&searcher, found)?)
+    let allowed = allowed_records(&searcher, field(FACET)?, &request.filters)?;
+    let keep = |a: &DocAddress| allowed.as_ref().is_none_or(|s| s.contains(a));
+    let parsed = parse_query(&request.query);
+    let keyed = if parsed.key.is_empty() {
+        BTreeMap::new()
     } else {
-        let tokens = query_terms(&request.query);
-        if tokens.is_empty() {
-            return Ok(Results {
-                query: request.query.clone(),
-                mode: "text",
-                total: 0,
-                hits: Vec::new(),
-            });
-        }
-        let mut clauses = vec![(Occur::Must, text_query(&fields, &tokens))];
-        clauses.extend(filters());
-        (
-            "text",
-            searcher.search(&BooleanQuery::new(clauses), &AllScored)?,
-        )
+        key_scores(&searcher, &fields, &parsed.key)?
     };
+    let (mode, found) = if parsed.labelled || (parsed.ident && !keyed.is_empty()) {
+        let found = keyed.into_iter().filter(|(a, _)| keep(a)).collect();
+        ("ident", found)
+    } else {
+        text_matches(&searcher, &fields, &parsed.text, keyed, &keep)?
+    };
+    let all = ranked(&searcher, found.into_iter())?;
     let (collection, rid, title) = (field(COLLECTION)?, field(RECORD_ID)?, field(TITLE_TEXT)?);
     let mut hits = Vec::new();
     for &(score, ord, address) in all.iter().skip(request.offset).take(request.limit) {

@@ -93,7 +93,9 @@ impl IndexParts {
             let stream = match field.kind {
                 // Identifiers are indexed whole; the dictionary has each of their prefixes.
                 Kind::Ident => Stream::Prefixes(Prefixes::new(&field.inverted)?),
-                _ => Stream::Text {
+                kind => Stream::Text {
+                    // Name keys share the identifiers' namespace: a query looks up one key.
+                    namespace: kind == Kind::Name,
                     terms: field.inverted.terms().stream()?,
                     reader: PostingsReader::new(&field.inverted),
                     postings: Vec::new(),
@@ -148,6 +150,7 @@ impl Scorer<'_> {
 
 enum Stream<'a> {
     Text {
+        namespace: bool,
         terms: TermStreamer<'a>,
         reader: PostingsReader<'a>,
         postings: Vec<(DocId, u32)>,
@@ -166,6 +169,7 @@ impl Source<'_> {
     fn advance(&mut self) -> Result<(), SearchError> {
         self.head = match &mut self.stream {
             Stream::Text {
+                namespace,
                 terms,
                 reader,
                 postings,
@@ -173,7 +177,12 @@ impl Source<'_> {
                 if terms.advance() {
                     postings.clear();
                     reader.read(terms.value(), postings)?;
-                    Some((terms.key().to_vec(), self.scorer.scored(postings)))
+                    let mut term = Vec::with_capacity(terms.key().len() + 1);
+                    if *namespace {
+                        term.push(b'#');
+                    }
+                    term.extend_from_slice(terms.key());
+                    Some((term, self.scorer.scored(postings)))
                 } else {
                     None
                 }

@@ -18,6 +18,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 pub const TEXT_TOKENIZER: &str = "gongshi_text";
 pub const IDENT_TOKENIZER: &str = "gongshi_ident";
+pub const NAME_TOKENIZER: &str = "gongshi_name";
 
 /// The shortest identifier prefix that finds a record.
 pub const MIN_PREFIX: usize = 6;
@@ -170,47 +171,128 @@ impl TokenStream for TextTokenStream<'_> {
     }
 }
 
-/// The canonical form of an identifier as the index and the query compare it.
-pub fn canonical_identifier(raw: &str) -> String {
-    crate::domain::canonical_decision_number(raw).to_lowercase()
-}
-
-/// The identifier token of `text`: its canonical form whole (none when that is empty).
-pub fn ident_tokens(text: &str) -> Vec<Token> {
-    let mut stream = IdentTokenStream::new(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        tokens.push(stream.token.clone());
+/// The key form of a name or identifier, as the index and the query compare it: widths
+/// folded, letters lowercased, and everything but letters, digits and CJK characters dropped,
+/// so that brackets of any kind, spaces and hyphens do not matter (`陕市监罚〔2024〕12号`,
+/// `陕市监罚[2024]12号` and `陕市监罚2024 12号` are one key, `陕市监罚202412号`).
+pub fn canonical_key(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars().map(crate::text::fold_char) {
+        match class(c) {
+            Class::Cjk => out.push(c),
+            Class::Word if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            Class::Word => out.extend(c.to_lowercase()),
+            Class::Other => {}
+        }
     }
-    tokens
+    out
 }
 
-/// The identifier token stream of a string: one token, the canonical form.
-pub struct IdentTokenStream {
-    /// The token, until it has been emitted.
-    pending: bool,
+const OPEN_BRACKETS: &str = "[【(〔［﹝〖（";
+const CLOSE_BRACKETS: &str = "]】)〕］﹞〗）";
+
+/// The keys an identifier value is found by: its key form whole, and for a decision number
+/// (a four-digit year in brackets) the part from the year on, so that `2024 12号` finds
+/// `陕市监罚〔2024〕12号`.
+pub fn ident_keys(value: &str) -> Vec<String> {
+    let whole = canonical_key(value);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<char> = value.chars().map(crate::text::fold_char).collect();
+    let tail = chars.windows(6).position(|w| {
+        OPEN_BRACKETS.contains(w[0])
+            && w[1..5].iter().all(char::is_ascii_digit)
+            && CLOSE_BRACKETS.contains(w[5])
+    });
+    let mut keys = vec![whole];
+    if let Some(at) = tail {
+        let tail: String = chars[at + 1..].iter().collect();
+        let tail = canonical_key(&tail);
+        if tail.chars().count() > 4 && !keys.contains(&tail) {
+            keys.push(tail);
+        }
+    }
+    keys
+}
+
+/// Legal-form suffixes a person leaves off a company's name, longest first.
+pub const LEGAL_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
+
+/// The keys a name is found by whole: its key form, and without its legal form
+/// (`陕西华测检测技术有限公司` is also `陕西华测检测技术`). A masked name (`张**`) has none.
+pub fn name_keys(value: &str) -> Vec<String> {
+    if value.contains('*') {
+        return Vec::new();
+    }
+    let whole = canonical_key(value);
+    if whole.chars().count() < 2 {
+        return Vec::new();
+    }
+    let short = LEGAL_FORMS
+        .iter()
+        .find_map(|form| whole.strip_suffix(form))
+        .filter(|s| s.chars().count() >= 2)
+        .map(str::to_string);
+    let mut keys = vec![whole];
+    keys.extend(short);
+    keys
+}
+
+/// The identifier tokens of `text` (see [`ident_keys`]).
+pub fn ident_tokens(text: &str) -> Vec<Token> {
+    KeyTokenStream::new(text, ident_keys(text)).collect()
+}
+
+/// The name tokens of `text` (see [`name_keys`]).
+pub fn name_tokens(text: &str) -> Vec<Token> {
+    KeyTokenStream::new(text, name_keys(text)).collect()
+}
+
+/// A token stream of whole keys, one position each.
+pub struct KeyTokenStream {
+    keys: std::vec::IntoIter<String>,
+    started: bool,
     token: Token,
 }
 
-impl IdentTokenStream {
-    pub fn new(text: &str) -> Self {
-        let canonical = canonical_identifier(text);
-        IdentTokenStream {
-            pending: !canonical.is_empty(),
+impl KeyTokenStream {
+    pub fn new(text: &str, keys: Vec<String>) -> Self {
+        KeyTokenStream {
+            keys: keys.into_iter(),
+            started: false,
             token: Token {
                 offset_from: 0,
                 offset_to: text.len(),
                 position: 0,
-                text: canonical,
+                text: String::new(),
                 position_length: 1,
             },
         }
     }
+
+    fn collect(mut self) -> Vec<Token> {
+        let mut out = Vec::new();
+        while self.advance() {
+            out.push(self.token.clone());
+        }
+        out
+    }
 }
 
-impl TokenStream for IdentTokenStream {
+impl TokenStream for KeyTokenStream {
     fn advance(&mut self) -> bool {
-        std::mem::take(&mut self.pending)
+        match self.keys.next() {
+            Some(key) => {
+                if self.started {
+                    self.token.position += 1;
+                }
+                self.started = true;
+                self.token.text = key;
+                true
+            }
+            None => false,
+        }
     }
     fn token(&self) -> &Token {
         &self.token
@@ -220,30 +302,144 @@ impl TokenStream for IdentTokenStream {
     }
 }
 
-/// The distinct text tokens of a query, in order of first appearance.
-pub fn query_terms(query: &str) -> Vec<String> {
-    let mut seen = Vec::new();
-    for t in text_tokens(query) {
-        if !seen.contains(&t.text) {
-            seen.push(t.text);
-        }
-    }
-    seen
+/// A text query: its distinct tokens, and the units (characters of Han runs, whole words)
+/// that a matching record must cover. A unit lists the tokens that cover it: a word or a lone
+/// Han character itself; a character of a Han run either bigram it is part of. So a record
+/// holding every part of `宣传治疗高血压` (宣传, 治疗, 高血压) matches without the bridging
+/// bigrams 传治 and 疗高; those that also hold the bridges (the phrase itself) score higher.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextQuery {
+    pub terms: Vec<String>,
+    pub units: Vec<Vec<usize>>,
 }
 
-/// The identifier a query may be (see [`IDENT_MIN_DIGITS`]); the caller uses it when the index
-/// has it, and falls back to text search when not.
-pub fn ident_query(query: &str) -> Option<String> {
-    let trimmed = query.trim();
-    if trimmed
-        .chars()
-        .any(|c| crate::text::fold_char(c).is_whitespace())
-    {
-        return None;
+impl TextQuery {
+    /// Whether a record holding the terms marked in `present` covers every unit.
+    pub fn covered(&self, present: &[bool]) -> bool {
+        self.covered_units(present) == self.units.len()
     }
-    let canonical = canonical_identifier(trimmed);
-    let digits = canonical.chars().filter(char::is_ascii_digit).count();
-    (canonical.chars().count() >= MIN_PREFIX && digits >= IDENT_MIN_DIGITS).then_some(canonical)
+
+    /// How many units a record holding the terms marked in `present` covers.
+    pub fn covered_units(&self, present: &[bool]) -> usize {
+        self.units
+            .iter()
+            .filter(|u| u.iter().any(|&t| present[t]))
+            .count()
+    }
+
+    /// The units a partial match covers at least: half of them, so that one common word of a
+    /// long query does not make a match.
+    pub fn partial_need(&self) -> usize {
+        self.units.len().div_ceil(2)
+    }
+}
+
+fn is_cjk_pair(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b))
+}
+
+/// The text query of `query` (see [`TextQuery`]).
+pub fn text_query(query: &str) -> TextQuery {
+    let mut q = TextQuery::default();
+    let unit = |q: &mut TextQuery, mut u: Vec<usize>| {
+        u.sort_unstable();
+        u.dedup();
+        if !q.units.contains(&u) {
+            q.units.push(u);
+        }
+    };
+    // The previous bigram of the current Han run: (its end offset, its term).
+    let mut run: Option<(usize, usize)> = None;
+    for t in text_tokens(query) {
+        let i = match q.terms.iter().position(|x| *x == t.text) {
+            Some(i) => i,
+            None => {
+                q.terms.push(t.text.clone());
+                q.terms.len() - 1
+            }
+        };
+        if is_cjk_pair(&t.text) {
+            match run {
+                Some((end, prev)) if t.offset_from < end => unit(&mut q, vec![prev, i]),
+                Some((_, prev)) => {
+                    unit(&mut q, vec![prev]);
+                    unit(&mut q, vec![i]);
+                }
+                None => unit(&mut q, vec![i]),
+            }
+            run = Some((t.offset_to, i));
+        } else {
+            if let Some((_, prev)) = run.take() {
+                unit(&mut q, vec![prev]);
+            }
+            unit(&mut q, vec![i]);
+        }
+    }
+    if let Some((_, prev)) = run {
+        unit(&mut q, vec![prev]);
+    }
+    q
+}
+
+/// The distinct text tokens of a query, in order of first appearance.
+pub fn query_terms(query: &str) -> Vec<String> {
+    text_query(query).terms
+}
+
+/// Labels a person may type before an identifier, longest first (in key form).
+pub const LABELS: [&str; 12] = [
+    "统一社会信用代码",
+    "资质认定证书编号",
+    "处罚决定书文号",
+    "社会信用代码",
+    "资质认定编号",
+    "决定书文号",
+    "信用代码",
+    "证书编号",
+    "任务编号",
+    "文号",
+    "编号",
+    "cma",
+];
+
+/// A query as both sides read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedQuery {
+    /// The query began with an identifier label: it is looked up as an identifier only.
+    pub labelled: bool,
+    /// The key form of the query (without its label), looked up among names and identifiers.
+    pub key: String,
+    /// Read as an identifier: labelled, or a key of [`MIN_PREFIX`] characters or more with
+    /// [`IDENT_MIN_DIGITS`] digits. Identifier matches, when there are any, are the results.
+    pub ident: bool,
+    pub text: TextQuery,
+}
+
+/// Reads a query: an identifier label, its key, its text terms.
+pub fn parse_query(query: &str) -> ParsedQuery {
+    let whole = canonical_key(query);
+    let label = LABELS.iter().find(|l| {
+        whole
+            .strip_prefix(*l)
+            .is_some_and(|rest| rest.chars().any(|c| c.is_ascii_digit()))
+    });
+    if let Some(label) = label {
+        return ParsedQuery {
+            labelled: true,
+            key: whole[label.len()..].to_string(),
+            ident: true,
+            text: TextQuery::default(),
+        };
+    }
+    let digits = whole.chars().filter(char::is_ascii_digit).count();
+    let ident = whole.chars().count() >= MIN_PREFIX && digits >= IDENT_MIN_DIGITS;
+    ParsedQuery {
+        labelled: false,
+        key: whole,
+        ident,
+        text: text_query(query),
+    }
 }
 
 /// The text tokenizer registered as [`TEXT_TOKENIZER`].
@@ -262,9 +458,20 @@ impl Tokenizer for TextTokenizer {
 pub struct IdentTokenizer;
 
 impl Tokenizer for IdentTokenizer {
-    type TokenStream<'a> = IdentTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> IdentTokenStream {
-        IdentTokenStream::new(text)
+    type TokenStream<'a> = KeyTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KeyTokenStream {
+        KeyTokenStream::new(text, ident_keys(text))
+    }
+}
+
+/// The name-key tokenizer registered as [`NAME_TOKENIZER`].
+#[derive(Clone, Default)]
+pub struct NameTokenizer;
+
+impl Tokenizer for NameTokenizer {
+    type TokenStream<'a> = KeyTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KeyTokenStream {
+        KeyTokenStream::new(text, name_keys(text))
     }
 }
 
@@ -275,7 +482,7 @@ mod tests {
     /// The tokenizers as first written (tokens collected up front), which the streaming ones
     /// must match token for token.
     mod reference {
-        use super::super::{canonical_identifier, class, Class};
+        use super::super::{class, Class};
         use tantivy::tokenizer::Token;
 
         fn token(text: String, from: usize, to: usize, position: usize) -> Token {
@@ -332,15 +539,6 @@ mod tests {
                 flush(&mut run, run_class, text.len(), &mut tokens);
             }
             tokens
-        }
-
-        /// The identifier tokens of `text`: the canonical form whole.
-        pub fn ident_tokens(text: &str) -> Vec<Token> {
-            let canonical = canonical_identifier(text);
-            if canonical.is_empty() {
-                return Vec::new();
-            }
-            vec![token(canonical, 0, text.len(), 0)]
         }
     }
 
@@ -413,7 +611,6 @@ mod tests {
         ) {
             let text: String = picks.iter().map(|&i| ALPHABET[i]).collect();
             proptest::prop_assert!(same(&text_tokens(&text), &reference::text_tokens(&text)), "{:?}", text);
-            proptest::prop_assert!(same(&ident_tokens(&text), &reference::ident_tokens(&text)), "{:?}", text);
         }
     }
 
@@ -462,20 +659,71 @@ mod tests {
     }
 
     #[test]
-    fn identifiers_are_whole_with_canonical_brackets() {
-        let tokens = ident_tokens("陕市监罚[2024]12号");
-        assert_eq!(texts(&tokens), ["陕市监罚〔2024〕12号"]);
+    fn identifiers_are_keys_in_any_bracket_case_and_spacing() {
+        let number = texts(&ident_tokens("陕市监罚[2024]12号")).join(" ");
+        assert_eq!(number, "陕市监罚202412号 202412号");
+        for form in [
+            "陕市监罚〔2024〕12号",
+            "陕市监罚（２０２４）12号",
+            "陕市监罚 2024 12号",
+        ] {
+            assert_eq!(canonical_key(form), "陕市监罚202412号", "{form}");
+        }
         assert_eq!(
             texts(&ident_tokens("91330201MA282UF146")),
             ["91330201ma282uf146"]
         );
+        assert_eq!(canonical_key("2127-0081 5600"), "212700815600");
         assert!(ident_tokens(" ").is_empty());
+        assert!(parse_query("913302").ident);
+        assert!(!parse_query("西安检测中心").ident);
+    }
+
+    #[test]
+    fn a_leading_label_makes_an_identifier_query() {
+        for (query, key) in [
+            ("CMA 212700815600", "212700815600"),
+            ("cma:2127-0081-5600", "212700815600"),
+            ("信用代码 91330201MA282UF146", "91330201ma282uf146"),
+            ("文号：宝市监罚〔2020〕42号", "宝市监罚202042号"),
+            ("证书编号 ABC-12", "abc12"),
+        ] {
+            let parsed = parse_query(query);
+            assert!(parsed.labelled && parsed.ident, "{query}");
+            assert_eq!(parsed.key, key, "{query}");
+            assert!(parsed.text.terms.is_empty());
+        }
+        // A label without digits after it is text.
+        assert!(!parse_query("证书编号查询").labelled);
+    }
+
+    #[test]
+    fn names_are_keys_whole_and_without_their_legal_form() {
         assert_eq!(
-            ident_query("陕市监罚（２０２４）12号").as_deref(),
-            Some("陕市监罚〔2024〕12号")
+            texts(&name_tokens("陕西华测检测技术有限公司")),
+            ["陕西华测检测技术有限公司", "陕西华测检测技术"]
         );
-        assert_eq!(ident_query("913302").as_deref(), Some("913302"));
-        assert_eq!(ident_query("西安 2024 检测"), None);
-        assert_eq!(ident_query("西安检测中心"), None);
+        assert_eq!(
+            texts(&name_tokens("宝鸡（示范）有限责任公司")),
+            ["宝鸡示范有限责任公司", "宝鸡示范"]
+        );
+        assert!(name_tokens("张**").is_empty());
+    }
+
+    #[test]
+    fn han_characters_are_covered_by_either_bigram() {
+        let q = text_query("宣传治疗 abc");
+        assert_eq!(q.terms, ["宣传", "传治", "治疗", "abc"]);
+        assert_eq!(
+            q.units,
+            vec![vec![0], vec![0, 1], vec![1, 2], vec![2], vec![3]]
+        );
+        // Every part but no bridge: covered; a part missing: not.
+        assert!(q.covered(&[true, false, true, true]));
+        assert!(!q.covered(&[true, true, false, true]));
+        let two = text_query("韩城 有机柿子");
+        assert_eq!(two.terms, ["韩城", "有机", "机柿", "柿子"]);
+        assert!(two.covered(&[true, true, false, true]));
+        assert_eq!(text_query("茶").units, vec![vec![0]]);
     }
 }

@@ -28,7 +28,7 @@ export function tokenize(text) {
       for (let i = 0; i + 1 < run.length; i++) {
         out.push({ t: run[i][1] + run[i + 1][1], a: run[i][0], b: i + 2 < run.length ? run[i + 2][0] : end });
       }
-    } else if (cls === 2) out.push({ t: run.map((r) => r[1]).join('').toLowerCase(), a: run[0][0], b: end });
+    } else if (cls === 2) out.push({ t: run.map((r) => lower(r[1])).join(''), a: run[0][0], b: end });
     run = [];
   };
   let i = 0;
@@ -44,20 +44,60 @@ export function tokenize(text) {
   return out;
 }
 
-export const queryTerms = (q) => [...new Set(tokenize(q).map((t) => t.t))];
+// Letters lowercased one by one, as the index does (no context rules such as a final sigma).
+const lower = (c) => c.toLowerCase();
 
-const OPEN = '[【(〔［﹝〖';
-const CLOSE = ']】)〕］﹞〗';
-export const canonical = (s) =>
-  [...s.trim()].map(fold).map((c) => (OPEN.includes(c) ? '〔' : CLOSE.includes(c) ? '〕' : c))
-    .filter((c) => !/\s/u.test(c)).join('').toLowerCase();
+/** The key form of a name or identifier: folded, lowercased, only letters, digits and CJK. */
+export const canonicalKey = (s) =>
+  [...s].map(fold).map((c) => (isCjk(c.codePointAt(0)) ? c : WORD.test(c) ? lower(c) : '')).join('');
 
-/** The identifier a query may be: no inner space, 6+ characters, 4+ ASCII digits. */
-export function identQuery(q) {
-  const t = q.trim();
-  if ([...t].some((c) => /\s/u.test(fold(c)))) return null;
-  const c = canonical(t);
-  return [...c].length >= 6 && (c.match(/[0-9]/g) || []).length >= 4 ? c : null;
+const isCjkPair = (t) => {
+  const cs = [...t];
+  return cs.length === 2 && cs.every((c) => isCjk(c.codePointAt(0)));
+};
+
+/** Distinct terms, and the units (Han characters, words) a match covers, each with its terms. */
+export function textQuery(q) {
+  const terms = [];
+  const units = [];
+  const unit = (u) => {
+    const v = [...new Set(u)].sort((x, y) => x - y);
+    if (!units.some((w) => w.length === v.length && w.every((x, i) => x === v[i]))) units.push(v);
+  };
+  let run = null; // [end offset, term] of the current Han run's last bigram
+  for (const t of tokenize(q)) {
+    let i = terms.indexOf(t.t);
+    if (i < 0) i = terms.push(t.t) - 1;
+    if (isCjkPair(t.t)) {
+      if (run && t.a < run[0]) unit([run[1], i]);
+      else {
+        if (run) unit([run[1]]);
+        unit([i]);
+      }
+      run = [t.b, i];
+    } else {
+      if (run) unit([run[1]]);
+      run = null;
+      unit([i]);
+    }
+  }
+  if (run) unit([run[1]]);
+  return { terms, units };
+}
+
+export const queryTerms = (q) => textQuery(q).terms;
+
+// Labels typed before an identifier, in key form, longest first (src/search/tokenize.rs).
+const LABELS = ['统一社会信用代码', '资质认定证书编号', '处罚决定书文号', '社会信用代码', '资质认定编号', '决定书文号', '信用代码', '证书编号', '任务编号', '文号', '编号', 'cma'];
+const MIN_PREFIX = 6;
+
+/** A query as both sides read it: label, key, whether an identifier, text query. */
+export function parseQuery(q) {
+  const whole = canonicalKey(q);
+  const label = LABELS.find((l) => whole.startsWith(l) && /[0-9]/.test(whole.slice(l.length)));
+  if (label) return { labelled: true, key: whole.slice(label.length), ident: true, text: { terms: [], units: [] } };
+  const digits = (whole.match(/[0-9]/g) || []).length;
+  return { labelled: false, key: whole, ident: [...whole].length >= MIN_PREFIX && digits >= 4, text: textQuery(q) };
 }
 
 const fnv = (bytes) => {
@@ -277,71 +317,65 @@ export function createEngine(load, manifest = null) {
 
   const prepare = async () => (man = man || (await json('manifest.json')));
 
-  async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
-    await prepare();
-    const K = (pg + 1) * size;
-    let mode = 'text';
-    let lists = null;
-    const id = identQuery(q);
-    if (id) {
-      const L = await lookup('#' + id);
-      if (L) {
-        mode = 'ident';
-        lists = [L];
-      }
-    }
-    const none = { mode, total: 0, complete: true, hits: [], matched: [] };
-    if (!lists) {
-      const terms = queryTerms(q);
-      if (!terms.length) return none;
-      lists = await Promise.all(terms.map(lookup));
-      if (lists.some((l) => !l)) return none;
-    }
-    lists.sort((a, b) => a.df - b.df);
-    // Several terms: checking candidates will need the page directories, adjacent to block 0.
-    if (lists.length > 1) for (const L of lists) if (!L.done && L.df > CAND) dir(L);
-    await Promise.all(lists.map((L) => (L.done ? 0 : L.df <= CAND ? whole(L) : block(L))));
-    let exact;
-    let open;
+  // A term no record has: a list known whole and empty.
+  const absent = () => ({ df: 0, p: new Map(), done: true, thr: 0 });
+
+  // Ranks the records of `lists` (rarest first in `order`) for the first K results. A record
+  // matches when it is in the key list `key` (an index) or, when there are units, covers at least `need` of
+  // `units` (each a list of list indices, any of which covers it). Loads blocks and checks
+  // candidates' pages round by round, as long as an unseen or unsettled record could still
+  // reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result can
+  // be reached. Returns the settled matches ranked and whether nothing is left unsettled.
+  async function rank(lists, key, units, need, K, filters) {
+    const order = lists.map((_, i) => i).sort((x, y) => lists[x].df - lists[y].df);
     const checked = new Set();
     for (let round = 0; ; round++) {
+      if (round > ROUNDS) await Promise.all(lists.map((L) => (L.done ? 0 : whole(L))));
       const seen = new Map();
       for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
-      exact = [];
-      open = [];
-      let unseen = lists.some((L) => L.done) ? -Infinity : 0;
-      for (const L of lists) unseen += dq(L.thr);
+      const exact = [];
+      const open = [];
       for (const [o, f] of seen) {
         if (!passes(o, f, filters)) continue;
+        const st = lists.map((L) => state(L, o));
+        const keyed = st[key];
+        let lo = 0;
+        let hi = 0;
+        for (const u of units) {
+          if (u.some((i) => st[i] > 0)) lo++;
+          if (u.some((i) => st[i] >= 0)) hi++;
+        }
+        if (keyed < 0 && (!units.length || hi < need)) continue;
         let s = 0;
         let ub = 0;
         const miss = [];
-        let dead = false;
-        for (const L of lists) {
-          const x = state(L, o);
-          if (x < 0) {
-            dead = true;
-            break;
-          }
-          if (x) s += dq(x);
-          else {
-            ub += dq(L.thr);
-            miss.push(L);
+        for (const i of order) {
+          if (st[i] > 0) s += dq(st[i]);
+          else if (st[i] === 0) {
+            ub += dq(lists[i].thr);
+            miss.push(lists[i]);
           }
         }
-        if (dead) continue;
         if (miss.length) open.push({ o, f, ub: s + ub, miss });
-        else exact.push({ o, f, s });
+        else if (keyed > 0 || (units.length && lo >= need)) exact.push({ o, f, s });
       }
-      exact.sort((a, b) => b.s - a.s || a.o - b.o);
+      exact.sort((x, y) => y.s - x.s || x.o - y.o);
+      // A record in no loaded posting: in none of the lists known whole.
+      const live = lists.map((L) => !L.done);
+      let coverable = 0;
+      for (const u of units) if (u.some((i) => live[i])) coverable++;
+      let unseen = -Infinity;
+      if (live[key] || (units.length && coverable >= need)) {
+        unseen = 0;
+        for (const L of lists) if (!L.done) unseen += dq(L.thr);
+      }
       const bar = exact.length >= K ? exact[K - 1].s * (1 + EPS) : -Infinity;
-      const todo = open.filter((d) => d.ub > bar).sort((a, b) => b.ub - a.ub || a.o - b.o);
+      const todo = open.filter((d) => d.ub > bar).sort((x, y) => y.ub - x.ub || x.o - y.o);
       const more = unseen > bar;
-      if ((!todo.length && !more) || round >= ROUNDS) break;
+      if (!todo.length && !more) return { exact, complete: !open.length && unseen === -Infinity };
       const jobs = [];
-      // A candidate is first checked against its rarest missing list only (lists run rarest
-      // first), which rules most candidates out for one read; one that survives a check is
-      // likely a match and is checked against all its missing lists at once.
+      // A candidate is first checked against its rarest missing list only, which rules most
+      // candidates out for one read; one that survives is checked against all at once.
       for (const d of todo.slice(0, VERIFY)) {
         const check = checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
         checked.add(d.o);
@@ -350,13 +384,47 @@ export function createEngine(load, manifest = null) {
       if (more || !todo.length) for (const L of lists) if (!L.done) jobs.push(block(L));
       await Promise.all(jobs);
     }
-    const complete = !open.length && lists.some((L) => L.done);
-    let total = exact.length;
-    if (!complete) {
-      const n = man.n;
-      const est = lists.length === 1 && !filters.length ? lists[0].df : Math.round(lists.reduce((p, L) => (p * L.df) / n, n));
-      total = Math.max(total, est);
+  }
+
+  async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
+    await prepare();
+    const K = (pg + 1) * size;
+    const P = parseQuery(q);
+    // The key and every term are looked up at once: one round of requests.
+    const keyed = P.key ? lookup('#' + P.key) : Promise.resolve(null);
+    const looked = P.labelled ? [] : P.text.terms.map(lookup);
+    const keyL = await keyed;
+    let mode = 'text';
+    let lists;
+    let key;
+    let units;
+    if (P.labelled || (P.ident && keyL)) {
+      mode = 'ident';
+      lists = [keyL || absent()];
+      key = 0;
+      units = [];
+    } else {
+      lists = [...(await Promise.all(looked)).map((L) => L || absent()), keyL || absent()];
+      key = lists.length - 1;
+      units = P.text.units;
     }
+    if (!units.length && !lists[key].df) return { mode, total: 0, complete: true, hits: [], matched: [] };
+    // Several lists: checking candidates will need the page directories, adjacent to block 0.
+    const loading = lists.filter((L) => !L.done);
+    if (loading.length > 1) for (const L of loading) if (L.df > CAND) dir(L);
+    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : block(L))));
+    let r = await rank(lists, key, units, units.length, K, filters);
+    if (!r.exact.length && units.length) {
+      // No record holds every part: the records holding at least half of them, said partial.
+      r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters);
+      if (r.exact.length) mode = 'partial';
+    }
+    const { exact } = r;
+    let total = exact.length;
+    // One term and no filters: its document frequency is the number of matches.
+    const single = units.length === 1 && lists.length === 2 && !lists[1].df && !filters.length && mode === 'text';
+    if (single) total = Math.max(total, lists[0].df);
+    const complete = r.complete || single;
     const hits = await Promise.all(
       exact.slice(pg * size, K).map(async (h) => {
         const pb = 2 ** man.doc_pack_bits;
@@ -393,7 +461,7 @@ function marked(text, terms, ident) {
   const frag = document.createDocumentFragment();
   const spans = [];
   if (ident) {
-    if (canonical(text).startsWith(ident)) spans.push([0, text.length]);
+    if (canonicalKey(text).startsWith(ident)) spans.push([0, text.length]);
   } else {
     for (const t of tokenize(text)) if (terms.has(t.t)) spans.push([t.a, t.b]);
   }
@@ -484,9 +552,11 @@ function page() {
     }
     if (mine !== seq) return;
     const man = engine.manifest();
-    status.textContent = r.total ? say(r.complete ? 'found' : 'about', r.total) : say('none');
+    // The count is exact when complete, else a lower bound ("at least").
+    const count = r.complete ? 'found' : 'about';
+    status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say('none');
     const terms = new Set(queryTerms(s.q));
-    const ident = r.mode === 'ident' ? identQuery(s.q) : null;
+    const ident = r.mode === 'ident' ? parseQuery(s.q).key : null;
     for (const h of r.hits) {
       const d = h.doc;
       const c = man.collections[d.c];
@@ -532,7 +602,8 @@ function page() {
       return a;
     };
     if (s.page > 0) pager.append(nav(s.page - 1, 'prev'));
-    if (s.page < last && r.hits.length === 10) pager.append(' ', nav(s.page + 1, 'next'));
+    // Unsettled counts are lower bounds: a further page may hold more.
+    if ((s.page < last || !r.complete) && r.hits.length === 10) pager.append(' ', nav(s.page + 1, 'next'));
   }
   form.addEventListener('submit', (e) => {
     e.preventDefault();
