@@ -43,6 +43,11 @@ const chromiumPath = option('--chromium', '/usr/bin/chromium');
 // --gongshi BIN: also compare each query's top 10 in the browser with `BIN search` on the
 // site's tantivy index (the parity the search issue asks for, at this site's size).
 const gongshiBin = option('--gongshi', null);
+// --delay MS: the server holds every response MS ms, as a distant host would (time to first
+// results then shows the sequential rounds of requests).
+const delay = Math.max(0, parseInt(option('--delay', '0'), 10) || 0);
+// --no-typed: skip the second pass that types each query into a loaded page.
+const noTyped = flag('--no-typed');
 const [siteArg, queriesArg] = args;
 if (!siteArg || !queriesArg) {
   console.error('usage: node bench/search.mjs SITE_DIR QUERIES.json [--pagefind] [--no-gzip]');
@@ -77,7 +82,8 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.json', '.css', '.svg', '
 // TCP): Pagefind fetches its index from a Web Worker, whose requests the page's Resource Timing
 // does not list, so its bytes are counted here. Pages named in `server.untallied` are left out.
 function serve(root) {
-  const server = createServer((req, res) => {
+  const server = createServer((req, res) => (delay ? setTimeout(() => handle(req, res), delay) : handle(req, res)));
+  function handle(req, res) {
     let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (!server.untallied.has(rel)) {
       server.tally.requests += 1;
@@ -118,7 +124,7 @@ function serve(root) {
     }
     res.writeHead(200, { ...headers, 'content-length': size });
     createReadStream(file).pipe(res);
-  });
+  }
   server.tally = { bytes: 0, requests: 0 };
   server.untallied = new Set();
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -260,37 +266,45 @@ function report(name, results, typed = null) {
     const tms = typed.map((r) => r.queryMs).filter((x) => Number.isFinite(x));
     console.log(`typed query to results: median ${median(tms).toFixed(0)} ms, p95 ${pct(tms, 95).toFixed(0)} ms, worst ${Math.max(...tms).toFixed(0)} ms (query typed into the loaded page, empty cache)`);
   }
+  qualityTable(name, results.map((r) => ({ ...r, links: r.links })));
   const kinds = [...new Set(results.map((r) => r.kind))];
   for (const kind of kinds) {
-    const rs = results.filter((r) => r.kind === kind && r.expected);
-    const none = results.filter((r) => r.kind === kind && !r.expected);
-    const want = (r) => `/${r.expected.collection}/${r.expected.id}/`;
-    const first = rs.filter((r) => r.links[0] && r.links[0].endsWith(want(r))).length;
-    const top10 = rs.filter((r) => r.links.slice(0, 10).some((l) => l.endsWith(want(r)))).length;
-    const empty = none.filter((r) => r.links.length === 0).length;
-    const kq = results.filter((r) => r.kind === kind).map((r) => r.queryMs).filter((x) => Number.isFinite(x));
-    let line = `quality ${kind}:`;
-    if (kq.length) line = `${kind}: query to results median ${median(kq).toFixed(0)} ms, requests median ${median(results.filter((r) => r.kind === kind).map((r) => r.requests))}; quality:`;
-    if (rs.length) line += ` first ${first}/${rs.length}, top 10 ${top10}/${rs.length}`;
-    // Queries without an expected record are either meant to find nothing (no_hit) or common
-    // words that should find many records: report each the way it is meant.
-    if (none.length && kind === 'common') line += ` queries with results ${none.length - empty}/${none.length}`;
-    else if (none.length) line += ` queries with no results ${empty}/${none.length}`;
-    console.log(line);
+    const kq = results.filter((r) => r.kind === kind);
+    const qm = kq.map((r) => r.queryMs).filter((x) => Number.isFinite(x));
+    console.log(`${kind}: query to results median ${median(qm).toFixed(0)} ms, requests median ${median(kq.map((r) => r.requests))} max ${Math.max(...kq.map((r) => r.requests))}, bytes median ${kb(median(kq.map((r) => r.bytes)))}`);
   }
   for (const r of results.filter((r) => r.expected && !r.links.slice(0, 10).some((l) => l.endsWith(`/${r.expected.collection}/${r.expected.id}/`)))) {
     console.log(`  miss [${r.kind}] ${r.query} -> want ${r.expected.collection}/${r.expected.id}, got ${r.links.slice(0, 3).join(' ') || '(nothing)'}`);
   }
 }
 
+// Per kind: how often the expected record is first, in the top 3, in the top 10, and how many
+// queries found nothing at all (`links`: result paths in order).
+function qualityTable(name, results) {
+  console.log(`\nquality (${name}): kind | queries | first | top 3 | top 10 | none`);
+  const kinds = [...new Set(results.map((r) => r.kind))];
+  for (const kind of kinds) {
+    const kq = results.filter((r) => r.kind === kind);
+    const rs = kq.filter((r) => r.expected);
+    const want = (r) => `/${r.expected.collection}/${r.expected.id}/`;
+    const within = (n) => rs.filter((r) => r.links.slice(0, n).some((l) => l.endsWith(want(r)))).length;
+    const none = kq.filter((r) => r.links.length === 0).length;
+    const of = (x) => (rs.length ? `${x}/${rs.length}` : '-');
+    console.log(`  ${kind.padEnd(22)} ${String(kq.length).padStart(3)} | ${of(within(1)).padStart(6)} | ${of(within(3)).padStart(6)} | ${of(within(10)).padStart(6)} | ${none}/${kq.length}`);
+  }
+}
+
 function parity(results) {
   const differ = [];
+  const cliResults = [];
   for (const r of results) {
     const run = execFileSync(gongshiBin, ['search', '--out', site, '--json', '--limit', '10', '--', r.query]);
     const cli = JSON.parse(run.toString()).hits.map((h) => `/${h.collection}/${h.id}/`);
+    cliResults.push({ ...r, links: cli });
     const browser = r.links.slice(0, 10).map((l) => l.replace(/^.*?(\/[^/]+\/[^/]+\/)$/, '$1'));
     if (cli.join() !== browser.join()) differ.push(`  [${r.kind}] ${r.query}: browser ${browser.slice(0, 3).join(' ')} cli ${cli.slice(0, 3).join(' ')}`);
   }
+  qualityTable('gongshi search, the CLI', cliResults);
   console.log(`parity with \`gongshi search\`: ${results.length - differ.length}/${results.length} queries with the same top 10 in the same order`);
   for (const d of differ) console.log(d);
 }
@@ -315,7 +329,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await launch();
 try {
   const fromLink = await runGongshi(browser, base);
-  report('gongshi', fromLink, await runGongshi(browser, base, true));
+  report('gongshi', fromLink, noTyped ? null : await runGongshi(browser, base, true));
   if (gongshiBin) parity(fromLink);
 } finally {
   await browser.close();

@@ -304,18 +304,30 @@ fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
         .copied()
         .filter(|m| m.decision_number.is_some())
         .collect();
-    for m in spread(&penalties, 24).skip(4) {
+    // Year and number alone name one decision only when no other authority used them.
+    let year_number = |number: &str| {
+        let (_, from_year) = number.split_once('〔').unwrap_or(("", number));
+        from_year.replacen('〕', " ", 1)
+    };
+    let mut tails: HashMap<String, usize> = HashMap::new();
+    for m in meta {
+        if let Some(n) = &m.decision_number {
+            *tails.entry(year_number(n)).or_default() += 1;
+        }
+    }
+    for m in spread(&penalties, 200).skip(4) {
         let number = m.decision_number.as_deref().unwrap_or_default();
         let bare = number.replace(['〔', '〕'], "");
-        let (_, from_year) = number.split_once('〔').unwrap_or(("", number));
-        let year_number = from_year.replacen('〕', " ", 1);
+        let tail = year_number(number);
+        let unique = tails[&tail] == 1;
         let no_hao = number.trim_end_matches('号').to_string();
         for (kind, form) in [
             ("decision_unbracketed", bare),
             ("decision_no_hao", no_hao),
-            ("decision_year_number", year_number),
+            ("decision_year_number", tail),
         ] {
-            if out.iter().filter(|q| q.kind == kind).count() < 6 {
+            let wanted = kind != "decision_year_number" || unique;
+            if wanted && out.iter().filter(|q| q.kind == kind).count() < 6 {
                 out.push(query(kind, form, m));
             }
         }
@@ -359,9 +371,13 @@ fn phrase_queries(live: &[&Meta]) -> Vec<Query> {
         let runs: Vec<usize> = (0..chars.len().saturating_sub(3))
             .filter(|&i| chars[i..i + 3].iter().all(|&c| is_han(c)))
             .collect();
-        let pair = runs
-            .iter()
-            .find_map(|&a| runs.iter().find(|&&b| b >= a + 5).map(|&b| (a, b)));
+        // Past the opening and its date, in the statement of what was done.
+        let start = chars.iter().position(|&c| c == '起').map_or(0, |i| i + 1);
+        let pair = runs.iter().filter(|&&a| a >= start).find_map(|&a| {
+            runs.iter()
+                .find(|&&b| b >= a + 5 && chars[a + 3..b].iter().all(|&c| is_han(c)))
+                .map(|&b| (a, b))
+        });
         if let Some((a, b)) = pair {
             let phrase: String = chars[a..a + 3].iter().chain(&chars[b..b + 3]).collect();
             out.push(Query {

@@ -304,8 +304,16 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     } else {
         key_scores(&searcher, &fields, &parsed.key)?
     };
-    let (mode, found) = if parsed.labelled || (parsed.ident && !keyed.is_empty()) {
-        let found = keyed.into_iter().filter(|(a, _)| keep(a)).collect();
+    let numbered = match parsed.numbered_key() {
+        Some(key) => key_scores(&searcher, &fields, &key)?,
+        None => BTreeMap::new(),
+    };
+    let (mode, found) = if parsed.labelled || (parsed.ident && keyed.len() + numbered.len() > 0) {
+        let mut found = keyed;
+        for (address, score) in numbered {
+            *found.entry(address).or_insert(0.0) += score;
+        }
+        let found = found.into_iter().filter(|(a, _)| keep(a)).collect();
         ("ident", found)
     } else {
         text_matches(&searcher, &fields, &parsed.text, keyed, &keep)?

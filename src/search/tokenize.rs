@@ -416,6 +416,18 @@ pub struct ParsedQuery {
     pub text: TextQuery,
 }
 
+impl ParsedQuery {
+    /// For an identifier query ending in a digit that may be a decision number (it has a Han
+    /// character, or is short enough to be a year and a number), the key with `号` after it:
+    /// the record numbered exactly so ranks before those whose number merely starts so.
+    pub fn numbered_key(&self) -> Option<String> {
+        let short = self.key.chars().count() <= 10;
+        let han = self.key.chars().any(is_cjk);
+        (self.ident && self.key.ends_with(|c: char| c.is_ascii_digit()) && (short || han))
+            .then(|| format!("{}号", self.key))
+    }
+}
+
 /// Reads a query: an identifier label, its key, its text terms.
 pub fn parse_query(query: &str) -> ParsedQuery {
     let whole = canonical_key(query);

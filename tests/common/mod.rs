@@ -95,3 +95,4 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     let needle = needle.as_bytes();
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+pub mod search;

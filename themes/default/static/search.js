@@ -100,6 +100,13 @@ export function parseQuery(q) {
   return { labelled: false, key: whole, ident: [...whole].length >= MIN_PREFIX && digits >= 4, text: textQuery(q) };
 }
 
+/** For an identifier query that may be a decision number missing its 号, the key with 号. */
+export function numberedKey(p) {
+  const short = [...p.key].length <= 10;
+  const han = [...p.key].some((c) => isCjk(c.codePointAt(0)));
+  return p.ident && /[0-9]$/.test(p.key) && (short || han) ? `${p.key}号` : null;
+}
+
 const fnv = (bytes) => {
   let h = 0x811c9dc5;
   for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
@@ -392,38 +399,43 @@ export function createEngine(load, manifest = null) {
     const P = parseQuery(q);
     // The key and every term are looked up at once: one round of requests.
     const keyed = P.key ? lookup('#' + P.key) : Promise.resolve(null);
+    const nk = numberedKey(P);
+    const numbered = nk ? lookup('#' + nk) : Promise.resolve(null);
     const looked = P.labelled ? [] : P.text.terms.map(lookup);
     const keyL = await keyed;
+    const numL = await numbered;
     let mode = 'text';
     let lists;
     let key;
     let units;
-    if (P.labelled || (P.ident && keyL)) {
+    if (P.labelled || (P.ident && (keyL || numL))) {
+      // The key, or the key with 号 (which counts twice), finds the record.
       mode = 'ident';
-      lists = [keyL || absent()];
-      key = 0;
-      units = [];
+      lists = [keyL || absent(), numL || absent(), absent()];
+      key = 2;
+      units = [[0, 1]];
     } else {
       lists = [...(await Promise.all(looked)).map((L) => L || absent()), keyL || absent()];
       key = lists.length - 1;
       units = P.text.units;
     }
-    if (!units.length && !lists[key].df) return { mode, total: 0, complete: true, hits: [], matched: [] };
+    if (!lists.some((L) => L.df)) return { mode, total: 0, complete: true, hits: [], matched: [] };
     // Several lists: checking candidates will need the page directories, adjacent to block 0.
     const loading = lists.filter((L) => !L.done);
     if (loading.length > 1) for (const L of loading) if (L.df > CAND) dir(L);
     await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : block(L))));
     let r = await rank(lists, key, units, units.length, K, filters);
-    if (!r.exact.length && units.length) {
+    if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
       r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters);
       if (r.exact.length) mode = 'partial';
     }
     const { exact } = r;
     let total = exact.length;
-    // One term and no filters: its document frequency is the number of matches.
-    const single = units.length === 1 && lists.length === 2 && !lists[1].df && !filters.length && mode === 'text';
-    if (single) total = Math.max(total, lists[0].df);
+    // One list that can match and no filters: its document frequency is the number of matches.
+    const live = lists.filter((L) => L.df);
+    const single = live.length === 1 && units.length <= 1 && !filters.length && mode !== 'partial';
+    if (single) total = Math.max(total, live[0].df);
     const complete = r.complete || single;
     const hits = await Promise.all(
       exact.slice(pg * size, K).map(async (h) => {
