@@ -482,13 +482,16 @@ impl<'a> ListFiles<'a> {
     }
 }
 
-/// Display data of one record in a result list: collection index, id, title, key fields
-/// (label, value) and snippet.
+/// Display data of one record in a result list: collection index, id, title, date (the
+/// decision date where the collection has one, else the publication date), key fields (label,
+/// value) and snippet (the searched fields but the title). The search page shows kind, date,
+/// title and the snippet; the key fields are for other clients.
 #[derive(serde::Serialize)]
 struct Display<'a> {
     c: usize,
     id: &'a str,
     t: String,
+    d: String,
     f: Vec<[String; 2]>,
     s: String,
 }
@@ -530,10 +533,17 @@ fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record)
     if let Some((cut, _)) = snippet.char_indices().nth(SNIPPET_CHARS) {
         snippet.truncate(cut);
     }
+    let date = collection
+        .notice
+        .decision_date_field
+        .and_then(|i| record.value(i))
+        .map(Value::plain_text)
+        .unwrap_or_else(|| record.notice.published.to_string());
     Display {
         c,
         id: record.id.as_str(),
         t: title,
+        d: date,
         f: key_fields,
         s: snippet,
     }
@@ -793,6 +803,7 @@ mod tests {
             c: 1,
             id: "rec-1",
             t: title.into(),
+            d: "2025-06-30".into(),
             f: vec![
                 ["城市".into(), value.into()],
                 ["状态".into(), "有效".into()],

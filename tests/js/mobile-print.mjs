@@ -87,6 +87,31 @@ await main(async ({ root, origin, log }) => {
     }
     check(problems.length === 0, `at ${WIDTH}px:\n  ${problems.join('\n  ')}`);
 
+    // Search on a phone: the first result's title is on screen without scrolling past the filters,
+    // each filter group has a heading and is folded, and a result shows one snippet.
+    const city = site.collections.flatMap((c) => c.records.map((r) => r.city)).find((v) => typeof v === 'string' && v.length > 2);
+    const word = city ? city.slice(0, 2) : '有限';
+    await page.goto(`${origin}/search/?q=${encodeURIComponent(word)}`);
+    await page.waitForSelector('#search-results > li');
+    await page.waitForSelector('#search-facets details');
+    const layout = await page.evaluate(() => {
+      const first = document.querySelector('#search-results > li h2').getBoundingClientRect();
+      const groups = [...document.querySelectorAll('#search-facets details')];
+      return {
+        firstBottom: first.bottom,
+        facetsTop: document.getElementById('search-facets').getBoundingClientRect().top,
+        headed: groups.every((g) => g.querySelector('summary')?.textContent.trim()),
+        folded: groups.every((g) => !g.open),
+        snippets: [...document.querySelectorAll('#search-results > li')].every((li) => li.querySelectorAll('.snippet').length <= 1 && !li.querySelector('dl')),
+      };
+    });
+    await page.screenshot({ path: path.join(shots, 'mobile-search.png') });
+    check(layout.firstBottom <= 640, `search at ${WIDTH}px: the first result's title ends at ${layout.firstBottom}px, below the screen`);
+    check(layout.facetsTop >= layout.firstBottom, 'search at 360px: filters come before the first result');
+    check(layout.headed && layout.folded, `search at ${WIDTH}px: filter groups need headings and folding (${JSON.stringify(layout)})`);
+    check(layout.snippets, `search at ${WIDTH}px: a result shows one snippet and no field list`);
+    console.log(`ok: search at ${WIDTH}px: first result's title ends at ${Math.round(layout.firstBottom)}px, filters folded below`);
+
     // Print a record that refers to another, the one it refers to (back-links), one with a web site.
     const ref = findRef(site, 'labs') || site.collections.map((c) => findRef(site, c.key)).find(Boolean);
     const printed = ref ? [`/${ref.from.key}/${ref.rec.id}/`, `/${ref.to.key}/${ref.target.id}/`] : [pages.find((p) => p.name === 'record').path];

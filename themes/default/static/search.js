@@ -491,6 +491,15 @@ function marked(text, terms, ident) {
   return frag;
 }
 
+// A window of `text` (about SNIPPET characters) starting a little before its first match.
+const SNIPPET = 90;
+function around(text, terms, ident) {
+  const first = ident ? -1 : tokenize(text).find((t) => terms.has(t.t))?.a ?? -1;
+  if (text.length <= SNIPPET) return text;
+  const from = first > 20 ? first - 20 : 0;
+  return (from ? '…' : '') + text.slice(from, from + SNIPPET) + (from + SNIPPET < text.length ? '…' : '');
+}
+
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -573,10 +582,11 @@ function page() {
       const d = h.doc;
       const c = man.collections[d.c];
       const link = el('a', { href: `../${c.key}/${d.id}/` }, marked(d.t, terms, ident));
-      const dl = el('dl');
-      for (const [k, v] of d.f) dl.append(el('dt', null, k), el('dd', null, marked(v, terms, ident)));
-      const item = el('li', null, el('p', { class: 'result-collection' }, c.title), el('h2', null, link), dl);
-      if (d.s) item.append(el('p', { class: 'snippet' }, marked(d.s, terms, ident)));
+      // Kind and date, the title, and one snippet around the first match (no field twice).
+      const meta = el('p', { class: 'result-meta' }, el('span', { class: 'result-collection' }, c.title));
+      if (d.d) meta.append(' · ', el('time', { class: 'result-date' }, d.d));
+      const item = el('li', null, meta, el('h2', null, link));
+      if (d.s) item.append(el('p', { class: 'snippet' }, marked(around(d.s, terms, ident), terms, ident)));
       results.append(item);
     }
     // Facets and pager after the results are on screen, in a task of their own.
@@ -584,8 +594,13 @@ function page() {
   }
   function rest(s, r, man) {
     const active = (k, v) => s.filters.some((f) => f[0] === k && f[1] === v);
+    // Each facet group under its heading, folded away on narrow screens so that the results
+    // come first; open on wide ones.
+    const wide = globalThis.matchMedia?.('(min-width: 48em)').matches ?? true;
     for (const g of engine.facetCounts(r.matched)) {
-      const box = el('div', { role: 'group', 'aria-label': g.label || say('collection') });
+      const label = g.label || say('collection');
+      const box = el('details', { role: 'group', 'aria-label': label, class: 'facet-group' }, el('summary', null, label));
+      if (wide || g.values.some(([v]) => active(g.key, v))) box.open = true;
       for (const [v, n] of g.values.slice(0, 12)) {
         const label = g.key === 'collection' ? man.collections.find((c) => c.key === v).title : v;
         const on = active(g.key, v);
