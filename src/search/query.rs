@@ -299,7 +299,7 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     let allowed = allowed_records(&searcher, field(FACET)?, &request.filters)?;
     let keep = |a: &DocAddress| allowed.as_ref().is_none_or(|s| s.contains(a));
     let parsed = parse_query(&request.query);
-    let keyed = if parsed.key.is_empty() {
+    let keyed = if parsed.key.is_empty() || !parsed.looks_up_key() {
         BTreeMap::new()
     } else {
         key_scores(&searcher, &fields, &parsed.key)?

@@ -216,6 +216,10 @@ pub fn ident_keys(value: &str) -> Vec<String> {
     keys
 }
 
+/// The shortest name key: a query key shorter than this is not looked up (unless it is an
+/// identifier query), which saves a request for the common one- and two-word queries.
+pub const MIN_NAME_KEY: usize = 4;
+
 /// Legal-form suffixes a person leaves off a company's name, longest first.
 pub const LEGAL_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
 
@@ -226,13 +230,13 @@ pub fn name_keys(value: &str) -> Vec<String> {
         return Vec::new();
     }
     let whole = canonical_key(value);
-    if whole.chars().count() < 2 {
+    if whole.chars().count() < MIN_NAME_KEY {
         return Vec::new();
     }
     let short = LEGAL_FORMS
         .iter()
         .find_map(|form| whole.strip_suffix(form))
-        .filter(|s| s.chars().count() >= 2)
+        .filter(|s| s.chars().count() >= MIN_NAME_KEY)
         .map(str::to_string);
     let mut keys = vec![whole];
     keys.extend(short);
@@ -417,6 +421,12 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
+    /// Whether the key is looked up: an identifier query, or a key of [`MIN_NAME_KEY`]
+    /// characters or more.
+    pub fn looks_up_key(&self) -> bool {
+        self.ident || self.key.chars().count() >= MIN_NAME_KEY
+    }
+
     /// For an identifier query ending in a digit that may be a decision number (it has a Han
     /// character, or is short enough to be a year and a number), the key with `号` after it:
     /// the record numbered exactly so ranks before those whose number merely starts so.
@@ -720,6 +730,7 @@ mod tests {
             ["宝鸡示范有限责任公司", "宝鸡示范"]
         );
         assert!(name_tokens("张**").is_empty());
+        assert!(name_tokens("西安市").is_empty(), "shorter than a name key");
     }
 
     #[test]

@@ -90,6 +90,7 @@ export const queryTerms = (q) => textQuery(q).terms;
 // Labels typed before an identifier, in key form, longest first (src/search/tokenize.rs).
 const LABELS = ['统一社会信用代码', '资质认定证书编号', '处罚决定书文号', '社会信用代码', '资质认定编号', '决定书文号', '信用代码', '证书编号', '任务编号', '文号', '编号', 'cma'];
 const MIN_PREFIX = 6;
+const MIN_NAME_KEY = 4;
 
 /** A query as both sides read it: label, key, whether an identifier, text query. */
 export function parseQuery(q) {
@@ -398,7 +399,8 @@ export function createEngine(load, manifest = null) {
     const K = (pg + 1) * size;
     const P = parseQuery(q);
     // The key and every term are looked up at once: one round of requests.
-    const keyed = P.key ? lookup('#' + P.key) : Promise.resolve(null);
+    // A key shorter than a name (MIN_NAME_KEY) is not looked up, unless an identifier.
+    const keyed = P.key && (P.ident || [...P.key].length >= MIN_NAME_KEY) ? lookup('#' + P.key) : Promise.resolve(null);
     const nk = numberedKey(P);
     const numbered = nk ? lookup('#' + nk) : Promise.resolve(null);
     const looked = P.labelled ? [] : P.text.terms.map(lookup);
