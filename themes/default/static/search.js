@@ -7,6 +7,8 @@ const CAND = 400; // lists this short are loaded whole
 const VERIFY = 24; // candidates checked per round by random access
 const EPS = 0.01; // stop when no unseen record can beat the last shown by more than 1 %
 const ROUNDS = 10;
+const WHOLE_MAX = 150000; // bytes a first page may load whole after ROUNDS rounds
+const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
 
 const fold = (c) => {
   const u = c.codePointAt(0);
@@ -237,7 +239,8 @@ export function createEngine(load, manifest = null) {
             at += bl[k];
           }
           const x = `x/${hex(Math.floor(id / 2 ** man.x_pack_bits))}.bin`;
-          return { df, x, bo, bl, pd, pat: at, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 0, done: false };
+          // thr: the highest score not yet loaded; before any block, the highest there is.
+          return { df, x, bo, bl, pd, pat: at, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 65535, done: false };
         }
       } else {
         const p = postings(r, df, 0, true, new Map());
@@ -334,11 +337,12 @@ export function createEngine(load, manifest = null) {
   // candidates' pages round by round, as long as an unseen or unsettled record could still
   // reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result can
   // be reached. Returns the settled matches ranked and whether nothing is left unsettled.
-  async function rank(lists, key, units, need, K, filters) {
-    const order = lists.map((_, i) => i).sort((x, y) => lists[x].df - lists[y].df);
+  async function rank(lists, key, units, need, K, filters, deep) {
+    // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
+    const alone = new Set(units.filter((u) => u.length === 1).map((u) => u[0]));
+    const order = lists.map((_, i) => i).sort((x, y) => alone.has(y) - alone.has(x) || lists[x].df - lists[y].df);
     const checked = new Set();
     for (let round = 0; ; round++) {
-      if (round > ROUNDS) await Promise.all(lists.map((L) => (L.done ? 0 : whole(L))));
       const seen = new Map();
       for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
       const exact = [];
@@ -381,6 +385,16 @@ export function createEngine(load, manifest = null) {
       const todo = open.filter((d) => d.ub > bar).sort((x, y) => y.ub - x.ub || x.o - y.o);
       const more = unseen > bar;
       if (!todo.length && !more) return { exact, complete: !open.length && unseen === -Infinity };
+      if (round >= ROUNDS) {
+        // Past the round limit, the lists are loaded whole: for a later page always (every
+        // result must be reachable); for the first page only when that stays small, else the
+        // page shows the results settled so far and the count is a lower bound.
+        let rest = 0;
+        for (const L of lists) if (!L.done) for (let k = L.next; k < L.nb; k++) rest += L.bl[k];
+        if (!deep && rest > WHOLE_MAX) return { exact, complete: false };
+        await Promise.all(lists.map((L) => (L.done ? 0 : whole(L))));
+        continue;
+      }
       const jobs = [];
       // A candidate is first checked against its rarest missing list only, which rules most
       // candidates out for one read; one that survives is checked against all at once.
@@ -425,11 +439,17 @@ export function createEngine(load, manifest = null) {
     // Several lists: checking candidates will need the page directories, adjacent to block 0.
     const loading = lists.filter((L) => !L.done);
     if (loading.length > 1) for (const L of loading) if (L.df > CAND) dir(L);
-    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : block(L))));
-    let r = await rank(lists, key, units, units.length, K, filters);
+    // Anchored: some unit's lists (and the key list) are short enough to load whole and
+    // together name few records. Every match is among those, so the long lists are only
+    // checked page by page for them; their blocks are not needed.
+    const small = (L) => L.done || L.df <= CAND;
+    const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
+    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
+    const deep = pg > 0;
+    let r = await rank(lists, key, units, units.length, K, filters, deep);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
-      r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters);
+      r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep);
       if (r.exact.length) mode = 'partial';
     }
     const { exact } = r;
