@@ -6,17 +6,24 @@
 //! Scoring is tantivy's BM25 over our tokens, summed over boosted fields. The export reads the
 //! index back and stores, per term and record, the record's whole score contribution for that
 //! term (quantised to 16 bits on a log scale), so the browser only adds numbers and the two
-//! sides rank alike. Query semantics, shared by both sides:
-//! - a query that looks like an identifier (see [`tokenize::ident_query`]) and exists in the
-//!   index is looked up as a prefix in the identifier fields (see [`prefix`]: an identifier
-//!   is found by any of its prefixes of six characters or more, or whole);
-//! - otherwise every text token of the query must occur (in any text field), and a record's
-//!   score is the sum over tokens and fields;
+//! sides rank alike. Query semantics, shared by both sides (docs/search.md says them for
+//! users; [`tokenize::parse_query`] reads a query):
+//! - a query's key (its letters, digits and Han characters, lowercased) is looked up once, as
+//!   `#key`, among identifiers (any prefix of six characters or more, see [`prefix`]) and whole
+//!   names (the `names_self` and `names_party` fields, also without their legal form);
+//! - a query that reads as an identifier (a leading label such as `CMA` or `文号`, or six
+//!   characters with four digits) and has key matches returns those; a decision number typed
+//!   without 号 also looks up `key号`, which ranks the record numbered exactly so first;
+//! - otherwise a record matches when it covers every unit of the text query (each character
+//!   of a Han run by either bigram it is part of, each word itself) or is found by the key;
+//!   its score is the sum over the terms and the key it holds. With no match at all, records
+//!   covering at least half the units are returned in `partial` mode;
 //! - filters (`field=value`, `collection=<key>`) restrict without scoring;
 //! - ranking is score descending, then record ordinal ascending.
 
 mod canonical;
 pub mod index;
+pub mod parse;
 pub mod prefix;
 pub mod query;
 pub mod shards;
