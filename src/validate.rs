@@ -562,7 +562,7 @@ fn locate<'n>(record: &'n Node, path: &[Step]) -> &'n Node {
     let mut at = record;
     for step in path {
         let items = match &at.kind {
-            NodeKind::Seq(items) => items.as_slice(),
+            NodeKind::Seq(items) => &items[..],
             _ => &[],
         };
         let next = match step {
