@@ -49,6 +49,19 @@ pub struct SiteMeta {
     /// How many entries each Atom feed carries.
     #[serde(default = "default_feed_entries")]
     pub feed_entries: usize,
+    /// A schematic map of the places a facet names (cities): see [`TileMap`].
+    #[serde(default)]
+    pub map: Option<TileMap>,
+}
+
+/// A tile-grid map: one square per value of the facet field `field` (a city), placed at its
+/// `[column, row]`. Squares in a grid, not outlines: a map drawing administrative boundaries
+/// needs official approval (审图号) before it may be published.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TileMap {
+    pub field: String,
+    pub tiles: IndexMap<String, [u16; 2]>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -124,6 +124,11 @@ fn mobile_width_and_print() {
 }
 
 #[test]
+fn large_text_high_contrast_mode() {
+    run("large-text.mjs");
+}
+
+#[test]
 fn every_record_reachable_without_javascript() {
     run("nojs.mjs");
 }

@@ -5,7 +5,9 @@
 
 mod chrome;
 mod fold;
+mod stats;
 pub mod theme;
+mod tilemap;
 mod vars;
 pub mod view;
 
@@ -175,6 +177,8 @@ pub struct Renderer<'a> {
     field_names: Vec<view::FieldNames>,
     /// Per collection, its facet groups: made once for its listings, read again by the sitemap.
     facets: Vec<std::sync::OnceLock<Vec<Facet>>>,
+    /// Per collection: it has a location field, so its record pages may show the map.
+    has_location: Vec<bool>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +277,15 @@ impl<'a> Renderer<'a> {
                 .collections
                 .iter()
                 .map(|_| Default::default())
+                .collect(),
+            has_location: config
+                .collections
+                .iter()
+                .map(|c| {
+                    c.fields
+                        .iter()
+                        .any(|f| f.ty == crate::config::FieldType::Geo)
+                })
                 .collect(),
         })
     }
@@ -395,6 +408,7 @@ impl<'a> Renderer<'a> {
     fn pages(&self, folders: &Folders) -> Result<(), RenderError> {
         self.theme.copy_static(self.staging)?;
         self.home()?;
+        self.stats_page()?;
         for page in &self.pages {
             let path = format!("{}/", page.slug);
             let mut ctx = self.base_context(&path, &page.title);
@@ -766,6 +780,12 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("backlinks", &backlinks);
+        if self.has_location[ci] {
+            if let Some((map, coordinates)) = self.place_map(ci, &root, &r.record) {
+                ctx.insert("place_map", &map);
+                ctx.insert("place_coordinates", &coordinates);
+            }
+        }
         ctx.insert(
             "alternates",
             &[(

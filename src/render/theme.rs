@@ -12,7 +12,7 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 14] = bundled!(
+const TEMPLATES: [(&str, &str); 15] = bundled!(
     "base.html",
     "header.html",
     "footer.html",
@@ -27,9 +27,10 @@ const TEMPLATES: [(&str, &str); 14] = bundled!(
     "search.html",
     "data.html",
     "changes.html",
+    "stats.html",
 );
 
-const STATIC: [(&str, &[u8]); 3] = [
+const STATIC: [(&str, &[u8]); 4] = [
     (
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -37,6 +38,10 @@ const STATIC: [(&str, &[u8]); 3] = [
     (
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "mode.js",
+        include_bytes!("../../themes/default/static/mode.js"),
     ),
     (
         "favicon.svg",

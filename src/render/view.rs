@@ -399,6 +399,8 @@ pub struct RowView {
     pub title: String,
     pub published: String,
     pub collection_title: String,
+    /// The title is an identifier (a decision number): printed unbroken, as a number is read.
+    pub title_is_identifier: bool,
     /// One cell per listed field, in the listing's column order (empty where the record has
     /// no value), so a template prints a row in one pass instead of searching for each column.
     pub cells: Vec<CellView>,
@@ -429,6 +431,7 @@ impl RowView {
             ("title", self.title.as_str().into()),
             ("published", self.published.as_str().into()),
             ("collection_title", self.collection_title.as_str().into()),
+            ("title_is_identifier", self.title_is_identifier.into()),
             ("cells", tera::Value::from(cells)),
         ])
     }
@@ -441,6 +444,7 @@ pub fn row(ctx: &ViewCtx, ci: usize, r: &PublicRecord) -> RowView {
         title: title_of(c, &r.record),
         published: r.record.notice.published.to_string(),
         collection_title: c.title.clone(),
+        title_is_identifier: c.fields[c.title_field].identifier.is_some(),
         cells: c
             .listed
             .iter()

@@ -23,6 +23,20 @@ const tableProblems = () =>
     return fits || scrolls ? [] : [`table ${t.className} is ${t.scrollWidth}px wide in a ${box.clientWidth}px box that does not scroll`];
   });
 
+/**
+ * The header leaves most of a phone's screen to the page (at most about 120px of 640), and a
+ * listing's filters come before its rows, folded, so they are found without paging past them.
+ */
+const phoneLayout = () => {
+  const out = [];
+  const header = document.querySelector('.site-header').getBoundingClientRect().height;
+  if (header > 120) out.push(`header is ${Math.round(header)}px tall`);
+  const filters = document.querySelector('.facets details.filters');
+  const rows = document.querySelector('table.records');
+  if (filters && rows && !(filters.compareDocumentPosition(rows) & Node.DOCUMENT_POSITION_FOLLOWING)) out.push('filters come after the rows');
+  return out;
+};
+
 /** In print a record page shows no navigation, and every link is followed by its absolute URL. */
 async function printCheck(page, record) {
   const print = await page.evaluate(() => {
@@ -72,6 +86,7 @@ await main(async ({ root, origin, log }) => {
       const res = await page.goto(`${origin}${p.path}`);
       if (p.name === 'listing-2' && res.status() === 404) continue;
       if (p.waitFor) await page.waitForSelector(p.waitFor);
+      if (await page.evaluate(() => document.querySelector('details.filters')?.open)) problems.push(`${p.path}: filters are unfolded on a phone`);
       // Open every <details> so folded tables (the data dictionary) are measured too.
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
       const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
@@ -82,6 +97,7 @@ await main(async ({ root, origin, log }) => {
         problems.push(`${p.path}: scrolls sideways, ${width}px wide: ${culprits.join(', ')}`);
       }
       problems.push(...(await page.evaluate(tableProblems)).map((x) => `${p.path}: ${x}`));
+      problems.push(...(await page.evaluate(phoneLayout)).map((x) => `${p.path}: ${x}`));
       await page.screenshot({ path: path.join(shots, `mobile-${p.name}.png`), fullPage: true });
       console.log(`mobile ${p.name.padEnd(9)} ${p.path}: page ${width}px wide`);
     }
