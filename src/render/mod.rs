@@ -5,6 +5,7 @@
 
 mod chrome;
 mod fold;
+mod org;
 pub mod theme;
 mod vars;
 pub mod view;
@@ -160,6 +161,7 @@ pub struct Renderer<'a> {
     set: &'a PublishedSet,
     theme: theme::Theme,
     links: LinkIndex,
+    orgs: crate::org::OrgIndex,
     staging: &'a Staging,
     nav: Vec<NavItem>,
     pages: Vec<ContentPage>,
@@ -253,6 +255,7 @@ impl<'a> Renderer<'a> {
             .collect::<Result<_, _>>()?;
         Ok(Renderer {
             links: LinkIndex::new(config, set),
+            orgs: crate::org::OrgIndex::new(config, set),
             config,
             set,
             theme,
@@ -375,6 +378,7 @@ impl<'a> Renderer<'a> {
         ViewCtx {
             config: self.config,
             links: &self.links,
+            orgs: &self.orgs,
             root,
             t: &self.theme.strings,
         }
@@ -407,6 +411,7 @@ impl<'a> Renderer<'a> {
         for ci in 0..self.config.collections.len() {
             self.listings(ci)?;
         }
+        self.org_pages()?;
         for ci in 0..self.config.collections.len() {
             folders.wait_for(ci).map_err(|_| RenderError::Folders)?;
             self.record_pages(ci)?;
@@ -766,6 +771,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         ctx.insert("backlinks", &backlinks);
+        ctx.insert("same_org", &self.same_org(ci, r, &root));
         ctx.insert(
             "alternates",
             &[(
