@@ -166,6 +166,16 @@ struct RawField {
     aliases: Vec<String>,
     #[serde(default)]
     expires: Option<crate::derived::RawExpiry>,
+    /// On a credit-code field: the code identifies an organisation, named by another field.
+    #[serde(default)]
+    organisation: Option<RawOrganisation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    /// The field holding the organisation's name.
+    name: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -267,6 +277,18 @@ pub struct Collection {
     /// Fields (top level) naming another party the record is about (an inspected lab, a
     /// penalised company): found by that party's name, ranked after the party's own record.
     pub names_party: Vec<usize>,
+    /// Credit-code fields that identify an organisation (see [`crate::org`]).
+    pub organisations: Vec<OrgField>,
+}
+
+/// A credit-code field declared `organisation:`: records carrying the same code are joined on
+/// the organisation's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgField {
+    /// Index of the credit-code field.
+    pub code: usize,
+    /// Index of the field naming the organisation.
+    pub name: usize,
 }
 
 impl Collection {
@@ -445,7 +467,9 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 }
 
 /// Top-level output folders the build writes itself; a collection or content page may not use them.
-pub const RESERVED_PATHS: [&str; 6] = ["data", "search", "static", "staff", "changes", "feed"];
+pub const RESERVED_PATHS: [&str; 7] = [
+    "data", "search", "static", "staff", "changes", "feed", "org",
+];
 
 fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>> {
     let file = PathBuf::from(SITE_FILE);
@@ -524,6 +548,7 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
                 fields[both].key
             ));
         }
+        let organisations = resolve_organisations(&rc.fields, &fields, &mut report);
         collections.push(Collection {
             key: key.clone(),
             title: rc.title.clone(),
@@ -539,6 +564,7 @@ fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>>
             expiries,
             names_self,
             names_party,
+            organisations,
         });
     }
     if raw.site.page_size == 0 {
@@ -705,6 +731,40 @@ fn resolve_fields(
     fields
 }
 
+/// The `organisation:` declarations of a collection's fields: only on credit-code fields, naming
+/// one of the collection's own fields.
+fn resolve_organisations(
+    raw: &IndexMap<String, RawField>,
+    fields: &[FieldDef],
+    report: &mut dyn FnMut(String),
+) -> Vec<OrgField> {
+    let mut out = Vec::new();
+    for (key, rf) in raw {
+        let Some(org) = &rf.organisation else {
+            continue;
+        };
+        let Some(code) = fields.iter().position(|f| &f.key == key) else {
+            continue;
+        };
+        if fields[code].ty != FieldType::CreditCode || fields[code].list {
+            report(format!(
+                "field \"{key}\": `organisation` belongs on a single credit_code field"
+            ));
+            continue;
+        }
+        match fields.iter().position(|f| f.key == org.name) {
+            Some(name) if !fields[name].list && fields[name].ty == FieldType::Text => {
+                out.push(OrgField { code, name })
+            }
+            _ => report(format!(
+                "field \"{key}\": organisation.name \"{}\" is not a single text field of the collection",
+                org.name
+            )),
+        }
+    }
+    out
+}
+
 fn resolve_notice(
     raw: &RawNotice,
     fields: &[FieldDef],
@@ -788,6 +848,45 @@ mod tests {
         let penalties = &cfg.collections[2];
         assert_eq!(penalties.notice.rules.len(), 3);
         assert!(!penalties.notice.rules[0].publish);
+    }
+
+    #[test]
+    fn organisation_belongs_on_a_credit_code_naming_a_text_field() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let head = "site:\n  title: T\n  bureau: B\n  base_url: https://x.example/\ncollections:\n  c:\n    title: C\n    title_field: name\n    fields:\n      name: { type: text, label: N }\n      when: { type: date, label: W }\n";
+        let load_with = |field: &str| {
+            std::fs::write(dir.path().join(SITE_FILE), format!("{head}{field}"))
+                .expect("write site.yaml");
+            load(dir.path())
+        };
+        let cfg = load_with(
+            "      code: { type: credit_code, label: K, organisation: { name: name } }\n",
+        )
+        .expect("valid declaration");
+        assert_eq!(
+            cfg.collections[0].organisations,
+            [OrgField { code: 2, name: 0 }]
+        );
+        for (field, expected) in [
+            (
+                "      code: { type: text, label: K, organisation: { name: name } }\n",
+                "single credit_code",
+            ),
+            (
+                "      code: { type: credit_code, label: K, organisation: { name: when } }\n",
+                "not a single text field",
+            ),
+            (
+                "      code: { type: credit_code, label: K, organisation: { name: nope } }\n",
+                "not a single text field",
+            ),
+        ] {
+            let problems = load_with(field).expect_err(field);
+            assert!(
+                problems.iter().any(|d| d.message.contains(expected)),
+                "{field}: {problems:?}"
+            );
+        }
     }
 
     #[test]

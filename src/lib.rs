@@ -25,6 +25,7 @@ pub mod load;
 pub mod memory;
 pub mod national;
 pub mod notice;
+pub mod org;
 pub mod out_guard;
 pub mod output;
 pub mod personal;

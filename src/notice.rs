@@ -51,6 +51,10 @@ pub struct TakenDown {
     /// Expired: the last day shown; withdrawn: the withdrawal day.
     pub ended: NaiveDate,
     pub withdrawn_reason: Option<String>,
+    /// The organisations (credit codes) the record named, for their feeds; never a masked
+    /// party's (see [`crate::org`]).
+    #[serde(skip)]
+    pub organisations: Vec<crate::org::OrgMention>,
 }
 
 #[derive(Debug, Default)]
@@ -201,12 +205,14 @@ fn decide(collection: &Collection, record: Record, as_of: NaiveDate) -> Option<D
             last_day,
         }),
         NoticeStatus::Expired { last_day } => Decided::TakenDown(TakenDown {
+            organisations: crate::org::mentions(collection, &record.values),
             id: record.id,
             published: record.notice.published,
             ended: last_day,
             withdrawn_reason: None,
         }),
         NoticeStatus::Withdrawn { date, reason } => Decided::TakenDown(TakenDown {
+            organisations: crate::org::mentions(collection, &record.values),
             id: record.id,
             published: record.notice.published,
             ended: date,
@@ -227,17 +233,7 @@ fn mask(fields: &[FieldDef], mut record: Record) -> Record {
 pub(crate) fn masks_applying(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<bool> {
     fields
         .iter()
-        .map(|field| match &field.personal {
-            Personal::KeepFirstChar { when: None } => true,
-            Personal::KeepFirstChar {
-                when: Some((key, allowed)),
-            } => fields
-                .iter()
-                .position(|f| &f.key == key)
-                .and_then(|i| values.get(i)?.as_ref())
-                .is_none_or(|v| allowed.contains(&v.plain_text())),
-            Personal::Public | Personal::Omit => false,
-        })
+        .map(|field| is_masked(fields, values, field))
         .collect()
 }
 
@@ -265,6 +261,24 @@ fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Va
             }
         })
         .collect()
+}
+
+/// Whether `field` of a record with `values` is masked (`keep_first_char` whose condition
+/// holds). A condition whose field has no value counts as holding: masking is the safe side.
+/// Published records keep the values a condition reads unless those are personal too, in which
+/// case they are gone and the field still counts as masked.
+pub fn is_masked(fields: &[FieldDef], values: &[Option<Value>], field: &FieldDef) -> bool {
+    match &field.personal {
+        Personal::KeepFirstChar { when: None } => true,
+        Personal::KeepFirstChar {
+            when: Some((key, allowed)),
+        } => fields
+            .iter()
+            .position(|f| &f.key == key)
+            .and_then(|i| values.get(i)?.as_ref())
+            .is_none_or(|v| allowed.contains(&v.plain_text())),
+        Personal::Public | Personal::Omit => false,
+    }
 }
 
 fn map_objects(value: Value, f: &dyn Fn(Vec<Option<Value>>) -> Value) -> Value {

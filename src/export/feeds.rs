@@ -3,12 +3,36 @@
 //! correction from a record's `history`, or — when an earlier build's manifest is known — a
 //! record whose published content changed without a recorded correction. Dates are days in
 //! China Standard Time.
+//!
+//! A notice that ended is announced as a deletion (RFC 6721 `at:deleted-entry`), so a follower
+//! learns it no longer stands: withdrawals in the site and collection feeds, withdrawals and
+//! expiries in an organisation's feed (`/org/<code>/feed.xml`).
 
 use super::changes::ChangeList;
 use crate::config::SiteConfig;
-use crate::notice::{PublicRecord, PublishedSet};
+use crate::notice::{PublicRecord, PublishedSet, TakenDown};
+use crate::org::OrgIndex;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use std::collections::HashMap;
+
+const TOMBSTONES_NS: &str = "http://purl.org/atompub/tombstones/1.0";
+
+/// A record whose notice ended, announced as an RFC 6721 deletion.
+struct Deleted<'a> {
+    collection: usize,
+    taken_down: &'a TakenDown,
+}
+
+fn sort_deleted(deleted: &mut [Deleted]) {
+    deleted.sort_by(|a, b| {
+        b.taken_down
+            .ended
+            .cmp(&a.taken_down.ended)
+            .then(a.collection.cmp(&b.collection))
+            .then_with(|| a.taken_down.id.cmp(&b.taken_down.id))
+    });
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -51,49 +75,136 @@ pub fn feeds(
     let limit = config.site.feed_entries;
     let mut all = Vec::new();
     let mut out = Vec::new();
+    let mut all_deleted = Vec::new();
     for (ci, c) in config.collections.iter().enumerate() {
         let mut entries = collection_entries(config, set, ci, changes);
         sort(&mut entries);
         entries.truncate(limit);
+        let mut deleted: Vec<Deleted> = set.collections[ci]
+            .taken_down
+            .iter()
+            .filter(|t| t.withdrawn_reason.is_some())
+            .map(|taken_down| Deleted {
+                collection: ci,
+                taken_down,
+            })
+            .collect();
+        sort_deleted(&mut deleted);
+        deleted.truncate(limit);
         let title = format!("{} · {}", c.title, config.site.title);
         let path = format!("{}/feed.xml", c.key);
         let page = format!("{}{}/", config.site.base_url, c.key);
+        let feed = Feed {
+            path: &path,
+            page: &page,
+            title: &title,
+            subtitle: &c.description,
+        };
         out.push((
             path.clone(),
-            atom(
-                config,
-                &path,
-                &page,
-                &title,
-                &c.description,
-                &entries,
-                set.as_of,
-                text,
-            ),
+            atom(config, &feed, &entries, &deleted, set.as_of, text),
         ));
         all.extend(entries);
+        all_deleted.extend(deleted);
     }
     sort(&mut all);
     all.truncate(limit);
+    sort_deleted(&mut all_deleted);
+    all_deleted.truncate(limit);
     let description = if config.site.description.is_empty() {
         config.site.title.clone()
     } else {
         config.site.description.clone()
     };
+    let feed = Feed {
+        path: "feed.xml",
+        page: &config.site.base_url,
+        title: &config.site.title,
+        subtitle: &description,
+    };
     out.push((
         "feed.xml".to_string(),
-        atom(
-            config,
-            "feed.xml",
-            &config.site.base_url,
-            &config.site.title,
-            &description,
-            &all,
-            set.as_of,
-            text,
-        ),
+        atom(config, &feed, &all, &all_deleted, set.as_of, text),
     ));
     out
+}
+
+/// `(path, bytes)` of each organisation's feed: its notices and their corrections, and, as
+/// deletions, its notices that were withdrawn or expired.
+pub fn org_feeds(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    orgs: &OrgIndex,
+    text: &FeedText,
+) -> Vec<(String, Vec<u8>)> {
+    let limit = config.site.feed_entries;
+    orgs.orgs
+        .par_iter()
+        .map(|org| {
+            let mut entries = Vec::new();
+            for (ci, records) in org.records.iter().enumerate() {
+                let pc = &set.collections[ci];
+                for &index in records {
+                    let record = &pc.records[index];
+                    entries.push(Entry {
+                        date: record.record.notice.published,
+                        collection: ci,
+                        index,
+                        record,
+                        kind: Kind::Notice,
+                    });
+                    for h in &record.record.notice.history {
+                        entries.push(Entry {
+                            date: h.date,
+                            collection: ci,
+                            index,
+                            record,
+                            kind: Kind::Correction(h.summary.clone()),
+                        });
+                    }
+                }
+            }
+            sort(&mut entries);
+            entries.truncate(limit);
+            let mut deleted: Vec<Deleted> = org
+                .taken_down
+                .iter()
+                .enumerate()
+                .flat_map(|(ci, ts)| {
+                    ts.iter().map(move |&ti| Deleted {
+                        collection: ci,
+                        taken_down: &set.collections[ci].taken_down[ti],
+                    })
+                })
+                .collect();
+            sort_deleted(&mut deleted);
+            deleted.truncate(limit);
+            let path = format!("{}feed.xml", org.path());
+            let page = format!("{}{}", config.site.base_url, org.path());
+            let title = format!("{} · {}", org.name, config.site.title);
+            let subtitle = format!(
+                "{} {}",
+                text.t("org_credit_code", "统一社会信用代码"),
+                org.code
+            );
+            let feed = Feed {
+                path: &path,
+                page: &page,
+                title: &title,
+                subtitle: &subtitle,
+            };
+            let bytes = atom(config, &feed, &entries, &deleted, set.as_of, text);
+            (path, bytes)
+        })
+        .collect()
+}
+
+/// A feed's own address, its page's, and its title and subtitle.
+struct Feed<'a> {
+    path: &'a str,
+    page: &'a str,
+    title: &'a str,
+    subtitle: &'a str,
 }
 
 fn sort(entries: &mut [Entry]) {
@@ -169,23 +280,37 @@ fn day(d: NaiveDate) -> String {
     format!("{d}T00:00:00+08:00")
 }
 
-#[allow(clippy::too_many_arguments)]
 fn atom(
     config: &SiteConfig,
-    path: &str,
-    page: &str,
-    title: &str,
-    subtitle: &str,
+    feed: &Feed,
     entries: &[Entry],
+    deleted: &[Deleted],
     as_of: NaiveDate,
     text: &FeedText,
 ) -> Vec<u8> {
+    let Feed {
+        path,
+        page,
+        title,
+        subtitle,
+    } = *feed;
     let base = &config.site.base_url;
-    let updated = entries.iter().map(|e| e.date).max().unwrap_or(as_of);
+    let updated = entries
+        .iter()
+        .map(|e| e.date)
+        .chain(deleted.iter().map(|d| d.taken_down.ended))
+        .max()
+        .unwrap_or(as_of);
     let mut x = String::with_capacity(1024 + entries.len() * 512);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    // The tombstone namespace only where there are deletions: other feeds keep their bytes.
+    let tombstones = if deleted.is_empty() {
+        String::new()
+    } else {
+        format!(" xmlns:at=\"{TOMBSTONES_NS}\"")
+    };
     x.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"{tombstones} xml:lang=\"{}\">\n",
         esc(&config.site.language)
     ));
     x.push_str(&format!("<id>{}</id>\n", esc(&format!("{base}{path}"))));
@@ -261,8 +386,33 @@ fn atom(
         }
         x.push_str("</entry>\n");
     }
+    for d in deleted {
+        push_deleted(&mut x, config, d, text);
+    }
     x.push_str("</feed>\n");
     x.into_bytes()
+}
+
+/// An `at:deleted-entry` whose `ref` is the notice's entry id (its page's URL).
+fn push_deleted(x: &mut String, config: &SiteConfig, d: &Deleted, text: &FeedText) {
+    let c = &config.collections[d.collection];
+    let t = d.taken_down;
+    let url = format!("{}{}/{}/", config.site.base_url, c.key, t.id);
+    let comment = match &t.withdrawn_reason {
+        Some(reason) => format!("{}：{reason}", text.t("withdrawn_reason", "撤下原因")),
+        None => text.t("notice_ended", "公示已结束").to_string(),
+    };
+    x.push_str(&format!(
+        "<at:deleted-entry ref=\"{}\" when=\"{}\">\n",
+        esc(&url),
+        day(t.ended)
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        esc(&url)
+    ));
+    x.push_str(&format!("<at:comment>{}</at:comment>\n", esc(&comment)));
+    x.push_str("</at:deleted-entry>\n");
 }
 
 /// Escapes text for XML and drops the control characters XML 1.0 cannot carry.

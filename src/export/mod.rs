@@ -132,6 +132,9 @@ pub fn export(
     for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
         staging.write(&path, &bytes)?;
     }
+    for (path, bytes) in feeds::org_feeds(config, set, renderer.orgs(), &text) {
+        staging.write(&path, &bytes)?;
+    }
 
     let entries: Vec<&CollectionEntry> = exported.iter().map(|e| &e.entry).collect();
     catalogue::catalogue_page(
@@ -151,6 +154,7 @@ pub fn export(
             .map(|p| p.slug.as_str())
             .collect(),
         has_changes: change_list.is_some(),
+        orgs: renderer.orgs(),
         facets: (0..config.collections.len())
             .map(|ci| renderer.facets(ci))
             .collect(),

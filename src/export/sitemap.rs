@@ -1,6 +1,6 @@
 //! `/sitemap.xml` and `/robots.txt`. The sitemap lists every public page the renderer writes —
 //! home, content pages, search, the data catalogue, the change list, every listing page with
-//! its pagination, facet pages and record pages — but not the 404 page or the
+//! its pagination, facet pages, record pages and organisation pages — but not the 404 page or the
 //! notice-ended pages (all `noindex`). Over 50,000 URLs it becomes a sitemap index of
 //! `/sitemap-N.xml` files (the protocol's limit per file; they sit at the root because a
 //! sitemap may only list URLs under its own folder).
@@ -20,6 +20,8 @@ pub struct SitePages<'a> {
     pub has_changes: bool,
     /// Per collection, its facet groups as the listings were rendered from them.
     pub facets: Vec<&'a [Facet]>,
+    /// The organisation pages.
+    pub orgs: &'a crate::org::OrgIndex,
 }
 
 /// `(path, bytes)` of `sitemap.xml` (and its parts when there are many pages).
@@ -130,6 +132,20 @@ fn page_urls(
                 .fold(notice.published, NaiveDate::max);
             urls.push((format!("{base}{}/{}/", c.key, r.record.id), changed));
         }
+    }
+    // An organisation page changes with its newest record.
+    for org in &pages.orgs.orgs {
+        let newest = org
+            .records
+            .iter()
+            .zip(&set.collections)
+            .filter_map(|(records, pc)| {
+                let r = &pc.records[*records.first()?].record;
+                Some(r.notice.published)
+            })
+            .max()
+            .unwrap_or(as_of);
+        urls.push((format!("{base}{}", org.path()), newest));
     }
     urls
 }

@@ -5,6 +5,7 @@
 
 mod chrome;
 mod fold;
+mod org;
 mod stats;
 pub mod theme;
 mod tilemap;
@@ -162,6 +163,7 @@ pub struct Renderer<'a> {
     set: &'a PublishedSet,
     theme: theme::Theme,
     links: LinkIndex,
+    orgs: crate::org::OrgIndex,
     staging: &'a Staging,
     nav: Vec<NavItem>,
     pages: Vec<ContentPage>,
@@ -257,6 +259,7 @@ impl<'a> Renderer<'a> {
             .collect::<Result<_, _>>()?;
         Ok(Renderer {
             links: LinkIndex::new(config, set),
+            orgs: crate::org::OrgIndex::new(config, set),
             config,
             set,
             theme,
@@ -388,6 +391,7 @@ impl<'a> Renderer<'a> {
         ViewCtx {
             config: self.config,
             links: &self.links,
+            orgs: &self.orgs,
             root,
             t: &self.theme.strings,
         }
@@ -421,6 +425,7 @@ impl<'a> Renderer<'a> {
         for ci in 0..self.config.collections.len() {
             self.listings(ci)?;
         }
+        self.org_pages()?;
         for ci in 0..self.config.collections.len() {
             folders.wait_for(ci).map_err(|_| RenderError::Folders)?;
             self.record_pages(ci)?;
@@ -786,6 +791,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("place_coordinates", &coordinates);
             }
         }
+        ctx.insert("same_org", &self.same_org(ci, r, &root));
         ctx.insert(
             "alternates",
             &[(

@@ -12,7 +12,7 @@ macro_rules! bundled {
     };
 }
 
-const TEMPLATES: [(&str, &str); 15] = bundled!(
+const TEMPLATES: [(&str, &str); 16] = bundled!(
     "base.html",
     "header.html",
     "footer.html",
@@ -21,6 +21,7 @@ const TEMPLATES: [(&str, &str); 15] = bundled!(
     "list.html",
     "facet_index.html",
     "record.html",
+    "org.html",
     "takedown.html",
     "page.html",
     "404.html",

@@ -256,6 +256,8 @@ impl FieldNames {
 pub struct ViewCtx<'a> {
     pub config: &'a SiteConfig,
     pub links: &'a LinkIndex,
+    /// Credit codes with an organisation page, which their values link to.
+    pub orgs: &'a crate::org::OrgIndex,
     /// Relative prefix from the current page to the site root, e.g. `../../`.
     pub root: &'a str,
     pub t: &'a HashMap<String, String>,
@@ -287,6 +289,15 @@ impl ViewCtx<'_> {
             Value::Integer(i) => i.to_string(),
             Value::Money(m) => format!("{} {}", m.display(), self.t("yuan")),
             Value::Bool(b) => self.t(if *b { "yes" } else { "no" }).to_string(),
+            Value::CreditCode(c) if self.orgs.has_page(c.as_str()) => {
+                let path = crate::org::page_path(c.as_str());
+                format!(
+                    "<a class=\"org\" href=\"{}{path}\" data-url=\"{}{path}\" title=\"{}\"><code class=\"id\">{c}</code></a>",
+                    self.root,
+                    escape(&self.config.site.base_url),
+                    escape(self.t("org_page"))
+                )
+            }
             Value::CreditCode(c) => format!("<code class=\"id\">{c}</code>"),
             Value::CmaNumber(n) => {
                 let p = n.parts();

@@ -42,6 +42,19 @@ await main(async ({ root, origin, log }) => {
     check(missing.length === 0, `not reachable without JavaScript (${missing.length}):\n  ${missing.slice(0, 20).join('\n  ')}`);
     console.log(`ok: all ${wanted.size} records reached from home through ${visited.size} browsing pages, JS off`);
 
+    // An organisation page is reached from a lab's page and lists its records, JS off.
+    const lab = site.collections.find((c) => c.key === 'labs')?.records[0];
+    if (lab) {
+      await page.goto(`${origin}/labs/${lab.id}/`);
+      const orgLink = page.locator('a.org').first();
+      check((await orgLink.count()) === 1, `/labs/${lab.id}/ has no link to its organisation page`);
+      const res = await page.goto(await orgLink.evaluate((a) => a.href));
+      check(res.ok(), `organisation page: HTTP ${res.status()}`);
+      const own = await page.locator('table.records a[href]').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+      check(own.includes(`/labs/${lab.id}/`), `the organisation page does not list /labs/${lab.id}/`);
+      console.log(`ok: ${new URL(page.url()).pathname} reached from /labs/${lab.id}/ and lists ${own.length} records, JS off`);
+    }
+
     await page.goto(`${origin}/search/`);
     const help = page.locator('.noscript');
     check(await help.isVisible(), '/search/ shows no browsing help without JavaScript');

@@ -13,6 +13,9 @@ export async function samplePages(page, origin, root) {
   const record = ref ? `/${ref.from.key}/${ref.rec.id}/` : `/${listing.key}/${listing.records[0].id}/`;
   await page.goto(`${origin}${record}`);
   const title = (await page.locator('h1').innerText()).trim();
+  // The organisation page of the record's first linked credit code (every sample lab has one).
+  const orgHref = await page.locator('a.org').first().getAttribute('href', { timeout: 2000 }).catch(() => null);
+  const org = orgHref && new URL(orgHref, `${origin}${record}`).pathname;
   await page.goto(`${origin}/`);
   const content = await page
     .locator('.footer-links a')
@@ -26,5 +29,6 @@ export async function samplePages(page, origin, root) {
     { name: 'search', path: `/search/?q=${encodeURIComponent(title)}`, waitFor: '#search-results li' },
     { name: 'data', path: '/data/' },
     { name: 'content', path: content },
+    ...(org ? [{ name: 'organisation', path: org }] : []),
   ];
 }
