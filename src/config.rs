@@ -467,8 +467,8 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 }
 
 /// Top-level output folders the build writes itself; a collection or content page may not use them.
-pub const RESERVED_PATHS: [&str; 7] = [
-    "data", "search", "static", "staff", "changes", "feed", "org",
+pub const RESERVED_PATHS: [&str; 8] = [
+    "data", "search", "static", "staff", "changes", "feed", "org", "stats",
 ];
 
 fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<Diagnostic>> {

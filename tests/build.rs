@@ -317,7 +317,7 @@ fn xss_payloads_in_data_and_content_are_inert() {
         {
             let name = el.value().name();
             assert!(
-                !["iframe", "style", "object", "embed", "svg", "form"].contains(&name)
+                !["iframe", "style", "object", "embed", "form"].contains(&name)
                     || (name == "form"
                         && el
                             .value()
@@ -335,12 +335,26 @@ fn xss_payloads_in_data_and_content_are_inert() {
                     .unwrap_or_else(|e| panic!("{path}: a JSON data block is not JSON: {e}"));
             } else if name == "script" {
                 assert!(
-                    el.value()
-                        .attr("src")
-                        .is_some_and(|s| s.contains("static/search.js")),
+                    el.value().attr("src").is_some_and(|s| {
+                        s.contains("static/search.js") || s.contains("static/mode.js")
+                    }),
                     "{path}: foreign script"
                 );
                 assert_eq!(el.inner_html(), "", "{path}: inline script");
+            }
+            // The charts and the city map are the build's own SVG: shapes, text and links only.
+            if name == "svg" {
+                for inner in el
+                    .descendants()
+                    .filter_map(scraper::ElementRef::wrap)
+                    .skip(1)
+                {
+                    let inner = inner.value().name();
+                    assert!(
+                        ["rect", "g", "title", "text", "a"].contains(&inner),
+                        "{path}: <{inner}> inside <svg>"
+                    );
+                }
             }
             for (attr, value) in el.value().attrs() {
                 assert!(

@@ -90,6 +90,7 @@ fn page_urls(
     }
     urls.push((format!("{base}search/"), as_of));
     urls.push((format!("{base}data/"), as_of));
+    urls.push((format!("{base}stats/"), as_of));
     if pages.has_changes {
         urls.push((format!("{base}changes/"), as_of));
     }

@@ -16,7 +16,12 @@ export async function samplePages(page, origin, root) {
   // The organisation page of the record's first linked credit code (every sample lab has one).
   const orgHref = await page.locator('a.org').first().getAttribute('href', { timeout: 2000 }).catch(() => null);
   const org = orgHref && new URL(orgHref, `${origin}${record}`).pathname;
+  // A record with a location shows the schematic map; /stats/ holds the charts, linked from home.
+  const located = site.collections.find((c) => c.fields.some((f) => f.type === 'geopoint'));
+  const place = located && located.records.length ? `/${located.key}/${located.records[0].id}/` : null;
   await page.goto(`${origin}/`);
+  const statsHref = await page.locator('a[href$="stats/"]').first().getAttribute('href', { timeout: 2000 }).catch(() => null);
+  const stats = statsHref && new URL(statsHref, `${origin}/`).pathname;
   const content = await page
     .locator('.footer-links a')
     .evaluateAll((as) => as.map((a) => new URL(a.href).pathname).find((p) => p !== '/data/'));
@@ -30,5 +35,7 @@ export async function samplePages(page, origin, root) {
     { name: 'data', path: '/data/' },
     { name: 'content', path: content },
     ...(org ? [{ name: 'organisation', path: org }] : []),
+    ...(stats ? [{ name: 'stats', path: stats }] : []),
+    ...(place ? [{ name: 'place', path: place }] : []),
   ];
 }
