@@ -17,6 +17,12 @@ fn run_ok(args: &[&str]) -> String {
     stderr
 }
 
+/// `gongshi build` of `site` into `out` at the tests' date.
+fn build(site: &Path, out: &Path) {
+    let (site, out) = (site.to_str().expect("path"), out.to_str().expect("path"));
+    run_ok(&["build", "--site", site, "--out", out, "--as-of", AS_OF]);
+}
+
 /// A new site made by `gongshi init` in `dir`.
 fn new_site(dir: &Path) {
     run_ok(&[
@@ -108,15 +114,7 @@ fn init_makes_a_site_that_checks_and_builds() {
     let site_arg = site.to_str().expect("path");
     run_ok(&["check", "--site", site_arg, "--as-of", AS_OF]);
     let out = tmp.path().join("public");
-    run_ok(&[
-        "build",
-        "--site",
-        site_arg,
-        "--out",
-        out.to_str().expect("path"),
-        "--as-of",
-        AS_OF,
-    ]);
+    build(&site, &out);
     for page in [
         "index.html",
         "search/index.html",
@@ -303,15 +301,7 @@ fn the_national_export_imports_back_into_the_same_records() {
     let tmp = tempfile::tempdir().expect("tmp");
     let original = tmp.path().join("original");
     let root = repo_root();
-    run_ok(&[
-        "build",
-        "--site",
-        root.to_str().expect("p"),
-        "--out",
-        original.to_str().expect("p"),
-        "--as-of",
-        AS_OF,
-    ]);
+    build(&root, &original);
     let site = tmp.path().join("site");
     new_site(&site);
     // Labs first, from the ordinary dataset: penalties refer to them.
@@ -327,15 +317,7 @@ fn the_national_export_imports_back_into_the_same_records() {
         );
     }
     let rebuilt = tmp.path().join("rebuilt");
-    run_ok(&[
-        "build",
-        "--site",
-        site.to_str().expect("p"),
-        "--out",
-        rebuilt.to_str().expect("p"),
-        "--as-of",
-        AS_OF,
-    ]);
+    build(&site, &rebuilt);
     for dataset in ["labs.csv", "penalties.csv", "penalties-national.csv"] {
         let a = without_history(&original.join("data").join(dataset));
         let b = without_history(&rebuilt.join("data").join(dataset));
