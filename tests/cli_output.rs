@@ -15,21 +15,27 @@ fn stderr_of(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stderr).to_string()
 }
 
-#[test]
-fn many_warnings_are_shown_twenty_then_counted() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let site = tmp.path().join("site");
-    let out = tmp.path().join("out");
-    let (site, out) = (site.to_str().expect("p"), out.to_str().expect("p"));
+/// A generated site of `records` records, and an output folder beside it.
+fn generated(tmp: &tempfile::TempDir, records: &str, seed: &str) -> (String, String) {
+    let site = tmp.path().join("site").to_string_lossy().to_string();
+    let out = tmp.path().join("out").to_string_lossy().to_string();
     stderr_of(&[
         "generate",
         "--records",
-        "3000",
+        records,
         "--seed",
-        "11",
+        seed,
         "--out",
-        site,
+        &site,
     ]);
+    (site, out)
+}
+
+#[test]
+fn many_warnings_are_shown_twenty_then_counted() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (site, out) = generated(&tmp, "3000", "11");
+    let (site, out) = (site.as_str(), out.as_str());
     let build = [
         "build",
         "--site",
@@ -76,18 +82,8 @@ fn many_warnings_are_shown_twenty_then_counted() {
 #[test]
 fn a_long_build_on_a_terminal_shows_its_stage() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let site = tmp.path().join("site");
-    let out = tmp.path().join("out");
-    let (site, out) = (site.to_str().expect("p"), out.to_str().expect("p"));
-    stderr_of(&[
-        "generate",
-        "--records",
-        "20000",
-        "--seed",
-        "5",
-        "--out",
-        site,
-    ]);
+    let (site, out) = generated(&tmp, "20000", "5");
+    let (site, out) = (site.as_str(), out.as_str());
     // `script` gives the command a pseudo-terminal, as a person's shell would.
     let command = format!(
         "{} build --site {site} --out {out} --as-of 2025-06-30 --quiet",

@@ -78,18 +78,15 @@ impl Renderer<'_> {
             .map(|n| count_of(n.as_str()))
             .max()
             .unwrap_or(0);
-        let cols = map
-            .tiles
-            .values()
-            .map(|p| p[0] as u32 + 1)
-            .max()
-            .unwrap_or(0);
-        let rows = map
-            .tiles
-            .values()
-            .map(|p| p[1] as u32 + 1)
-            .max()
-            .unwrap_or(0);
+        // The grid's size along an axis: one past the furthest tile.
+        let extent = |axis: usize| {
+            map.tiles
+                .values()
+                .map(|p| p[axis] as u32 + 1)
+                .max()
+                .unwrap_or(0)
+        };
+        let (cols, rows) = (extent(0), extent(1));
         let tiles = map
             .tiles
             .iter()
