@@ -358,7 +358,21 @@ def make_parks():
             "location": {"lat": round(32.7 + i * 0.41, 4), "lon": round(107.1 + i * 0.23, 4)},
             "description": f"园区以{product}为主导产业，实行统一投入品管理与全程追溯。",
         })
-    return parks
+    # Operators after every other value, so adding them left the parks' earlier values as
+    # they were. The two kiwi parks share one operator, whose page then lists both.
+    operators = {}
+    for park, (ci, county, product) in zip(parks, places):
+        key = product if product == "猕猴桃" else park["id"]
+        if key not in operators:
+            division = CITIES[ci][1]
+            if product == "猕猴桃":
+                operators[key] = ("陕西秦岭猕猴桃产业发展有限公司", credit_code(division))
+            else:
+                operators[key] = (f"{county}{product}专业合作社联合社", credit_code(division, "93"))
+        park["operator"], park["operator_credit_code"] = operators[key]
+    order = ["id", "published", "name", "city", "county", "area_mu", "main_products", "certifier",
+             "operator", "operator_credit_code"]
+    return [{k: p[k] for k in order} | {k: v for k, v in p.items() if k not in order} for p in parks]
 
 
 def main():

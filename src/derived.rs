@@ -105,6 +105,51 @@ impl Expiry {
     }
 }
 
+impl Expiry {
+    /// For dates in a list of objects (certificates): the list field's index, how many of the
+    /// record's items are still valid on `as_of`, and how many it has. `None` for a single date.
+    /// Only a record whose status is the valid value (有效) has items in force: a suspended or
+    /// revoked park's certificates count for nothing, whatever their dates.
+    pub fn items_in_force(&self, record: &Record, as_of: NaiveDate) -> Option<ItemsInForce> {
+        let (outer, Some(inner)) = self.date else {
+            return None;
+        };
+        let valid = matches!(record.value(self.field), Some(Value::Enum(v)) if *v == self.value);
+        let Some(Value::List(items)) = record.value(outer) else {
+            return Some(ItemsInForce {
+                field: outer,
+                in_force: 0,
+                total: 0,
+            });
+        };
+        let in_force = items
+            .iter()
+            .filter(|item| {
+                if !valid {
+                    return false;
+                }
+                let mut dates = Vec::new();
+                collect_dates(Some(item), Some(inner), &mut dates);
+                dates.into_iter().max().is_some_and(|last| last >= as_of)
+            })
+            .count();
+        Some(ItemsInForce {
+            field: outer,
+            in_force,
+            total: items.len(),
+        })
+    }
+}
+
+/// How many items of a list of objects (a park's certificates) are valid at the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemsInForce {
+    /// The list field's index in its collection.
+    pub field: usize,
+    pub in_force: usize,
+    pub total: usize,
+}
+
 fn collect_dates(value: Option<&Value>, inner: Option<usize>, out: &mut Vec<NaiveDate>) {
     match (value, inner) {
         (Some(Value::Date(d)), None) => out.push(*d),
@@ -242,6 +287,38 @@ mod tests {
             status(&no_dates).as_deref(),
             Some("有效"),
             "no date, no change"
+        );
+    }
+
+    #[test]
+    fn certificates_in_force_are_counted_on_their_own_dates() {
+        let config = site("{ value: 有效, after: certs.valid_until, becomes: 已过期 }")
+            .expect("config resolves");
+        let expiry = &config.collections[0].expiries[0];
+        let certs = Value::List(vec![cert("2024-03-31"), cert("2025-03-31")]);
+        let valid = Some(Value::Enum("有效".into()));
+        let park = record(vec![None, None, Some(certs.clone()), valid]);
+        let counted = |as_of: &str| {
+            expiry
+                .items_in_force(&park, day(as_of))
+                .map(|c| (c.field, c.in_force, c.total))
+        };
+        assert_eq!(counted("2024-03-31"), Some((2, 2, 2)));
+        assert_eq!(counted("2024-04-01"), Some((2, 1, 2)));
+        assert_eq!(counted("2025-04-01"), Some((2, 0, 2)));
+        let revoked = record(vec![None, None, Some(certs), Some(Value::Enum("撤销".into()))]);
+        assert_eq!(
+            expiry
+                .items_in_force(&revoked, day("2024-01-01"))
+                .map(|c| (c.in_force, c.total)),
+            Some((0, 2)),
+            "a revoked park's certificates are not in force"
+        );
+        let single = site("{ value: 有效, after: until, becomes: 已过期 }").expect("config");
+        assert_eq!(
+            single.collections[0].expiries[0].items_in_force(&park, day("2024-01-01")),
+            None,
+            "a single date has no items"
         );
     }
 

@@ -188,6 +188,9 @@ pub struct Summary {
     pub totals: Vec<(usize, Money)>,
     /// Index of the newest record.
     pub newest: Option<usize>,
+    /// Per list of dated items (a park's certificates), how many are valid at the as-of date,
+    /// over all the records.
+    pub in_force: Vec<crate::derived::ItemsInForce>,
 }
 
 pub fn summarise(c: &Collection, set: &PublishedSet, ci: usize, records: &[usize]) -> Summary {
@@ -209,9 +212,25 @@ pub fn summarise(c: &Collection, set: &PublishedSet, ci: usize, records: &[usize
             any.then_some((fi, Money(sum)))
         })
         .collect();
+    let in_force = c
+        .expiries
+        .iter()
+        .filter_map(|expiry| {
+            records
+                .iter()
+                .filter_map(|&ri| expiry.items_in_force(&pc.records[ri].record, set.as_of))
+                .reduce(|a, b| crate::derived::ItemsInForce {
+                    in_force: a.in_force + b.in_force,
+                    total: a.total + b.total,
+                    ..a
+                })
+        })
+        .filter(|items| items.total > 0)
+        .collect();
     Summary {
         count: records.len(),
         totals,
         newest: records.first().copied(),
+        in_force,
     }
 }

@@ -133,6 +133,30 @@ fn a_masked_party_gets_no_page_and_is_never_joined() {
 }
 
 #[test]
+fn organic_certificates_in_force_are_counted_for_the_operator() {
+    let (_tmp, out) = built("2024-04-15");
+    let page = read(&out, &format!("org/{COMPANY}/index.html"));
+    assert!(page.contains("parks/park-valid/") && page.contains("parks/park-revoked/"));
+    // Three certificates: one lapsed, one current, one current but its park revoked.
+    assert!(
+        page.contains("有机产品认证证书 <strong>1</strong> 在有效期内（共 3）"),
+        "{page}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, &format!("org/{COMPANY}.json"))).expect("json");
+    let parks = &json["collections"][1];
+    assert_eq!(parks["key"], "parks");
+    assert_eq!(
+        parks["in_force"]["certificates"],
+        serde_json::json!({"in_force": 1, "total": 3})
+    );
+    // A year on, every certificate has lapsed: none in force.
+    let (_later, out) = built("2025-06-01");
+    let page = read(&out, &format!("org/{COMPANY}/index.html"));
+    assert!(page.contains("<strong>0</strong> 在有效期内（共 3）"), "{page}");
+}
+
+#[test]
 fn status_follows_the_as_of_date() {
     // The certificate has expired and the 3-year penalty notice has ended.
     let (_tmp, out) = built("2028-02-01");

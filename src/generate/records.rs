@@ -279,6 +279,11 @@ impl Generator {
         w.raw("area_mu", self.rng.range(300, 20000));
         w.list("main_products", &products);
         w.text("certifier", certifier);
+        if self.rng.chance(60) {
+            let (operator, code) = self.business(city);
+            w.text("operator", &operator);
+            w.text("operator_credit_code", &code);
+        }
         let mut certificates = Vec::new();
         for (i, p) in products.iter().enumerate() {
             let from = self.day_between(date(2020, 1, 1), published);

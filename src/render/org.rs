@@ -48,7 +48,16 @@ struct JsonGroup<'a> {
     count: usize,
     /// Field key → sum, as a plain number of yuan.
     totals: std::collections::BTreeMap<&'a str, String>,
+    /// List field key → its items valid at the as-of date and in all (a park's certificates).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    in_force: std::collections::BTreeMap<&'a str, InForce>,
     records: Vec<JsonRecord>,
+}
+
+#[derive(Serialize)]
+struct InForce {
+    in_force: usize,
+    total: usize,
 }
 
 #[derive(Serialize)]
@@ -193,11 +202,23 @@ impl Renderer<'_> {
                 ])
             })
             .collect();
+        let in_force: Vec<tera::Value> = summary
+            .in_force
+            .iter()
+            .map(|items| {
+                object([
+                    ("label", c.fields[items.field].label.as_str().into()),
+                    ("in_force", items.in_force.into()),
+                    ("total", items.total.into()),
+                ])
+            })
+            .collect();
         let line = object([
             ("key", c.key.as_str().into()),
             ("title", c.title.as_str().into()),
             ("count", summary.count.into()),
             ("totals", totals.into()),
+            ("in_force", in_force.into()),
             ("latest", latest.into()),
         ]);
         let rows: Vec<tera::Value> = records
@@ -224,6 +245,17 @@ impl Renderer<'_> {
                 .totals
                 .iter()
                 .map(|(fi, m)| (c.fields[*fi].key.as_str(), m.plain()))
+                .collect(),
+            in_force: summary
+                .in_force
+                .iter()
+                .map(|items| {
+                    let counts = InForce {
+                        in_force: items.in_force,
+                        total: items.total,
+                    };
+                    (c.fields[items.field].key.as_str(), counts)
+                })
                 .collect(),
             records: records
                 .iter()
