@@ -17,7 +17,6 @@ pub mod diagnostic;
 pub mod domain;
 pub mod export;
 pub mod folders;
-pub mod generate;
 pub mod import;
 pub mod init;
 pub mod live;

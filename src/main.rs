@@ -130,16 +130,6 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
-    /// Write a deterministic synthetic site of N records (and its search queries.json) into --out.
-    Generate {
-        #[arg(long)]
-        records: usize,
-        /// An empty or new folder.
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
     /// Start a new bureau's site in DIR (new or empty): site.yaml, data folders, pages.
     Init {
         dir: PathBuf,
@@ -442,30 +432,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(2))
                 }
             }
-        }
-        Command::Generate { records, out, seed } => {
-            let started = std::time::Instant::now();
-            let summary = gongshi::generate::generate(&gongshi::generate::Options {
-                records,
-                out: out.clone(),
-                seed,
-            })?;
-            let counts: Vec<String> = summary
-                .collections
-                .iter()
-                .map(|(c, n)| format!("{n} {c}"))
-                .collect();
-            eprintln!(
-                "generated {} ({}), {} queries: {} files, {} bytes into {} in {:.2} s",
-                records,
-                counts.join(", "),
-                summary.queries,
-                summary.files,
-                summary.bytes,
-                out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Search {
             out,

@@ -9,8 +9,8 @@ use super::places::{city_weight, county_stem, City, CITIES, PROVINCE_AUTHORITY, 
 use super::rng::Rng;
 use super::text::{self, VIOLATIONS};
 use super::yaml_out::{d, q, RecordWriter};
-use crate::calendar::HolidayCalendar;
 use chrono::{Datelike, Days, Months, NaiveDate};
+use gongshi::calendar::HolidayCalendar;
 use std::collections::{HashMap, HashSet};
 
 /// How long a record stays on notice under site.yaml's rules.
