@@ -16,6 +16,7 @@ pub mod derived;
 pub mod diagnostic;
 pub mod domain;
 pub mod export;
+pub mod facet;
 pub mod folders;
 pub mod import;
 pub mod init;

@@ -374,7 +374,7 @@ fn write_outputs(
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || {
-                folders.make_all(config, set, staging, &record_files)
+                folders.make_all(set, staging, &record_files)
             })
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
         type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;

@@ -162,7 +162,8 @@ pub fn diff(
         corrected: Vec::new(),
         taken_down: Vec::new(),
     };
-    for (ci, (c, pc)) in config.collections.iter().zip(&set.collections).enumerate() {
+    for (ci, pc) in set.collections.iter().enumerate() {
+        let c = &pc.def;
         for (ri, r) in pc.records.iter().enumerate() {
             let id = r.record.id.as_str();
             let change = |date, detail| Change {

@@ -19,7 +19,7 @@ use crate::config::{Collection, SiteConfig};
 use crate::folders::RecordFileSource;
 use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
 use crate::output::{sha256_hex_of_parts, OutputError, Staging};
-use crate::render::{view, RenderError, Renderer};
+use crate::render::{RenderError, Renderer};
 use catalogue::{CollectionEntry, DataFile};
 use changes::{Manifest, ManifestEntry};
 use rayon::prelude::*;
@@ -52,8 +52,7 @@ struct Exported<'a> {
     /// The CSV file, which the data package describes.
     csv: DataFile,
     manifest: Vec<ManifestEntry>,
-    /// Per published record, in the set's order: its title and its listed fields as text.
-    titles: Vec<String>,
+    /// Per published record, in the set's order: its listed fields as text.
     summaries: Vec<String>,
     entry: CollectionEntry,
 }
@@ -72,12 +71,12 @@ pub fn export(
     let strings = renderer.i18n();
     // Collections at once as well as their files: one collection's workbook alone would
     // otherwise keep a core waiting.
-    let mut exported = config
+    let mut exported = set
         .collections
         .par_iter()
-        .zip(&set.collections)
         .enumerate()
-        .map(|(ci, (c, pc))| {
+        .map(|(ci, pc)| {
+            let c = &pc.def;
             let json_written = |path| record_files.lines_written(ci, path);
             export_collection(
                 config,
@@ -111,21 +110,20 @@ pub fn export(
         &manifest_bytes,
     );
 
-    let titles: Vec<Vec<String>> = exported
-        .iter_mut()
-        .map(|e| std::mem::take(&mut e.titles))
-        .collect();
     let summaries: Vec<Vec<String>> = exported
         .iter_mut()
         .map(|e| std::mem::take(&mut e.summaries))
         .collect();
-    let change_list = previous
-        .map(|p| changes::diff(config, set, p, &manifest, &|ci, ri| titles[ci][ri].clone()));
+    let change_list = previous.map(|p| {
+        changes::diff(config, set, p, &manifest, &|ci, ri| {
+            set.collections[ci].titles[ri].clone()
+        })
+    });
     if let Some(list) = &change_list {
         changes::changes_page(config, list, staging, renderer)?;
     }
     let text = feeds::FeedText {
-        titles: &titles,
+        titles: set.collections.iter().map(|pc| &pc.titles[..]).collect(),
         summaries: &summaries,
         strings,
     };
@@ -155,9 +153,6 @@ pub fn export(
             .collect(),
         has_changes: change_list.is_some(),
         orgs: renderer.orgs(),
-        facets: (0..config.collections.len())
-            .map(|ci| renderer.facets(ci))
-            .collect(),
     };
     for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
         staging.write(&path, &bytes)?;
@@ -489,12 +484,7 @@ fn datasets<'a>(
         )?);
     }
 
-    // Titles and summaries (listed fields, as dataset text) for the feeds and change list.
-    let titles: Vec<String> = pc
-        .records
-        .iter()
-        .map(|r| view::title_of(c, &r.record))
-        .collect();
+    // Summaries (listed fields, as dataset text) for the feeds.
     let listed: Vec<(usize, &str)> = c
         .listed
         .iter()
@@ -524,7 +514,6 @@ fn datasets<'a>(
         labels,
         csv,
         manifest,
-        titles,
         summaries,
         entry: CollectionEntry {
             key: c.key.clone(),

@@ -12,12 +12,11 @@ mod tilemap;
 mod vars;
 pub mod view;
 
-use crate::config::{Collection, FacetKind, SiteConfig};
+use crate::config::{Collection, SiteConfig};
 use crate::folders::Folders;
 use crate::live::{HashWriter, PageMemo};
 use crate::notice::{PublishedSet, TakenDown};
 use crate::output::{OutputError, Staging};
-use crate::record::Value;
 use crate::text::{facet_segment, url_segment};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,7 +47,7 @@ pub struct ContentPage {
 }
 
 /// A facet field's index and, per value, the indices of the records that have it.
-pub type Facet = (usize, Vec<(String, Vec<usize>)>);
+pub use crate::facet::{Facet, FacetValue};
 
 #[derive(Serialize)]
 struct NavItem {
@@ -103,14 +102,14 @@ struct FacetGroup {
 const SIDEBAR_VALUES: usize = 12;
 
 /// Which values of a facet the sidebar shows, in the facet's own order.
-fn sidebar_values(values: &[(String, Vec<usize>)], active: Option<&str>) -> Vec<usize> {
+fn sidebar_values(values: &[FacetValue], active: Option<&str>) -> Vec<usize> {
     if values.len() <= SIDEBAR_VALUES {
         return (0..values.len()).collect();
     }
     let mut by_count: Vec<usize> = (0..values.len()).collect();
-    by_count.sort_by_key(|&i| std::cmp::Reverse(values[i].1.len()));
+    by_count.sort_by_key(|&i| std::cmp::Reverse(values[i].records.len()));
     let mut shown: Vec<usize> = by_count.into_iter().take(SIDEBAR_VALUES).collect();
-    if let Some(i) = active.and_then(|a| values.iter().position(|(v, _)| v == a)) {
+    if let Some(i) = active.and_then(|a| values.iter().position(|v| v.value == a)) {
         if !shown.contains(&i) {
             shown.push(i);
         }
@@ -177,8 +176,6 @@ pub struct Renderer<'a> {
     /// Per collection, the template of its record pages.
     record_templates: Vec<RecordTemplate>,
     field_names: Vec<view::FieldNames>,
-    /// Per collection, its facet groups: made once for its listings, read again by the sitemap.
-    facets: Vec<std::sync::OnceLock<Vec<Facet>>>,
     /// Per collection: it has a location field, so its record pages may show the map.
     has_location: Vec<bool>,
 }
@@ -202,13 +199,12 @@ impl<'a> Renderer<'a> {
         pages: Vec<ContentPage>,
     ) -> Result<Self, RenderError> {
         let theme = theme::Theme::load(config).map_err(RenderError::Theme)?;
-        let nav = config
+        let nav = set
             .collections
             .iter()
-            .zip(&set.collections)
-            .map(|(c, pc)| NavItem {
-                title: c.title.clone(),
-                path: format!("{}/", c.key),
+            .map(|pc| NavItem {
+                title: pc.def.title.clone(),
+                path: format!("{}/", pc.def.key),
                 count: pc.records.len(),
             })
             .collect();
@@ -275,11 +271,6 @@ impl<'a> Renderer<'a> {
                 .collections
                 .iter()
                 .map(view::FieldNames::of)
-                .collect(),
-            facets: config
-                .collections
-                .iter()
-                .map(|_| Default::default())
                 .collect(),
             has_location: config
                 .collections
@@ -487,16 +478,17 @@ impl<'a> Renderer<'a> {
         // links to up to a dozen values per facet.
         let facet_hrefs: Vec<Vec<String>> = facets
             .iter()
-            .map(|(group, values)| {
-                let f = &c.fields[*group];
-                values
+            .map(|facet| {
+                let f = &c.fields[facet.field];
+                facet
+                    .values
                     .iter()
-                    .map(|(value, _)| {
+                    .map(|v| {
                         format!(
                             "{}/{}/{}/",
                             c.key,
                             f.key,
-                            url_segment(&facet_segment(value))
+                            url_segment(&facet_segment(&v.value))
                         )
                     })
                     .collect()
@@ -509,27 +501,29 @@ impl<'a> Renderer<'a> {
             facet_hrefs: &facet_hrefs,
         };
         self.listing(&listed, &format!("{}/", c.key), &c.title, &all, None)?;
-        for ((group, values), hrefs) in facets.iter().zip(&facet_hrefs) {
-            let f = &c.fields[*group];
+        for (facet, hrefs) in facets.iter().zip(&facet_hrefs) {
+            let f = &c.fields[facet.field];
             let facet_path = format!("{}/{}/", c.key, f.key);
             let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
             ctx.insert_value("collection", self.collection_values[ci].clone());
             ctx.insert("field_label", &f.label);
             let root = root_for(&facet_path);
-            let links: Vec<FacetLink> = values
+            let links: Vec<FacetLink> = facet
+                .values
                 .iter()
                 .zip(hrefs)
-                .map(|((value, ids), href)| FacetLink {
+                .map(|(v, href)| FacetLink {
                     label: f.label.clone(),
-                    value: value.clone(),
+                    value: v.value.clone(),
                     href: format!("{root}{href}"),
-                    count: ids.len(),
+                    count: v.records.len(),
                     current: false,
                 })
                 .collect();
             ctx.insert("values", &links);
             self.write_page("facet_index.html", &facet_path, ctx)?;
-            values.par_iter().try_for_each(|(value, ids)| {
+            facet.values.par_iter().try_for_each(|v| {
+                let (value, ids) = (&v.value, &v.records);
                 let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
                 let title = format!("{} · {}：{}", c.title, f.label, value);
                 self.listing(
@@ -557,10 +551,9 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// Collection `ci`'s facet groups (see [`facet_groups`]).
+    /// Collection `ci`'s facets.
     pub fn facets(&self, ci: usize) -> &[Facet] {
-        self.facets[ci]
-            .get_or_init(|| facet_groups(&self.config.collections[ci], &self.set.collections[ci]))
+        &self.set.collections[ci].facets
     }
 
     /// Every published record's listing row (the theme's `row` component), its links starting
@@ -641,8 +634,8 @@ impl<'a> Renderer<'a> {
             facets
                 .iter()
                 .zip(facet_hrefs)
-                .map(|((fi, values), hrefs)| {
-                    let f = &c.fields[*fi];
+                .map(|(facet, hrefs)| {
+                    let (f, values) = (&c.fields[facet.field], &facet.values);
                     let active_value = active
                         .filter(|(label, _)| *label == f.label)
                         .map(|(_, v)| v);
@@ -654,7 +647,7 @@ impl<'a> Renderer<'a> {
                             .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
                         values: shown
                             .iter()
-                            .map(|&i| (&values[i].0, &values[i].1, &hrefs[i]))
+                            .map(|&i| (&values[i].value, &values[i].records, &hrefs[i]))
                             .map(|(v, ids, href)| FacetLink {
                                 label: f.label.clone(),
                                 value: v.clone(),
@@ -867,40 +860,6 @@ fn collection_ctx(c: &Collection) -> CollectionCtx<'_> {
     }
 }
 
-/// Facet field index → value → indices of the records having it, values in a stable order:
-/// the facet pages of a collection.
-pub fn facet_groups(c: &Collection, pc: &crate::notice::PublishedCollection) -> Vec<Facet> {
-    c.fields
-        .iter()
-        .enumerate()
-        .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
-        .map(|(fi, kind)| {
-            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            for (ri, r) in pc.records.iter().enumerate() {
-                for v in facet_values(r.record.value(fi), kind) {
-                    groups.entry(v).or_default().push(ri);
-                }
-            }
-            let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-            if kind == FacetKind::Year {
-                values.reverse();
-            } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
-                values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
-            }
-            (fi, values)
-        })
-        .collect()
-}
-
-fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
-    match (value, kind) {
-        (None, _) => Vec::new(),
-        (Some(Value::Date(d)), FacetKind::Year) => vec![chrono::Datelike::year(d).to_string()],
-        (Some(Value::List(items)), _) => items.iter().map(Value::plain_text).collect(),
-        (Some(v), _) => vec![v.plain_text()],
-    }
-}
-
 /// The path part of the base URL (`https://x.org/gongshi/` → `/gongshi/`), for pages that can be
 /// served at any depth (404).
 pub fn base_path(base_url: &str) -> String {
@@ -941,8 +900,11 @@ mod tests {
 
     #[test]
     fn sidebar_keeps_the_most_frequent_values_and_the_active_one() {
-        let values: Vec<(String, Vec<usize>)> = (0..30)
-            .map(|i| (format!("v{i:02}"), vec![0; if i % 2 == 0 { 5 } else { 1 }]))
+        let values: Vec<FacetValue> = (0..30)
+            .map(|i| FacetValue {
+                value: format!("v{i:02}"),
+                records: vec![0; if i % 2 == 0 { 5 } else { 1 }],
+            })
             .collect();
         let shown = sidebar_values(&values, None);
         assert_eq!(shown.len(), SIDEBAR_VALUES);

@@ -116,12 +116,7 @@ fn is_plain_markup(event: &pulldown_cmark::Event) -> bool {
 }
 
 /// A record's title as plain text.
-pub fn title_of(collection: &Collection, record: &Record) -> String {
-    record
-        .value(collection.title_field)
-        .map(Value::plain_text)
-        .unwrap_or_else(|| record.id.to_string())
-}
+pub use crate::notice::title_of;
 
 /// Path of a record page relative to the site root, without a leading slash.
 pub fn record_path(collection: &Collection, id: &RecordId) -> String {
