@@ -216,9 +216,7 @@ mod tests {
         let staging = Staging::new(&dir.path().join("out")).expect("staging");
         let folders = Folders::default();
         let file = |ci: usize, r: &PublicRecord| MADE.bytes(ci, r);
-        folders
-            .make_all(&set, &staging, &MADE)
-            .expect("made");
+        folders.make_all(&set, &staging, &MADE).expect("made");
         let mut files = 0;
         for (ci, pc) in set.collections.iter().enumerate() {
             let c = &pc.def;

@@ -371,11 +371,19 @@ fn write_outputs(
         let early_search = memo.is_none().then(start_search);
         // The renderer first: a theme that fails to load needs no folders.
         let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
+        let export_inputs = crate::export::Inputs {
+            previous,
+            strings: renderer.i18n(),
+            orgs: renderer.orgs(),
+            content_slugs: renderer
+                .content_pages()
+                .iter()
+                .map(|p| p.slug.as_str())
+                .collect(),
+        };
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
-            .spawn_scoped(scope, || {
-                folders.make_all(set, staging, &record_files)
-            })
+            .spawn_scoped(scope, || folders.make_all(set, staging, &record_files))
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
         type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;
         let finish_folders = |maker: Maker<'_>| -> Result<(), BuildError> {
@@ -387,14 +395,8 @@ fn write_outputs(
         let export_staging = staging.view();
         let export = || {
             let started = Instant::now();
-            let exported = crate::export::export(
-                config,
-                set,
-                previous,
-                &export_staging,
-                &renderer,
-                &record_files,
-            );
+            let exported =
+                crate::export::export(config, set, &export_inputs, &export_staging, &record_files);
             (exported, started.elapsed().as_secs_f64())
         };
         let search = if memo.is_none() {
@@ -408,8 +410,9 @@ fn write_outputs(
             // A folder error explains the page errors that followed from it.
             finish_folders(maker)?;
             rendered?;
+            let report = exported?;
+            renderer.dataset_pages(&report)?;
             done("render", stages);
-            exported?;
             stages.push(StageTiming {
                 stage: "export (beside)",
                 seconds: export_seconds,
@@ -427,7 +430,8 @@ fn write_outputs(
             done("render", stages);
             after_render(staging)?;
             let search = early_search.unwrap_or_else(start_search);
-            export().0?;
+            let report = export().0?;
+            renderer.dataset_pages(&report)?;
             done("export", stages);
             search
         };

@@ -8,9 +8,9 @@
 
 use super::ExportError;
 use crate::config::SiteConfig;
+pub use crate::exported::{Change, ChangeList, TakedownReason};
 use crate::notice::PublishedSet;
 use crate::output::Staging;
-use crate::render::Renderer;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -98,41 +98,6 @@ pub(crate) fn read_manifest(path: &Path) -> Result<Manifest, String> {
         ));
     }
     Ok(manifest)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TakedownReason {
-    Expired,
-    Withdrawn,
-    /// No longer in the data at all (deleted, or moved back under embargo).
-    Removed,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    pub collection: String,
-    pub id: String,
-    /// Absolute URL of the record page (or its notice-ended page).
-    pub url: String,
-    /// The record's title; `None` for records taken down (their content is no longer public).
-    pub title: Option<String>,
-    /// Added: the publication day; corrected: the newest correction day after the earlier
-    /// build, else this build's day; taken down: the day it ended, when known.
-    pub date: Option<NaiveDate>,
-    /// Corrections' summaries, or the withdrawal reason.
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<TakedownReason>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ChangeList {
-    pub since: NaiveDate,
-    pub as_of: NaiveDate,
-    pub added: Vec<Change>,
-    pub corrected: Vec<Change>,
-    pub taken_down: Vec<Change>,
 }
 
 /// Compares the earlier manifest with this build's. `titles` gives each published record's
@@ -239,93 +204,10 @@ pub fn diff(
     list
 }
 
-#[derive(Serialize)]
-struct ChangeGroup<'a> {
-    key: &'static str,
-    heading: &'a str,
-    rows: Vec<ChangeRow>,
-}
-
-#[derive(Serialize)]
-struct ChangeRow {
-    date: Option<String>,
-    collection_title: String,
-    /// Relative link to the record page or its notice-ended page; none for removed records.
-    href: Option<String>,
-    text: String,
-    detail: String,
-}
-
-/// `/changes/` (page) and `/changes/changes.json`.
-pub fn changes_page(
-    config: &SiteConfig,
-    list: &ChangeList,
-    staging: &Staging,
-    renderer: &Renderer,
-) -> Result<(), ExportError> {
+/// `/changes/changes.json`: the list as data (render makes the `/changes/` page).
+pub fn write_json(list: &ChangeList, staging: &Staging) -> Result<(), ExportError> {
     let json = serde_json::to_value(list).unwrap_or_default();
     staging.write("changes/changes.json", &super::pretty(&json))?;
-    let strings = renderer.i18n();
-    let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
-    // A correction without a recorded summary still says what happened.
-    let rows = |changes: &[Change], otherwise: &str| -> Vec<ChangeRow> {
-        changes
-            .iter()
-            .map(|c| {
-                let reason = c.reason.map(|r| {
-                    t(match r {
-                        TakedownReason::Expired => "changes_reason_expired",
-                        TakedownReason::Withdrawn => "changes_reason_withdrawn",
-                        TakedownReason::Removed => "changes_reason_removed",
-                    })
-                });
-                let detail = match (reason, &c.detail) {
-                    (Some(r), Some(d)) => format!("{r}：{d}"),
-                    (Some(r), None) => r,
-                    (None, Some(d)) => d.clone(),
-                    (None, None) => otherwise.to_string(),
-                };
-                ChangeRow {
-                    date: c.date.map(|d| d.to_string()),
-                    collection_title: config
-                        .collections
-                        .iter()
-                        .find(|k| k.key == c.collection)
-                        .map_or_else(|| c.collection.clone(), |k| k.title.clone()),
-                    href: (c.reason != Some(TakedownReason::Removed))
-                        .then(|| format!("../{}/{}/", c.collection, c.id)),
-                    text: c.title.clone().unwrap_or_else(|| c.id.clone()),
-                    detail,
-                }
-            })
-            .collect()
-    };
-    let (added, corrected, taken_down) = (
-        t("changes_added"),
-        t("changes_corrected"),
-        t("changes_taken_down"),
-    );
-    let groups = [
-        ChangeGroup {
-            key: "added",
-            heading: &added,
-            rows: rows(&list.added, ""),
-        },
-        ChangeGroup {
-            key: "corrected",
-            heading: &corrected,
-            rows: rows(&list.corrected, &t("content_changed")),
-        },
-        ChangeGroup {
-            key: "taken-down",
-            heading: &taken_down,
-            rows: rows(&list.taken_down, ""),
-        },
-    ];
-    let mut vars = crate::render::PageVars::new();
-    vars.insert("since", &list.since.to_string());
-    vars.insert("groups", &groups);
-    renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;
     Ok(())
 }
 

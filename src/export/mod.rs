@@ -16,10 +16,11 @@ pub mod tabular;
 pub mod xlsx;
 
 use crate::config::{Collection, SiteConfig};
+use crate::exported::ExportReport;
 use crate::folders::RecordFileSource;
 use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
+use crate::org::OrgIndex;
 use crate::output::{sha256_hex_of_parts, OutputError, Staging};
-use crate::render::{RenderError, Renderer};
 use catalogue::{CollectionEntry, DataFile};
 use changes::{Manifest, ManifestEntry};
 use rayon::prelude::*;
@@ -32,8 +33,6 @@ use tabular::{Cell, Column, ColumnKind, OnNotice};
 pub enum ExportError {
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error(transparent)]
-    Render(#[from] RenderError),
     #[error("writing {path}: {message}")]
     Format { path: String, message: String },
 }
@@ -57,18 +56,34 @@ struct Exported<'a> {
     entry: CollectionEntry,
 }
 
-/// Writes every export into `staging`. `previous` is an earlier build's manifest, read before
-/// this build replaces the output.
+/// What export reads besides the published set.
+pub struct Inputs<'a> {
+    /// An earlier build's manifest, read before this build replaces the output.
+    pub previous: Option<&'a Manifest>,
+    /// The theme's words (column titles, feed text).
+    pub strings: &'a HashMap<String, String>,
+    /// The organisations with pages, for their feeds and the sitemap.
+    pub orgs: &'a OrgIndex,
+    /// The content pages' slugs, for the sitemap.
+    pub content_slugs: Vec<&'a str>,
+}
+
+/// Writes every export into `staging`, and reports what the pages describing the datasets
+/// show.
 pub fn export(
     config: &SiteConfig,
     set: &PublishedSet,
-    previous: Option<&Manifest>,
+    inputs: &Inputs,
     staging: &Staging,
-    renderer: &Renderer,
     record_files: &RecordFiles,
-) -> Result<(), ExportError> {
+) -> Result<ExportReport, ExportError> {
+    let Inputs {
+        previous,
+        strings,
+        orgs,
+        ..
+    } = *inputs;
     let on_notice = &record_files.on_notice;
-    let strings = renderer.i18n();
     // Collections at once as well as their files: one collection's workbook alone would
     // otherwise keep a core waiting.
     let mut exported = set
@@ -120,7 +135,7 @@ pub fn export(
         })
     });
     if let Some(list) = &change_list {
-        changes::changes_page(config, list, staging, renderer)?;
+        changes::write_json(list, staging)?;
     }
     let text = feeds::FeedText {
         titles: set.collections.iter().map(|pc| &pc.titles[..]).collect(),
@@ -130,35 +145,33 @@ pub fn export(
     for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
         staging.write(&path, &bytes)?;
     }
-    for (path, bytes) in feeds::org_feeds(config, set, renderer.orgs(), &text) {
+    for (path, bytes) in feeds::org_feeds(config, set, orgs, &text) {
         staging.write(&path, &bytes)?;
     }
 
-    let entries: Vec<&CollectionEntry> = exported.iter().map(|e| &e.entry).collect();
-    catalogue::catalogue_page(
-        config,
-        set,
-        &entries,
-        &[package, manifest_file],
-        change_list.is_some(),
-        staging,
-        renderer,
-    )?;
-
     let pages = sitemap::SitePages {
-        content_slugs: renderer
-            .content_pages()
-            .iter()
-            .map(|p| p.slug.as_str())
-            .collect(),
+        content_slugs: inputs.content_slugs.clone(),
         has_changes: change_list.is_some(),
-        orgs: renderer.orgs(),
+        orgs,
     };
     for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
         staging.write(&path, &bytes)?;
     }
     staging.write("robots.txt", &sitemap::robots(config))?;
-    Ok(())
+    let has_changes = change_list.is_some();
+    let entries: Vec<CollectionEntry> = exported.into_iter().map(|e| e.entry).collect();
+    let catalogue = catalogue::catalogue(
+        config,
+        set,
+        entries,
+        vec![package, manifest_file],
+        has_changes,
+        staging,
+    )?;
+    Ok(ExportReport {
+        catalogue,
+        changes: change_list,
+    })
 }
 
 /// `/data/datapackage.json`, describing every collection's CSV file.

@@ -4,6 +4,7 @@
 //! Links are relative to the page, so the site works under any base path and from `file://`.
 
 mod chrome;
+mod datapages;
 mod fold;
 mod org;
 mod stats;
@@ -37,14 +38,7 @@ pub enum RenderError {
     Folders,
 }
 
-/// A markdown page from `content/`.
-#[derive(Debug, Clone, Serialize)]
-pub struct ContentPage {
-    pub slug: String,
-    pub title: String,
-    pub description: String,
-    pub html: String,
-}
+pub use crate::content::ContentPage;
 
 /// A facet field's index and, per value, the indices of the records that have it.
 pub use crate::facet::{Facet, FacetValue};
