@@ -6,6 +6,7 @@
 mod chrome;
 mod datapages;
 mod fold;
+pub mod memo;
 mod org;
 mod stats;
 pub mod theme;
@@ -15,10 +16,10 @@ pub mod view;
 
 use crate::config::{Collection, SiteConfig};
 use crate::folders::Folders;
-use crate::live::{HashWriter, PageMemo};
 use crate::notice::{PublishedSet, TakenDown};
 use crate::output::{OutputError, Staging};
 use crate::text::{facet_segment, url_segment};
+use memo::{HashWriter, PageMemo};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

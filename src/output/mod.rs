@@ -4,8 +4,10 @@
 //! by the next build. Only a folder that is missing, empty or an earlier output is replaced
 //! (see [`crate::out_guard`]); every staging directory carries the output mark from the start.
 
-use crate::live::{content_hash, OutputIndex, Overlay};
+pub mod overlay;
+
 use crate::out_guard::{self, OUTPUT_MARK, OUTPUT_MARK_TEXT};
+use overlay::{content_hash, OutputIndex, Overlay};
 use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Component, Path, PathBuf};
