@@ -107,23 +107,7 @@ pub fn export(
         .collect::<Result<Vec<_>, _>>()?;
 
     let package = write_package(config, set, &exported, staging)?;
-    let manifest = Manifest {
-        format: changes::MANIFEST_FORMAT.to_string(),
-        as_of: set.as_of,
-        records: exported
-            .iter_mut()
-            .flat_map(|e| std::mem::take(&mut e.manifest))
-            .collect(),
-    };
-    let manifest_bytes = manifest.to_json();
-    staging.write("data/manifest.json", &manifest_bytes)?;
-    let manifest_file = DataFile::new(
-        "manifest.json".into(),
-        "JSON",
-        "application/json",
-        Some(manifest.records.len()),
-        &manifest_bytes,
-    );
+    let (manifest, manifest_file) = write_manifest(set, &mut exported, staging)?;
 
     let summaries: Vec<Vec<String>> = exported
         .iter_mut()
@@ -142,12 +126,7 @@ pub fn export(
         summaries: &summaries,
         strings,
     };
-    for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
-        staging.write(&path, &bytes)?;
-    }
-    for (path, bytes) in feeds::org_feeds(config, set, orgs, &text) {
-        staging.write(&path, &bytes)?;
-    }
+    write_feeds(config, set, change_list.as_ref(), orgs, &text, staging)?;
 
     let pages = sitemap::SitePages {
         content_slugs: inputs.content_slugs.clone(),
@@ -172,6 +151,51 @@ pub fn export(
         catalogue,
         changes: change_list,
     })
+}
+
+/// `/data/manifest.json`: every published record's content hash, for the next build's change
+/// list.
+fn write_manifest(
+    set: &PublishedSet,
+    exported: &mut [Exported],
+    staging: &Staging,
+) -> Result<(Manifest, DataFile), ExportError> {
+    let manifest = Manifest {
+        format: changes::MANIFEST_FORMAT.to_string(),
+        as_of: set.as_of,
+        records: exported
+            .iter_mut()
+            .flat_map(|e| std::mem::take(&mut e.manifest))
+            .collect(),
+    };
+    let bytes = manifest.to_json();
+    staging.write("data/manifest.json", &bytes)?;
+    let file = DataFile::new(
+        "manifest.json".into(),
+        "JSON",
+        "application/json",
+        Some(manifest.records.len()),
+        &bytes,
+    );
+    Ok((manifest, file))
+}
+
+/// The site's, each collection's and each organisation's Atom feeds.
+fn write_feeds(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    change_list: Option<&changes::ChangeList>,
+    orgs: &OrgIndex,
+    text: &feeds::FeedText,
+    staging: &Staging,
+) -> Result<(), ExportError> {
+    for (path, bytes) in feeds::feeds(config, set, change_list, text) {
+        staging.write(&path, &bytes)?;
+    }
+    for (path, bytes) in feeds::org_feeds(config, set, orgs, text) {
+        staging.write(&path, &bytes)?;
+    }
+    Ok(())
 }
 
 /// `/data/datapackage.json`, describing every collection's CSV file.
@@ -449,19 +473,7 @@ fn datasets<'a>(
         rows: &rows,
         as_of: set.as_of,
     };
-    let csv = || -> Result<DataFile, ExportError> {
-        let name = format!("{}.csv", c.key);
-        let out = staging.stream(&format!("data/{name}"))?;
-        let out = tabular::write_csv(&columns, &rows, out)
-            .map_err(|e| format_error(&name)(e.to_string()))?;
-        Ok(DataFile::written(
-            name,
-            "CSV",
-            "text/csv",
-            Some(n),
-            out.finish()?,
-        ))
-    };
+    let csv = || csv_file(c, &columns, &rows, staging);
     let json = || json_files(c, pc, &columns, &rows, staging, json_written);
     let xlsx = || {
         (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
@@ -497,29 +509,7 @@ fn datasets<'a>(
         )?);
     }
 
-    // Summaries (listed fields, as dataset text) for the feeds.
-    let listed: Vec<(usize, &str)> = c
-        .listed
-        .iter()
-        .filter_map(|fi| {
-            columns
-                .iter()
-                .position(|col| matches!(col.kind, ColumnKind::Field(i, _) if i == *fi))
-                .map(|pos| (pos, c.fields[*fi].label.as_str()))
-        })
-        .collect();
-    let summaries: Vec<String> = rows
-        .par_iter()
-        .map(|row| {
-            listed
-                .iter()
-                .filter(|(pos, _)| row[*pos] != Cell::Null)
-                .map(|(pos, label)| format!("{label}：{}", row[*pos].text()))
-                .collect::<Vec<_>>()
-                .join("；")
-        })
-        .collect();
-
+    let summaries = summaries(c, &columns, &rows);
     let schema_fields = datapackage::schema_fields(config, &columns, &labels);
     let dictionary = catalogue::dictionary(&schema_fields, &examples(&rows, columns.len()));
     Ok(Exported {
@@ -538,4 +528,48 @@ fn datasets<'a>(
             note,
         },
     })
+}
+
+/// Per row, the collection's listed fields as dataset text, for the feeds.
+fn summaries(c: &Collection, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<String> {
+    let listed: Vec<(usize, &str)> = c
+        .listed
+        .iter()
+        .filter_map(|fi| {
+            columns
+                .iter()
+                .position(|col| matches!(col.kind, ColumnKind::Field(i, _) if i == *fi))
+                .map(|pos| (pos, c.fields[*fi].label.as_str()))
+        })
+        .collect();
+    rows.par_iter()
+        .map(|row| {
+            listed
+                .iter()
+                .filter(|(pos, _)| row[*pos] != Cell::Null)
+                .map(|(pos, label)| format!("{label}：{}", row[*pos].text()))
+                .collect::<Vec<_>>()
+                .join("；")
+        })
+        .collect()
+}
+
+/// `/data/<c>.csv`, streamed to disk.
+fn csv_file(
+    c: &Collection,
+    columns: &[Column],
+    rows: &[Vec<Cell>],
+    staging: &Staging,
+) -> Result<DataFile, ExportError> {
+    let name = format!("{}.csv", c.key);
+    let out = staging.stream(&format!("data/{name}"))?;
+    let out =
+        tabular::write_csv(columns, rows, out).map_err(|e| format_error(&name)(e.to_string()))?;
+    Ok(DataFile::written(
+        name,
+        "CSV",
+        "text/csv",
+        Some(rows.len()),
+        out.finish()?,
+    ))
 }
