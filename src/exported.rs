@@ -52,7 +52,7 @@ impl DataFile {
     ) -> Self {
         let written = crate::output::WrittenFile {
             len: bytes.len() as u64,
-            sha256: crate::output::sha256_hex(bytes),
+            sha256: crate::digest::sha256_hex(bytes),
         };
         Self::written(name, format, media_type, records, written)
     }

@@ -5,10 +5,10 @@
 use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
-use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::export::RecordFiles;
 use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
+use crate::manifest::{read_previous, Manifest, PreviousError};
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};

@@ -4,7 +4,10 @@
 //! by the next build. Only a folder that is missing, empty or an earlier output is replaced
 //! (see [`crate::out_guard`]); every staging directory carries the output mark from the start.
 
+pub use crate::digest::{sha256_hex, sha256_hex_of_parts};
+
 mod flush;
+pub mod guard;
 pub mod overlay;
 mod stream;
 
@@ -12,7 +15,7 @@ pub use flush::{sync_tree, BackgroundFlush};
 use stream::STREAM_BUFFER;
 pub use stream::{StagedFile, WrittenFile};
 
-use crate::out_guard::{self, OUTPUT_MARK, OUTPUT_MARK_TEXT};
+use guard::{self as out_guard, OUTPUT_MARK, OUTPUT_MARK_TEXT};
 use overlay::{content_hash, OutputIndex, Overlay};
 use sha2::{Digest, Sha256};
 use std::io;
@@ -29,7 +32,7 @@ pub enum OutputError {
     #[error("refusing to build into \"{}\": {reason}", .out.display())]
     Refused {
         out: PathBuf,
-        reason: crate::out_guard::Refusal,
+        reason: guard::Refusal,
     },
 }
 
@@ -39,19 +42,6 @@ pub(crate) fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// The SHA-256 of the parts one after another, without joining them first.
-pub fn sha256_hex_of_parts(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hex::encode(hasher.finalize())
 }
 
 const STAGING_MARK: &str = ".gongshi-staging-";
