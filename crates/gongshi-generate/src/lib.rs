@@ -7,6 +7,7 @@
 
 mod codes;
 mod names;
+mod penalties;
 mod places;
 pub mod queries;
 mod records;
