@@ -15,9 +15,9 @@ use gongshi::output::Staging;
 use std::path::PathBuf;
 use std::time::Instant;
 
-// As the `gongshi` binary does (see main.rs), so allocation costs are the build's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The `gongshi` binary's allocator and its tuning, so allocation costs are the build's.
+#[path = "../src/allocator.rs"]
+mod allocator;
 
 /// (user, system) CPU seconds of the whole process so far.
 fn cpu() -> (f64, f64) {
@@ -32,7 +32,7 @@ fn cpu() -> (f64, f64) {
 }
 
 fn main() -> anyhow::Result<()> {
-    gongshi::memory::tune_allocator();
+    allocator::tune();
     let mut args = std::env::args().skip(1);
     let mut site = None;
     let mut as_of = NaiveDate::from_ymd_opt(2025, 6, 30).context("date")?;

@@ -37,7 +37,9 @@ command -v valgrind >/dev/null || { echo "instructions: valgrind is missing" >&2
 as_of=2025-06-30
 work=$(mktemp -d "${TMPDIR:-/tmp}/gongshi-instructions.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"${bins[0]}" generate --records "$records" --seed 1 --out "$work/site" >/dev/null 2>&1
+# The generator is a workspace member of its own (crates/gongshi-generate), not a gongshi command.
+cargo run --quiet --release --manifest-path "$(dirname "$0")/../Cargo.toml" -p gongshi-generate -- \
+    --records "$records" --seed 1 --out "$work/site" >/dev/null 2>&1
 
 first_out=""
 for i in "${!bins[@]}"; do

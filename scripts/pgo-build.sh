@@ -35,7 +35,8 @@ RUSTFLAGS="-Cprofile-generate=$work/profiles" \
 instrumented="$root/target/pgo-instrumented/dist/gongshi"
 
 echo "pgo-build: training on a generated site of 20,000 records" >&2
-"$instrumented" generate --records 20000 --seed 7 --out "$work/site" >/dev/null
+cargo run --quiet --release --manifest-path "$root/Cargo.toml" -p gongshi-generate -- \
+    --records 20000 --seed 7 --out "$work/site" 2>/dev/null
 "$instrumented" check --as-of "$as_of" --site "$work/site" >/dev/null 2>&1
 "$instrumented" build --as-of "$as_of" --site "$work/site" --out "$work/out-instrumented" \
     >/dev/null 2>&1

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/test-deps.sh
 cargo fmt --check
-cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The fuzz target is built (not run) so it keeps compiling against the library.
 cargo build -p gongshi-fuzz --quiet
 cargo test --all-targets

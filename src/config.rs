@@ -593,10 +593,10 @@ fn resolve_fields(
 ) -> Vec<FieldDef> {
     let mut fields = Vec::new();
     for (key, rf) in raw {
-        if crate::record::SYSTEM_KEYS.contains(&key.as_str()) {
+        if crate::domain::SYSTEM_KEYS.contains(&key.as_str()) {
             report(format!(
                 "field \"{key}\" is reserved for notice data (reserved: {})",
-                crate::record::SYSTEM_KEYS.join(", ")
+                crate::domain::SYSTEM_KEYS.join(", ")
             ));
             continue;
         }

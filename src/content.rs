@@ -4,9 +4,17 @@
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::domain::RecordId;
-use crate::render::ContentPage;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// A markdown page from `content/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContentPage {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub html: String,
+}
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -85,7 +93,7 @@ fn parse_page(slug: &str, text: &str) -> Result<(i64, ContentPage), (usize, Stri
             slug: slug.to_string(),
             title: front.title,
             description: front.description,
-            html: crate::render::view::markdown_html(body),
+            html: crate::markdown::markdown_html(body),
         },
     ))
 }

@@ -5,6 +5,16 @@
 use serde::Serialize;
 use std::fmt;
 
+/// Keys every record may carry besides its collection's fields.
+pub const SYSTEM_KEYS: [&str; 6] = [
+    "id",
+    "published",
+    "withdrawn",
+    "history",
+    "notice_until",
+    "notice_period",
+];
+
 const CREDIT_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const CREDIT_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,

@@ -14,7 +14,6 @@
 //! that file by the time this thread reaches the collection's record files, which it usually has
 //! on disk, the thread copies its lines instead of making every record's row and line again.
 
-use crate::config::SiteConfig;
 use crate::notice::{PublicRecord, PublishedSet};
 use crate::output::{io_at, OutputError, Staging};
 use std::fs::File;
@@ -66,14 +65,13 @@ impl Folders {
     /// collection's lines file when `records` has one by then, else made by `records`.
     pub fn make_all(
         &self,
-        config: &SiteConfig,
         set: &PublishedSet,
         staging: &Staging,
         records: &dyn RecordFileSource,
     ) -> Result<(), OutputError> {
         // However this ends (done, failed, abandoned or panicking), waiters are released.
         let _stopped = StopOnDrop(self);
-        let collections = || config.collections.iter().zip(&set.collections);
+        let collections = || set.collections.iter().map(|pc| (&pc.def, pc));
         for (c, pc) in collections() {
             let ids = pc
                 .records
@@ -213,16 +211,15 @@ mod tests {
 
     #[test]
     fn makes_every_record_folder_and_each_published_record_file() {
-        let (config, set) = good_site();
+        let (_config, set) = good_site();
         let dir = tempfile::tempdir().expect("tempdir");
         let staging = Staging::new(&dir.path().join("out")).expect("staging");
         let folders = Folders::default();
         let file = |ci: usize, r: &PublicRecord| MADE.bytes(ci, r);
-        folders
-            .make_all(&config, &set, &staging, &MADE)
-            .expect("made");
+        folders.make_all(&set, &staging, &MADE).expect("made");
         let mut files = 0;
-        for (ci, (c, pc)) in config.collections.iter().zip(&set.collections).enumerate() {
+        for (ci, pc) in set.collections.iter().enumerate() {
+            let c = &pc.def;
             assert!(folders.wait_for(ci).is_ok());
             for r in &pc.records {
                 let id = &r.record.id;
@@ -253,7 +250,7 @@ mod tests {
         let second = &config.collections[1].key;
         std::fs::write(staging.dir().join(second), b"in the way").expect("blocker");
         let folders = Folders::default();
-        let made = folders.make_all(&config, &set, &staging, &MADE);
+        let made = folders.make_all(&set, &staging, &MADE);
         let message = made
             .expect_err("cannot make folders under a file")
             .to_string();
@@ -279,7 +276,7 @@ mod tests {
         };
         let staging = Staging::new(&dir.path().join("out")).expect("staging");
         Folders::default()
-            .make_all(&config, &set, &staging, &source)
+            .make_all(&set, &staging, &source)
             .expect("made");
         let read = |ci: usize, id: &crate::domain::RecordId| {
             let key = &config.collections[ci].key;
@@ -297,7 +294,7 @@ mod tests {
         std::fs::write(&lines_path, lines[1..].concat()).expect("lines file");
         let staging = Staging::new(&dir.path().join("out")).expect("staging");
         let message = Folders::default()
-            .make_all(&config, &set, &staging, &source)
+            .make_all(&set, &staging, &source)
             .expect_err("a line is missing")
             .to_string();
         let last = &first[first.len() - 1].record.id;

@@ -49,81 +49,9 @@ fn parse_vm_hwm(status: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// `mi_option_purge_delay` and `mi_option_allow_thp` in mimalloc 2's include/mimalloc.h
-/// (libmimalloc-sys names no constants for them); the test below checks them against their
-/// defaults and their neighbours'.
-///
-/// mimalloc 2 rather than 3 (the crate's default): at 100,000 records on tmpfs, 16 alternating
-/// builds, 0.09-0.13 s less user time (5.53-5.58 s against 5.66-5.67 s) for a peak 20 MB
-/// higher (418 against 396 MB).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 37;
-
-/// Tunes the allocator for a short-lived build that allocates and frees in waves (a page's
-/// context, a dataset's rows).
-///
-/// By default mimalloc hands freed memory back to the OS after a delay (10 ms in mimalloc 2,
-/// a second in mimalloc 3), and the next wave faults it in again: at 100,000 records that was
-/// 1 s of kernel and 1.5 s of user time (mimalloc 3). A build keeps what it freed instead;
-/// peak memory rises (233 → 440 MB at 100,000 records) and stays far under the limits.
-///
-/// mimalloc also asks for transparent huge pages on its arenas, so the first touch of each
-/// 2 MB span zeroes all of it (and may compact memory to find one) even where little is used.
-/// At 100,000 records, zeroing huge pages was 8% of a build's CPU samples on disk (with them
-/// off, 1.6% of a system-wide profile's); written to tmpfs, where the disk does not blur it,
-/// the build took 1.4-1.5 s of kernel time against 1.7-2.1 s, and its peak fell from 550 to
-/// 500-520 MB. mimalloc reserves its first arena before `main`, so its own option comes too
-/// late for that one; the process-wide switch covers every mapping.
-///
-/// Called first in `main` by every binary whose global allocator is mimalloc (the `gongshi`
-/// binary and the search benchmark), so they allocate alike.
-pub fn tune_allocator() {
-    // SAFETY: sets two of mimalloc's runtime options, which it reads on each purge and map.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
-        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
-    }
-    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag of this process.
-    // Failing (an old kernel) only costs the zeroing, so the result is not checked.
-    #[cfg(target_os = "linux")]
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0)
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_allocator_options_are_the_ones_we_set() {
-        // SAFETY: reads options.
-        let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
-        // mimalloc 2's defaults: purge delay 10 ms between eager_commit_delay (1) and
-        // use_numa_nodes (0); THP allowed (1), the last option, after generic_collect (10000).
-        assert_eq!(
-            [
-                MI_OPTION_PURGE_DELAY - 1,
-                MI_OPTION_PURGE_DELAY,
-                MI_OPTION_PURGE_DELAY + 1
-            ]
-            .map(get),
-            [1, 10, 0]
-        );
-        assert_eq!(
-            [MI_OPTION_ALLOW_THP - 1, MI_OPTION_ALLOW_THP].map(get),
-            [10_000, 1]
-        );
-        tune_allocator();
-        assert_eq!(get(MI_OPTION_PURGE_DELAY), -1);
-        assert_eq!(get(MI_OPTION_ALLOW_THP), 0);
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: PR_GET_THP_DISABLE takes no pointer and returns the flag.
-            let thp_disabled = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
-            assert_eq!(thp_disabled, 1);
-        }
-    }
 
     #[test]
     fn reads_the_high_water_mark_in_bytes() {

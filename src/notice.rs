@@ -57,11 +57,18 @@ pub struct TakenDown {
     pub organisations: Vec<crate::org::OrgMention>,
 }
 
-#[derive(Debug, Default)]
+/// One collection as every output stage reads it: its definition, its records on notice and
+/// taken down, and what is derived from them once (titles, facets).
+#[derive(Debug)]
 pub struct PublishedCollection {
+    /// The collection's definition in site.yaml (a copy of `config.collections[i]`).
+    pub def: Collection,
     /// Newest publication first, then by id.
     pub records: Vec<PublicRecord>,
     pub taken_down: Vec<TakenDown>,
+    /// Per record of `records`: its title (see [`title_of`]).
+    pub titles: Vec<String>,
+    pub facets: Vec<crate::facet::Facet>,
 }
 
 #[derive(Debug)]
@@ -153,7 +160,7 @@ pub fn status(collection: &Collection, record: &Record, as_of: NaiveDate) -> Not
 pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> PublishedSet {
     let collections = config
         .collections
-        .iter()
+        .par_iter()
         .zip(data.collections)
         .map(|(collection, records)| {
             // Per record in parallel: the build waits for this stage with nothing else to do.
@@ -161,7 +168,13 @@ pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> Publishe
                 .into_par_iter()
                 .filter_map(|record| decide(collection, record, as_of))
                 .collect();
-            let mut out = PublishedCollection::default();
+            let mut out = PublishedCollection {
+                def: collection.clone(),
+                records: Vec::new(),
+                taken_down: Vec::new(),
+                titles: Vec::new(),
+                facets: Vec::new(),
+            };
             for d in decided {
                 match d {
                     Decided::Public(r) => out.records.push(r),
@@ -183,10 +196,24 @@ pub fn publish(config: &SiteConfig, data: Dataset, as_of: NaiveDate) -> Publishe
             let scattered = std::mem::take(&mut out.records);
             out.records = scattered.par_iter().cloned().collect();
             scattered.into_par_iter().for_each(drop);
+            out.titles = out
+                .records
+                .iter()
+                .map(|r| title_of(collection, &r.record))
+                .collect();
+            out.facets = crate::facet::groups(collection, out.records.iter().map(|r| &r.record));
             out
         })
         .collect();
     PublishedSet { as_of, collections }
+}
+
+/// A record's title: its title field's text, else its id.
+pub fn title_of(collection: &Collection, record: &Record) -> String {
+    record
+        .value(collection.title_field)
+        .map(Value::plain_text)
+        .unwrap_or_else(|| record.id.to_string())
 }
 
 enum Decided {

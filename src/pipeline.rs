@@ -5,10 +5,10 @@
 use crate::calendar::HolidayCalendar;
 use crate::config::{self, SiteConfig};
 use crate::diagnostic::Diagnostic;
-use crate::export::changes::{read_previous, Manifest, PreviousError};
 use crate::export::RecordFiles;
 use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
+use crate::manifest::{read_previous, Manifest, PreviousError};
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
@@ -176,6 +176,7 @@ pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, Build
     run(opts, Some(live))
 }
 
+/// The one schedule of every build; `live` makes it a rebuild in place (see [`crate::live`]).
 fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
     let mut stages = Vec::new();
     let started = Instant::now();
@@ -187,45 +188,22 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         }
     };
     report(Stage::Validate);
-    let mut checked =
-        check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
-    if checked.has_errors(opts.strict) {
-        return Err(BuildError::Invalid(checked.diagnostics));
-    }
-    if let Some(base) = &opts.base_url {
-        checked.config.site.base_url = base.clone();
-    }
-    if !checked.config.site.base_url.ends_with('/') {
-        checked.config.site.base_url.push('/');
-    }
-    stages.push(timing("load+validate", started, 0, 0));
-
-    let t = Instant::now();
     let Checked {
         config,
         dataset,
         pages,
-        diagnostics,
+        mut diagnostics,
         staff,
-    } = checked;
+    } = checked_site(opts)?;
+    stages.push(timing("load+validate", started, 0, 0));
+
+    let t = Instant::now();
     report(Stage::Notice);
     let set = notice::publish(&config, dataset, opts.as_of);
     stages.push(timing("notice", t, 0, 0));
 
     // The earlier manifest must be read before this build's output replaces it.
-    let mut diagnostics = diagnostics;
-    let previous = match read_previous(opts.previous.as_deref(), &opts.out) {
-        Ok(p) => p,
-        Err(PreviousError::Unusable(path, e)) => return Err(BuildError::Previous(path, e)),
-        Err(PreviousError::Ignored(path, e)) => {
-            diagnostics.push(Diagnostic::warning(
-                &path,
-                0,
-                format!("earlier build's manifest ignored, no change list: {e}"),
-            ));
-            None
-        }
-    };
+    let previous = previous_manifest(opts, &mut diagnostics)?;
 
     let (state, mut pages_ready) = match live {
         Some(Live { state, pages_ready }) => (Some(state), Some(pages_ready)),
@@ -253,53 +231,76 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         Ok(())
     };
     report(Stage::Outputs);
-    match write_outputs(&outputs, pages, &staging, &mut stages, &mut after_render) {
-        Ok(()) => {
-            let files = staging.files_written();
-            let bytes = staging.bytes_written();
-            let published = set.collections.iter().map(|c| c.records.len()).sum();
-            // Freeing every record keeps a core busy for a while (60 ms at 100,000 records);
-            // the flush and swap below mostly wait for the disk, so it happens beside them.
-            let freeing = std::thread::Builder::new()
-                .name("gongshi-free".into())
-                .spawn(move || drop(set));
-            report(Stage::Swap);
-            let t = Instant::now();
-            let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
-            match state {
-                Some(state) => match staging.finish_live() {
-                    Ok(index) => {
-                        state.output = index;
-                        state.pages.advance();
-                    }
-                    Err(e) => {
-                        *state = LiveState::default();
-                        return Err(e.into());
-                    }
-                },
-                None => staging.commit()?,
-            }
-            if let Ok(freeing) = freeing {
-                let _ = freeing.join();
-            }
-            stages.push(timing("swap", t, 0, 0));
-            Ok(BuildSummary {
-                warnings: diagnostics,
-                stages,
-                files,
-                bytes,
-                published,
-                rendered_pages,
-                staff,
-            })
+    let written = write_outputs(&outputs, pages, &staging, &mut stages, &mut after_render);
+    if let Err(e) = written {
+        staging.discard();
+        if let Some(state) = state {
+            // Pages may already be updated in place: the next rebuild starts afresh.
+            *state = LiveState::default();
         }
-        Err(e) => {
-            staging.discard();
-            if let Some(state) = state {
-                // Pages may already be updated in place: the next rebuild starts afresh.
-                *state = LiveState::default();
+        return Err(e);
+    }
+    let (files, bytes) = (staging.files_written(), staging.bytes_written());
+    report(Stage::Swap);
+    let t = Instant::now();
+    let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
+    match state {
+        Some(state) => match staging.finish_live() {
+            Ok(index) => {
+                state.output = index;
+                state.pages.advance();
             }
-            Err(e)
+            Err(e) => {
+                *state = LiveState::default();
+                return Err(e.into());
+            }
+        },
+        None => staging.commit()?,
+    }
+    stages.push(timing("swap", t, 0, 0));
+    Ok(BuildSummary {
+        warnings: diagnostics,
+        stages,
+        files,
+        bytes,
+        published: set.collections.iter().map(|c| c.records.len()).sum(),
+        rendered_pages,
+        staff,
+    })
+}
+
+/// The front half, with the build's options applied: nothing to write when it has errors.
+fn checked_site(opts: &BuildOptions) -> Result<Checked, BuildError> {
+    let mut checked =
+        check(&opts.site, opts.as_of, opts.max_file_bytes).map_err(BuildError::Invalid)?;
+    if checked.has_errors(opts.strict) {
+        return Err(BuildError::Invalid(checked.diagnostics));
+    }
+    if let Some(base) = &opts.base_url {
+        checked.config.site.base_url = base.clone();
+    }
+    if !checked.config.site.base_url.ends_with('/') {
+        checked.config.site.base_url.push('/');
+    }
+    Ok(checked)
+}
+
+/// The earlier build's manifest for the change list: `--previous`, else the one in `--out`
+/// (a warning, and no change list, when that one cannot be read).
+fn previous_manifest(
+    opts: &BuildOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Manifest>, BuildError> {
+    match read_previous(opts.previous.as_deref(), &opts.out) {
+        Ok(p) => Ok(p),
+        Err(PreviousError::Unusable(path, e)) => Err(BuildError::Previous(path, e)),
+        Err(PreviousError::Ignored(path, e)) => {
+            diagnostics.push(Diagnostic::warning(
+                &path,
+                0,
+                format!("earlier build's manifest ignored, no change list: {e}"),
+            ));
+            Ok(None)
         }
     }
 }
@@ -315,6 +316,18 @@ fn timing(stage: &'static str, since: Instant, files: u64, bytes: u64) -> StageT
     }
 }
 
+/// A stage that ran on its own thread beside the others: its own time, files and bytes.
+fn beside(stage: &'static str, seconds: f64, view: &Staging) -> StageTiming {
+    StageTiming {
+        stage,
+        seconds,
+        files: view.files_written(),
+        bytes: view.bytes_written(),
+        peak_rss: 0,
+        cpu_seconds: 0.0,
+    }
+}
+
 /// What the output stages read.
 struct Outputs<'a> {
     config: &'a SiteConfig,
@@ -325,6 +338,48 @@ struct Outputs<'a> {
     memo: Option<&'a PageMemo>,
 }
 
+/// Times the stages of the output half in turn, with the files and bytes each wrote.
+struct Clock<'s> {
+    staging: &'s Staging,
+    since: Instant,
+    files: u64,
+    bytes: u64,
+}
+
+impl<'s> Clock<'s> {
+    fn new(staging: &'s Staging) -> Self {
+        Clock {
+            staging,
+            since: Instant::now(),
+            files: staging.files_written(),
+            bytes: staging.bytes_written(),
+        }
+    }
+
+    fn done(&mut self, stage: &'static str, stages: &mut Vec<StageTiming>) {
+        let files = self.staging.files_written() - self.files;
+        let bytes = self.staging.bytes_written() - self.bytes;
+        stages.push(timing(stage, self.since, files, bytes));
+        *self = Clock::new(self.staging);
+    }
+}
+
+type Timed<T> = (T, f64);
+
+fn timed<T>(f: impl FnOnce() -> T) -> Timed<T> {
+    let started = Instant::now();
+    let result = f();
+    (result, started.elapsed().as_secs_f64())
+}
+
+/// The output half, one schedule for every build: search on a thread of its own (see
+/// search::canonical), the record folders on another (see crate::folders), pages and datasets
+/// on the rayon pool, then the pages made from the datasets' and the index's results.
+///
+/// A full build renders and exports at once (the export ends on one collection's workbook
+/// and the pages on the folder thread, and each fills the other's gaps) and starts indexing
+/// first. A live rebuild puts its pages first, publishes them through `after_render`, and only
+/// then starts the datasets and the index: the pages are what the person editing waits for.
 fn write_outputs(
     outputs: &Outputs,
     pages: Vec<ContentPage>,
@@ -338,116 +393,73 @@ fn write_outputs(
         previous,
         memo,
     } = *outputs;
-    let mut mark = (
-        Instant::now(),
-        staging.files_written(),
-        staging.bytes_written(),
-    );
-    let mut done = |stage: &'static str, stages: &mut Vec<StageTiming>| {
-        let files = staging.files_written() - mark.1;
-        let bytes = staging.bytes_written() - mark.2;
-        stages.push(timing(stage, mark.0, files, bytes));
-        mark = (
-            Instant::now(),
-            staging.files_written(),
-            staging.bytes_written(),
-        );
-    };
-    // Search indexing runs on one thread of its own (see search::canonical), so it overlaps
-    // the pages and datasets, which use the rayon pool. A live rebuild starts it after the
-    // pages, which are what the person editing is waiting for. The collection folders'
-    // entries get a thread too (see crate::folders), which the record pages wait for.
-    let search_staging = staging.view();
+    let pages_first = memo.is_some();
+    let mut clock = Clock::new(staging);
+    let (search_staging, export_staging) = (staging.view(), staging.view());
     let folders = Folders::default();
     let record_files = RecordFiles::new(config, set);
     std::thread::scope(|scope| {
-        let start_search = || {
-            scope.spawn(|| {
-                let started = Instant::now();
-                let result = crate::search::write(config, set, &search_staging);
-                (result, started.elapsed().as_secs_f64())
-            })
-        };
-        let early_search = memo.is_none().then(start_search);
+        let start_search =
+            || scope.spawn(|| timed(|| crate::search::write(config, set, &search_staging)));
+        let early_search = (!pages_first).then(start_search);
         // The renderer first: a theme that fails to load needs no folders.
         let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
-            .spawn_scoped(scope, || {
-                folders.make_all(config, set, staging, &record_files)
-            })
+            .spawn_scoped(scope, || folders.make_all(set, staging, &record_files))
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
-        type Maker<'s> = std::thread::ScopedJoinHandle<'s, Result<(), crate::output::OutputError>>;
-        let finish_folders = |maker: Maker<'_>| -> Result<(), BuildError> {
-            maker
-                .join()
-                .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
-            Ok(())
+        let inputs = crate::export::Inputs {
+            previous,
+            strings: renderer.i18n(),
+            orgs: renderer.orgs(),
+            content_slugs: renderer
+                .content_pages()
+                .iter()
+                .map(|p| p.slug.as_str())
+                .collect(),
         };
-        let export_staging = staging.view();
         let export = || {
-            let started = Instant::now();
-            let exported = crate::export::export(
-                config,
-                set,
-                previous,
-                &export_staging,
-                &renderer,
-                &record_files,
-            );
-            (exported, started.elapsed().as_secs_f64())
+            timed(|| crate::export::export(config, set, &inputs, &export_staging, &record_files))
         };
-        let search = if memo.is_none() {
-            // A full build renders and exports at once: the export ends on one collection's
-            // workbook and the pages on the folder thread, and each fills the other's gaps.
-            let (rendered, (exported, export_seconds)) =
-                rayon::join(|| renderer.render_all(&folders), export);
-            if rendered.is_err() || exported.is_err() {
-                folders.abandon();
-            }
-            // A folder error explains the page errors that followed from it.
-            finish_folders(maker)?;
-            rendered?;
-            done("render", stages);
-            exported?;
-            stages.push(StageTiming {
-                stage: "export (beside)",
-                seconds: export_seconds,
-                files: export_staging.files_written(),
-                bytes: export_staging.bytes_written(),
-                peak_rss: 0,
-                cpu_seconds: 0.0,
-            });
-            early_search.unwrap_or_else(start_search)
+
+        let (rendered, exported) = if pages_first {
+            (renderer.render_all(&folders), None)
         } else {
-            // A live rebuild serves its pages first: they are what the person editing waits for.
-            let rendered = renderer.render_all(&folders);
-            finish_folders(maker)?;
-            rendered?;
-            done("render", stages);
-            after_render(staging)?;
-            let search = early_search.unwrap_or_else(start_search);
-            export().0?;
-            done("export", stages);
-            search
+            let (rendered, exported) = rayon::join(|| renderer.render_all(&folders), export);
+            (rendered, Some(exported))
         };
+        if rendered.is_err() || exported.as_ref().is_some_and(|(e, _)| e.is_err()) {
+            folders.abandon();
+        }
+        // A folder error explains the page errors that followed from it.
+        maker
+            .join()
+            .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
+        rendered?;
+        clock.done("render", stages);
+        after_render(staging)?;
+
+        let search = early_search.unwrap_or_else(start_search);
+        let (report, export_seconds) = match exported {
+            Some(exported) => exported,
+            None => export(),
+        };
+        renderer.dataset_pages(&report?)?;
+        if pages_first {
+            clock.done("export", stages);
+        } else {
+            stages.push(beside("export (beside)", export_seconds, &export_staging));
+        }
+
         let (result, seconds) = search
             .join()
             .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
         let stats = result.map_err(|e| BuildError::Stage(e.to_string()))?;
         renderer.search_page(&stats.manifest)?;
-        done("search wait", stages);
-        stages.push(StageTiming {
-            stage: "search (beside)",
-            seconds,
-            files: search_staging.files_written(),
-            bytes: search_staging.bytes_written(),
-            peak_rss: 0,
-            cpu_seconds: 0.0,
-        });
+        clock.done("search wait", stages);
+        stages.push(beside("search (beside)", seconds, &search_staging));
         staging.absorb(&export_staging);
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
-    })?;
-    Ok(())
+    })
 }

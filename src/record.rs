@@ -7,15 +7,7 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Keys every record may carry besides its collection's fields.
-pub const SYSTEM_KEYS: [&str; 6] = [
-    "id",
-    "published",
-    "withdrawn",
-    "history",
-    "notice_until",
-    "notice_period",
-];
+pub use crate::domain::SYSTEM_KEYS;
 
 /// An amount of money in fen (1/100 yuan), so sums and comparisons are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -42,7 +42,7 @@ pub fn facet_segment(value: &str) -> String {
     if safe {
         value.to_string()
     } else {
-        let digest = crate::output::sha256_hex(value.as_bytes());
+        let digest = crate::digest::sha256_hex(value.as_bytes());
         format!("v-{}", &digest[..12])
     }
 }

@@ -19,15 +19,12 @@ fn stderr_of(args: &[&str]) -> String {
 fn generated(tmp: &tempfile::TempDir, records: &str, seed: &str) -> (String, String) {
     let site = tmp.path().join("site").to_string_lossy().to_string();
     let out = tmp.path().join("out").to_string_lossy().to_string();
-    stderr_of(&[
-        "generate",
-        "--records",
-        records,
-        "--seed",
-        seed,
-        "--out",
-        &site,
-    ]);
+    gongshi_generate::generate(&gongshi_generate::Options {
+        records: records.parse().unwrap(),
+        out: site.clone().into(),
+        seed: seed.parse().unwrap(),
+    })
+    .expect("generate");
     (site, out)
 }
 

@@ -1,11 +1,11 @@
-//! `gongshi generate`: deterministic, complete, buildable, with the promised proportions, valid
+//! `gongshi-generate`: deterministic, complete, buildable, with the promised proportions, valid
 //! identifiers and a query set whose expected records are in the build.
 
 mod common;
 
 use common::{gongshi, read_tree};
 use gongshi::domain::{canonical_decision_number, looks_like_resident_id, CmaNumber, CreditCode};
-use gongshi::generate::{generate, Options};
+use gongshi_generate::{generate, Options};
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -320,12 +320,12 @@ fn a_whole_build_with_search_and_datasets_fits_a_small_open_file_limit() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     let out = tmp.path().join("public");
-    let generated = std::process::Command::new(env!("CARGO_BIN_EXE_gongshi"))
-        .args(["generate", "--records", "2000", "--seed", "7", "--out"])
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert!(generated.status.success(), "{generated:?}");
+    gongshi_generate::generate(&gongshi_generate::Options {
+        records: 2000,
+        out: site.clone(),
+        seed: 7,
+    })
+    .expect("generate");
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(

@@ -312,20 +312,12 @@ fn generated_sites_have_nothing_masked() {
     for seed in ["1", "20261206"] {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("site");
-        let made = gongshi(&[
-            "generate",
-            "--records",
-            "5000",
-            "--out",
-            site.to_str().unwrap(),
-            "--seed",
-            seed,
-        ]);
-        assert!(
-            made.status.success(),
-            "{}",
-            String::from_utf8_lossy(&made.stderr)
-        );
+        gongshi_generate::generate(&gongshi_generate::Options {
+            records: 5000,
+            out: site.clone(),
+            seed: seed.parse().unwrap(),
+        })
+        .expect("generate");
         let found = masked_numbers_in(&site, "2025-06-30");
         assert!(
             found.is_empty(),

@@ -4,77 +4,10 @@
 
 use super::ExportError;
 use crate::config::SiteConfig;
+pub use crate::exported::{human_size, Catalogue, CollectionEntry, DataFile, DictionaryRow};
 use crate::notice::PublishedSet;
 use crate::output::Staging;
-use crate::render::Renderer;
-use serde::Serialize;
 use serde_json::{json, Value as Json};
-
-/// One file under `/data/`.
-#[derive(Debug, Clone, Serialize)]
-pub struct DataFile {
-    /// File name inside `/data/`.
-    pub name: String,
-    pub format: &'static str,
-    pub media_type: &'static str,
-    /// Data rows, for the record files.
-    pub records: Option<usize>,
-    pub bytes: usize,
-    pub size: String,
-    pub sha256: String,
-}
-
-impl DataFile {
-    pub fn new(
-        name: String,
-        format: &'static str,
-        media_type: &'static str,
-        records: Option<usize>,
-        bytes: &[u8],
-    ) -> Self {
-        let written = crate::output::WrittenFile {
-            len: bytes.len() as u64,
-            sha256: crate::output::sha256_hex(bytes),
-        };
-        Self::written(name, format, media_type, records, written)
-    }
-
-    /// A file of `written.len` bytes with the given hash, e.g. one streamed to disk
-    /// ([`crate::output::StagedFile`]).
-    pub fn written(
-        name: String,
-        format: &'static str,
-        media_type: &'static str,
-        records: Option<usize>,
-        written: crate::output::WrittenFile,
-    ) -> Self {
-        let bytes = usize::try_from(written.len).unwrap_or(usize::MAX);
-        DataFile {
-            name,
-            format,
-            media_type,
-            records,
-            bytes,
-            size: human_size(bytes),
-            sha256: written.sha256,
-        }
-    }
-}
-
-/// `12.3 KB`: binary multiples, one decimal.
-pub fn human_size(bytes: usize) -> String {
-    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
 
 /// The `sha256sum` text format: digest, two spaces, file name; sorted by name.
 pub fn sha256sums(files: &[DataFile]) -> Vec<u8> {
@@ -85,16 +18,6 @@ pub fn sha256sums(files: &[DataFile]) -> Vec<u8> {
         .map(|f| format!("{}  {}\n", f.sha256, f.name))
         .collect::<String>()
         .into_bytes()
-}
-
-/// One row of a collection's data dictionary.
-#[derive(Debug, Clone, Serialize)]
-pub struct DictionaryRow {
-    pub key: String,
-    pub label: String,
-    pub ty: String,
-    pub meaning: String,
-    pub example: String,
 }
 
 /// The dictionary rows of a Table Schema's fields, with an example value per column.
@@ -171,29 +94,16 @@ pub fn json_ld(
         .replace('<', "\\u003c")
 }
 
-/// What the catalogue shows of one collection.
-#[derive(Serialize)]
-pub struct CollectionEntry {
-    pub key: String,
-    pub title: String,
-    pub description: String,
-    pub records: usize,
-    pub files: Vec<DataFile>,
-    pub dictionary: Vec<DictionaryRow>,
-    /// Why a format is missing (XLSX over Excel's row limit).
-    pub note: Option<String>,
-}
-
-/// `/data/SHA256SUMS` over every data file, and the `/data/` catalogue page.
-pub fn catalogue_page(
+/// Writes `/data/SHA256SUMS` over every data file; returns what the `/data/` catalogue page
+/// shows (render makes the page).
+pub fn catalogue(
     config: &SiteConfig,
     set: &PublishedSet,
-    collections: &[&CollectionEntry],
-    package_files: &[DataFile],
+    collections: Vec<CollectionEntry>,
+    package_files: Vec<DataFile>,
     has_changes: bool,
     staging: &Staging,
-    renderer: &Renderer,
-) -> Result<(), ExportError> {
+) -> Result<Catalogue, ExportError> {
     let mut all_files: Vec<DataFile> = collections
         .iter()
         .flat_map(|c| c.files.iter().cloned())
@@ -207,35 +117,15 @@ pub fn catalogue_page(
         .iter()
         .flat_map(|pc| pc.records.iter().map(|r| r.record.notice.published))
         .min();
-    let mut vars = crate::render::PageVars::new();
-    vars.insert("collections", collections);
-    vars.insert("package_files", package_files);
-    vars.insert("sums_size", &human_size(sums.len()));
-    vars.insert("has_changes", &has_changes);
-    let has_derived = config.collections.iter().any(|c| !c.expiries.is_empty());
-    vars.insert("has_derived", &has_derived);
-    vars.insert("json_ld", &json_ld(config, &all_files, earliest, set.as_of));
-    vars.insert(
-        "total_records",
-        &set.collections
-            .iter()
-            .map(|pc| pc.records.len())
-            .sum::<usize>(),
-    );
-    vars.insert(
-        "alternates",
-        &[(
-            "application/json",
-            "datapackage.json",
-            "Frictionless Data Package",
-        )],
-    );
-    let title = renderer
-        .i18n()
-        .get("data_title")
-        .map_or("Open data", String::as_str);
-    renderer.write_extra_page("data.html", "data/", title, vars)?;
-    Ok(())
+    Ok(Catalogue {
+        sums_size: human_size(sums.len()),
+        has_changes,
+        has_derived: config.collections.iter().any(|c| !c.expiries.is_empty()),
+        json_ld: json_ld(config, &all_files, earliest, set.as_of),
+        total_records: set.collections.iter().map(|pc| pc.records.len()).sum(),
+        collections,
+        package_files,
+    })
 }
 
 #[cfg(test)]

@@ -8,132 +8,13 @@
 
 use super::ExportError;
 use crate::config::SiteConfig;
+pub use crate::exported::{Change, ChangeList, TakedownReason};
+pub use crate::manifest::{
+    read_manifest, read_previous, Manifest, ManifestEntry, PreviousError, MANIFEST_FORMAT,
+};
 use crate::notice::PublishedSet;
 use crate::output::Staging;
-use crate::render::Renderer;
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-
-pub const MANIFEST_FORMAT: &str = "gongshi-manifest/1";
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format: String,
-    pub as_of: NaiveDate,
-    pub records: Vec<ManifestEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestEntry {
-    pub collection: String,
-    pub id: String,
-    /// `sha256:` and the hex digest of the record's JSON file.
-    pub hash: String,
-}
-
-impl Manifest {
-    pub fn to_json(&self) -> Vec<u8> {
-        // One record per line: small diffs between builds, readable, still plain JSON.
-        let mut out = format!(
-            "{{\"format\":{},\"as_of\":\"{}\",\"records\":[",
-            serde_json::Value::from(self.format.as_str()),
-            self.as_of
-        );
-        for (i, r) in self.records.iter().enumerate() {
-            out.push_str(if i == 0 { "\n" } else { ",\n" });
-            out.push_str(&serde_json::to_string(r).unwrap_or_default());
-        }
-        out.push_str("\n]}\n");
-        out.into_bytes()
-    }
-}
-
-/// Where the earlier manifest comes from: `--previous` (a manifest file, or a build's output
-/// folder) when given, else the current output folder, read before the new build replaces it.
-#[derive(Debug)]
-pub enum PreviousError {
-    /// `--previous` was given but cannot be used.
-    Unusable(PathBuf, String),
-    /// The output folder's manifest cannot be used; the build goes on without a change list.
-    Ignored(PathBuf, String),
-}
-
-pub fn read_previous(
-    explicit: Option<&Path>,
-    out: &Path,
-) -> Result<Option<Manifest>, PreviousError> {
-    match explicit {
-        Some(p) => {
-            let file = if p.is_dir() {
-                p.join("data/manifest.json")
-            } else {
-                p.to_path_buf()
-            };
-            read_manifest(&file)
-                .map(Some)
-                .map_err(|e| PreviousError::Unusable(file, e))
-        }
-        None => {
-            let file = out.join("data/manifest.json");
-            if !file.is_file() {
-                return Ok(None);
-            }
-            read_manifest(&file)
-                .map(Some)
-                .map_err(|e| PreviousError::Ignored(file, e))
-        }
-    }
-}
-
-pub(crate) fn read_manifest(path: &Path) -> Result<Manifest, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let manifest: Manifest =
-        serde_json::from_slice(&bytes).map_err(|e| format!("not a gongshi manifest: {e}"))?;
-    if manifest.format != MANIFEST_FORMAT {
-        return Err(format!(
-            "manifest format \"{}\" is not \"{MANIFEST_FORMAT}\"",
-            manifest.format
-        ));
-    }
-    Ok(manifest)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TakedownReason {
-    Expired,
-    Withdrawn,
-    /// No longer in the data at all (deleted, or moved back under embargo).
-    Removed,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
-    pub collection: String,
-    pub id: String,
-    /// Absolute URL of the record page (or its notice-ended page).
-    pub url: String,
-    /// The record's title; `None` for records taken down (their content is no longer public).
-    pub title: Option<String>,
-    /// Added: the publication day; corrected: the newest correction day after the earlier
-    /// build, else this build's day; taken down: the day it ended, when known.
-    pub date: Option<NaiveDate>,
-    /// Corrections' summaries, or the withdrawal reason.
-    pub detail: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<TakedownReason>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ChangeList {
-    pub since: NaiveDate,
-    pub as_of: NaiveDate,
-    pub added: Vec<Change>,
-    pub corrected: Vec<Change>,
-    pub taken_down: Vec<Change>,
-}
 
 /// Compares the earlier manifest with this build's. `titles` gives each published record's
 /// title by (collection index, record index), in the set's order.
@@ -162,7 +43,8 @@ pub fn diff(
         corrected: Vec::new(),
         taken_down: Vec::new(),
     };
-    for (ci, (c, pc)) in config.collections.iter().zip(&set.collections).enumerate() {
+    for (ci, pc) in set.collections.iter().enumerate() {
+        let c = &pc.def;
         for (ri, r) in pc.records.iter().enumerate() {
             let id = r.record.id.as_str();
             let change = |date, detail| Change {
@@ -238,99 +120,17 @@ pub fn diff(
     list
 }
 
-#[derive(Serialize)]
-struct ChangeGroup<'a> {
-    key: &'static str,
-    heading: &'a str,
-    rows: Vec<ChangeRow>,
-}
-
-#[derive(Serialize)]
-struct ChangeRow {
-    date: Option<String>,
-    collection_title: String,
-    /// Relative link to the record page or its notice-ended page; none for removed records.
-    href: Option<String>,
-    text: String,
-    detail: String,
-}
-
-/// `/changes/` (page) and `/changes/changes.json`.
-pub fn changes_page(
-    config: &SiteConfig,
-    list: &ChangeList,
-    staging: &Staging,
-    renderer: &Renderer,
-) -> Result<(), ExportError> {
+/// `/changes/changes.json`: the list as data (render makes the `/changes/` page).
+pub fn write_json(list: &ChangeList, staging: &Staging) -> Result<(), ExportError> {
     let json = serde_json::to_value(list).unwrap_or_default();
     staging.write("changes/changes.json", &super::pretty(&json))?;
-    let strings = renderer.i18n();
-    let t = |key: &str| strings.get(key).cloned().unwrap_or_else(|| key.to_string());
-    // A correction without a recorded summary still says what happened.
-    let rows = |changes: &[Change], otherwise: &str| -> Vec<ChangeRow> {
-        changes
-            .iter()
-            .map(|c| {
-                let reason = c.reason.map(|r| {
-                    t(match r {
-                        TakedownReason::Expired => "changes_reason_expired",
-                        TakedownReason::Withdrawn => "changes_reason_withdrawn",
-                        TakedownReason::Removed => "changes_reason_removed",
-                    })
-                });
-                let detail = match (reason, &c.detail) {
-                    (Some(r), Some(d)) => format!("{r}：{d}"),
-                    (Some(r), None) => r,
-                    (None, Some(d)) => d.clone(),
-                    (None, None) => otherwise.to_string(),
-                };
-                ChangeRow {
-                    date: c.date.map(|d| d.to_string()),
-                    collection_title: config
-                        .collections
-                        .iter()
-                        .find(|k| k.key == c.collection)
-                        .map_or_else(|| c.collection.clone(), |k| k.title.clone()),
-                    href: (c.reason != Some(TakedownReason::Removed))
-                        .then(|| format!("../{}/{}/", c.collection, c.id)),
-                    text: c.title.clone().unwrap_or_else(|| c.id.clone()),
-                    detail,
-                }
-            })
-            .collect()
-    };
-    let (added, corrected, taken_down) = (
-        t("changes_added"),
-        t("changes_corrected"),
-        t("changes_taken_down"),
-    );
-    let groups = [
-        ChangeGroup {
-            key: "added",
-            heading: &added,
-            rows: rows(&list.added, ""),
-        },
-        ChangeGroup {
-            key: "corrected",
-            heading: &corrected,
-            rows: rows(&list.corrected, &t("content_changed")),
-        },
-        ChangeGroup {
-            key: "taken-down",
-            heading: &taken_down,
-            rows: rows(&list.taken_down, ""),
-        },
-    ];
-    let mut vars = crate::render::PageVars::new();
-    vars.insert("since", &list.since.to_string());
-    vars.insert("groups", &groups);
-    renderer.write_extra_page("changes.html", "changes/", &t("changes_title"), vars)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn manifest_round_trips() {

@@ -53,7 +53,7 @@ struct Entry<'a> {
 /// Text every feed needs besides the records.
 pub struct FeedText<'a> {
     /// Title of each published record, per collection, in the set's order.
-    pub titles: &'a [Vec<String>],
+    pub titles: Vec<&'a [String]>,
     /// Summary line of each published record (its listed fields), same shape.
     pub summaries: &'a [Vec<String>],
     pub strings: &'a HashMap<String, String>,

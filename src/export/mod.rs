@@ -16,10 +16,11 @@ pub mod tabular;
 pub mod xlsx;
 
 use crate::config::{Collection, SiteConfig};
+use crate::exported::ExportReport;
 use crate::folders::RecordFileSource;
 use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
+use crate::org::OrgIndex;
 use crate::output::{sha256_hex_of_parts, OutputError, Staging};
-use crate::render::{view, RenderError, Renderer};
 use catalogue::{CollectionEntry, DataFile};
 use changes::{Manifest, ManifestEntry};
 use rayon::prelude::*;
@@ -32,8 +33,6 @@ use tabular::{Cell, Column, ColumnKind, OnNotice};
 pub enum ExportError {
     #[error(transparent)]
     Output(#[from] OutputError),
-    #[error(transparent)]
-    Render(#[from] RenderError),
     #[error("writing {path}: {message}")]
     Format { path: String, message: String },
 }
@@ -52,32 +51,47 @@ struct Exported<'a> {
     /// The CSV file, which the data package describes.
     csv: DataFile,
     manifest: Vec<ManifestEntry>,
-    /// Per published record, in the set's order: its title and its listed fields as text.
-    titles: Vec<String>,
+    /// Per published record, in the set's order: its listed fields as text.
     summaries: Vec<String>,
     entry: CollectionEntry,
 }
 
-/// Writes every export into `staging`. `previous` is an earlier build's manifest, read before
-/// this build replaces the output.
+/// What export reads besides the published set.
+pub struct Inputs<'a> {
+    /// An earlier build's manifest, read before this build replaces the output.
+    pub previous: Option<&'a Manifest>,
+    /// The theme's words (column titles, feed text).
+    pub strings: &'a HashMap<String, String>,
+    /// The organisations with pages, for their feeds and the sitemap.
+    pub orgs: &'a OrgIndex,
+    /// The content pages' slugs, for the sitemap.
+    pub content_slugs: Vec<&'a str>,
+}
+
+/// Writes every export into `staging`, and reports what the pages describing the datasets
+/// show.
 pub fn export(
     config: &SiteConfig,
     set: &PublishedSet,
-    previous: Option<&Manifest>,
+    inputs: &Inputs,
     staging: &Staging,
-    renderer: &Renderer,
     record_files: &RecordFiles,
-) -> Result<(), ExportError> {
+) -> Result<ExportReport, ExportError> {
+    let Inputs {
+        previous,
+        strings,
+        orgs,
+        ..
+    } = *inputs;
     let on_notice = &record_files.on_notice;
-    let strings = renderer.i18n();
     // Collections at once as well as their files: one collection's workbook alone would
     // otherwise keep a core waiting.
-    let mut exported = config
+    let mut exported = set
         .collections
         .par_iter()
-        .zip(&set.collections)
         .enumerate()
-        .map(|(ci, (c, pc))| {
+        .map(|(ci, pc)| {
+            let c = &pc.def;
             let json_written = |path| record_files.lines_written(ci, path);
             export_collection(
                 config,
@@ -93,6 +107,59 @@ pub fn export(
         .collect::<Result<Vec<_>, _>>()?;
 
     let package = write_package(config, set, &exported, staging)?;
+    let (manifest, manifest_file) = write_manifest(set, &mut exported, staging)?;
+
+    let summaries: Vec<Vec<String>> = exported
+        .iter_mut()
+        .map(|e| std::mem::take(&mut e.summaries))
+        .collect();
+    let change_list = previous.map(|p| {
+        changes::diff(config, set, p, &manifest, &|ci, ri| {
+            set.collections[ci].titles[ri].clone()
+        })
+    });
+    if let Some(list) = &change_list {
+        changes::write_json(list, staging)?;
+    }
+    let text = feeds::FeedText {
+        titles: set.collections.iter().map(|pc| &pc.titles[..]).collect(),
+        summaries: &summaries,
+        strings,
+    };
+    write_feeds(config, set, change_list.as_ref(), orgs, &text, staging)?;
+
+    let pages = sitemap::SitePages {
+        content_slugs: inputs.content_slugs.clone(),
+        has_changes: change_list.is_some(),
+        orgs,
+    };
+    for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
+        staging.write(&path, &bytes)?;
+    }
+    staging.write("robots.txt", &sitemap::robots(config))?;
+    let has_changes = change_list.is_some();
+    let entries: Vec<CollectionEntry> = exported.into_iter().map(|e| e.entry).collect();
+    let catalogue = catalogue::catalogue(
+        config,
+        set,
+        entries,
+        vec![package, manifest_file],
+        has_changes,
+        staging,
+    )?;
+    Ok(ExportReport {
+        catalogue,
+        changes: change_list,
+    })
+}
+
+/// `/data/manifest.json`: every published record's content hash, for the next build's change
+/// list.
+fn write_manifest(
+    set: &PublishedSet,
+    exported: &mut [Exported],
+    staging: &Staging,
+) -> Result<(Manifest, DataFile), ExportError> {
     let manifest = Manifest {
         format: changes::MANIFEST_FORMAT.to_string(),
         as_of: set.as_of,
@@ -101,68 +168,33 @@ pub fn export(
             .flat_map(|e| std::mem::take(&mut e.manifest))
             .collect(),
     };
-    let manifest_bytes = manifest.to_json();
-    staging.write("data/manifest.json", &manifest_bytes)?;
-    let manifest_file = DataFile::new(
+    let bytes = manifest.to_json();
+    staging.write("data/manifest.json", &bytes)?;
+    let file = DataFile::new(
         "manifest.json".into(),
         "JSON",
         "application/json",
         Some(manifest.records.len()),
-        &manifest_bytes,
+        &bytes,
     );
+    Ok((manifest, file))
+}
 
-    let titles: Vec<Vec<String>> = exported
-        .iter_mut()
-        .map(|e| std::mem::take(&mut e.titles))
-        .collect();
-    let summaries: Vec<Vec<String>> = exported
-        .iter_mut()
-        .map(|e| std::mem::take(&mut e.summaries))
-        .collect();
-    let change_list = previous
-        .map(|p| changes::diff(config, set, p, &manifest, &|ci, ri| titles[ci][ri].clone()));
-    if let Some(list) = &change_list {
-        changes::changes_page(config, list, staging, renderer)?;
-    }
-    let text = feeds::FeedText {
-        titles: &titles,
-        summaries: &summaries,
-        strings,
-    };
-    for (path, bytes) in feeds::feeds(config, set, change_list.as_ref(), &text) {
+/// The site's, each collection's and each organisation's Atom feeds.
+fn write_feeds(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    change_list: Option<&changes::ChangeList>,
+    orgs: &OrgIndex,
+    text: &feeds::FeedText,
+    staging: &Staging,
+) -> Result<(), ExportError> {
+    for (path, bytes) in feeds::feeds(config, set, change_list, text) {
         staging.write(&path, &bytes)?;
     }
-    for (path, bytes) in feeds::org_feeds(config, set, renderer.orgs(), &text) {
+    for (path, bytes) in feeds::org_feeds(config, set, orgs, text) {
         staging.write(&path, &bytes)?;
     }
-
-    let entries: Vec<&CollectionEntry> = exported.iter().map(|e| &e.entry).collect();
-    catalogue::catalogue_page(
-        config,
-        set,
-        &entries,
-        &[package, manifest_file],
-        change_list.is_some(),
-        staging,
-        renderer,
-    )?;
-
-    let pages = sitemap::SitePages {
-        content_slugs: renderer
-            .content_pages()
-            .iter()
-            .map(|p| p.slug.as_str())
-            .collect(),
-        has_changes: change_list.is_some(),
-        orgs: renderer.orgs(),
-        facets: (0..config.collections.len())
-            .map(|ci| renderer.facets(ci))
-            .collect(),
-    };
-    for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
-        staging.write(&path, &bytes)?;
-    }
-    staging.write("robots.txt", &sitemap::robots(config))?;
     Ok(())
 }
 
@@ -441,19 +473,7 @@ fn datasets<'a>(
         rows: &rows,
         as_of: set.as_of,
     };
-    let csv = || -> Result<DataFile, ExportError> {
-        let name = format!("{}.csv", c.key);
-        let out = staging.stream(&format!("data/{name}"))?;
-        let out = tabular::write_csv(&columns, &rows, out)
-            .map_err(|e| format_error(&name)(e.to_string()))?;
-        Ok(DataFile::written(
-            name,
-            "CSV",
-            "text/csv",
-            Some(n),
-            out.finish()?,
-        ))
-    };
+    let csv = || csv_file(c, &columns, &rows, staging);
     let json = || json_files(c, pc, &columns, &rows, staging, json_written);
     let xlsx = || {
         (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
@@ -489,34 +509,7 @@ fn datasets<'a>(
         )?);
     }
 
-    // Titles and summaries (listed fields, as dataset text) for the feeds and change list.
-    let titles: Vec<String> = pc
-        .records
-        .iter()
-        .map(|r| view::title_of(c, &r.record))
-        .collect();
-    let listed: Vec<(usize, &str)> = c
-        .listed
-        .iter()
-        .filter_map(|fi| {
-            columns
-                .iter()
-                .position(|col| matches!(col.kind, ColumnKind::Field(i, _) if i == *fi))
-                .map(|pos| (pos, c.fields[*fi].label.as_str()))
-        })
-        .collect();
-    let summaries: Vec<String> = rows
-        .par_iter()
-        .map(|row| {
-            listed
-                .iter()
-                .filter(|(pos, _)| row[*pos] != Cell::Null)
-                .map(|(pos, label)| format!("{label}：{}", row[*pos].text()))
-                .collect::<Vec<_>>()
-                .join("；")
-        })
-        .collect();
-
+    let summaries = summaries(c, &columns, &rows);
     let schema_fields = datapackage::schema_fields(config, &columns, &labels);
     let dictionary = catalogue::dictionary(&schema_fields, &examples(&rows, columns.len()));
     Ok(Exported {
@@ -524,7 +517,6 @@ fn datasets<'a>(
         labels,
         csv,
         manifest,
-        titles,
         summaries,
         entry: CollectionEntry {
             key: c.key.clone(),
@@ -536,4 +528,48 @@ fn datasets<'a>(
             note,
         },
     })
+}
+
+/// Per row, the collection's listed fields as dataset text, for the feeds.
+fn summaries(c: &Collection, columns: &[Column], rows: &[Vec<Cell>]) -> Vec<String> {
+    let listed: Vec<(usize, &str)> = c
+        .listed
+        .iter()
+        .filter_map(|fi| {
+            columns
+                .iter()
+                .position(|col| matches!(col.kind, ColumnKind::Field(i, _) if i == *fi))
+                .map(|pos| (pos, c.fields[*fi].label.as_str()))
+        })
+        .collect();
+    rows.par_iter()
+        .map(|row| {
+            listed
+                .iter()
+                .filter(|(pos, _)| row[*pos] != Cell::Null)
+                .map(|(pos, label)| format!("{label}：{}", row[*pos].text()))
+                .collect::<Vec<_>>()
+                .join("；")
+        })
+        .collect()
+}
+
+/// `/data/<c>.csv`, streamed to disk.
+fn csv_file(
+    c: &Collection,
+    columns: &[Column],
+    rows: &[Vec<Cell>],
+    staging: &Staging,
+) -> Result<DataFile, ExportError> {
+    let name = format!("{}.csv", c.key);
+    let out = staging.stream(&format!("data/{name}"))?;
+    let out =
+        tabular::write_csv(columns, rows, out).map_err(|e| format_error(&name)(e.to_string()))?;
+    Ok(DataFile::written(
+        name,
+        "CSV",
+        "text/csv",
+        Some(rows.len()),
+        out.finish()?,
+    ))
 }

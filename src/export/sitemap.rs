@@ -8,7 +8,6 @@
 use super::feeds::esc;
 use crate::config::SiteConfig;
 use crate::notice::PublishedSet;
-use crate::render::Facet;
 use crate::text::{facet_segment, url_segment};
 use chrono::NaiveDate;
 
@@ -18,8 +17,6 @@ pub const URLS_PER_FILE: usize = 50_000;
 pub struct SitePages<'a> {
     pub content_slugs: Vec<&'a str>,
     pub has_changes: bool,
-    /// Per collection, its facet groups as the listings were rendered from them.
-    pub facets: Vec<&'a [Facet]>,
     /// The organisation pages.
     pub orgs: &'a crate::org::OrgIndex,
 }
@@ -101,26 +98,20 @@ fn page_urls(
             urls.push((format!("{base}{path}page/{page}/"), as_of));
         }
     };
-    debug_assert_eq!(pages.facets.len(), config.collections.len());
-    for ((c, pc), facets) in config
-        .collections
-        .iter()
-        .zip(&set.collections)
-        .zip(&pages.facets)
-    {
+    for pc in &set.collections {
+        let c = &pc.def;
         paged(&mut urls, &format!("{}/", c.key), pc.records.len());
-        for (fi, values) in facets.iter() {
-            let fi = *fi;
-            let f = &c.fields[fi];
+        for facet in &pc.facets {
+            let f = &c.fields[facet.field];
             urls.push((format!("{base}{}/{}/", c.key, f.key), as_of));
-            for (value, ids) in values {
+            for v in &facet.values {
                 let path = format!(
                     "{}/{}/{}/",
                     c.key,
                     f.key,
-                    url_segment(&facet_segment(value))
+                    url_segment(&facet_segment(&v.value))
                 );
-                paged(&mut urls, &path, ids.len());
+                paged(&mut urls, &path, v.records.len());
             }
         }
         for r in &pc.records {

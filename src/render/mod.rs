@@ -4,7 +4,10 @@
 //! Links are relative to the page, so the site works under any base path and from `file://`.
 
 mod chrome;
+mod datapages;
 mod fold;
+mod listing;
+pub mod memo;
 mod org;
 mod stats;
 pub mod theme;
@@ -12,13 +15,11 @@ mod tilemap;
 mod vars;
 pub mod view;
 
-use crate::config::{Collection, FacetKind, SiteConfig};
+use crate::config::{Collection, SiteConfig};
 use crate::folders::Folders;
-use crate::live::{HashWriter, PageMemo};
 use crate::notice::{PublishedSet, TakenDown};
 use crate::output::{OutputError, Staging};
-use crate::record::Value;
-use crate::text::{facet_segment, url_segment};
+use memo::{HashWriter, PageMemo};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -38,124 +39,16 @@ pub enum RenderError {
     Folders,
 }
 
-/// A markdown page from `content/`.
-#[derive(Debug, Clone, Serialize)]
-pub struct ContentPage {
-    pub slug: String,
-    pub title: String,
-    pub description: String,
-    pub html: String,
-}
+pub use crate::content::ContentPage;
 
 /// A facet field's index and, per value, the indices of the records that have it.
-pub type Facet = (usize, Vec<(String, Vec<usize>)>);
+pub use crate::facet::{Facet, FacetValue};
 
 #[derive(Serialize)]
 struct NavItem {
     title: String,
     path: String,
     count: usize,
-}
-
-#[derive(Serialize)]
-struct Pager {
-    page: usize,
-    total: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    /// Only the page links shown: the first, the last and two either side of this one.
-    pages: Vec<(usize, String)>,
-}
-
-/// The page numbers a pager shows; computing them here keeps each page's work independent of
-/// the number of pages (a listing of 5,000 pages must not carry 5,000 links per page).
-fn shown_pages(page: usize, total: usize) -> Vec<usize> {
-    let mut shown: Vec<usize> = [1, total]
-        .into_iter()
-        .chain(page.saturating_sub(2).max(1)..=(page + 2).min(total))
-        .collect();
-    shown.sort_unstable();
-    shown.dedup();
-    shown
-}
-
-#[derive(Serialize)]
-struct FacetLink {
-    label: String,
-    value: String,
-    href: String,
-    count: usize,
-    /// The listing being shown is this value's.
-    current: bool,
-}
-
-#[derive(Serialize)]
-struct FacetGroup {
-    key: String,
-    label: String,
-    values: Vec<FacetLink>,
-    /// When values were left out of the sidebar: how many there are and the page listing all.
-    all_values: Option<(usize, String)>,
-}
-
-/// A listing's sidebar shows at most this many values per facet (the most frequent, plus the
-/// active one); a facet with ~200 authorities would otherwise add ~30 kB to every listing page.
-const SIDEBAR_VALUES: usize = 12;
-
-/// Which values of a facet the sidebar shows, in the facet's own order.
-fn sidebar_values(values: &[(String, Vec<usize>)], active: Option<&str>) -> Vec<usize> {
-    if values.len() <= SIDEBAR_VALUES {
-        return (0..values.len()).collect();
-    }
-    let mut by_count: Vec<usize> = (0..values.len()).collect();
-    by_count.sort_by_key(|&i| std::cmp::Reverse(values[i].1.len()));
-    let mut shown: Vec<usize> = by_count.into_iter().take(SIDEBAR_VALUES).collect();
-    if let Some(i) = active.and_then(|a| values.iter().position(|(v, _)| v == a)) {
-        if !shown.contains(&i) {
-            shown.push(i);
-        }
-    }
-    shown.sort_unstable();
-    shown
-}
-
-/// Stands for a listing page's link prefix in rows rendered once per record. Everything printed
-/// from data is escaped, which turns each `<` into `&lt;`, so a raw `<` only comes from the rows'
-/// own links; each listing page replaces the mark with its own prefix.
-const ROOT_MARK: &str = "<gongshi-root>";
-
-/// A listing row with its root marks taken out and their places kept, so that each listing page
-/// puts its own prefix in without searching the row again.
-struct ListingRow {
-    html: String,
-    marks: Vec<u32>,
-}
-
-impl ListingRow {
-    fn new(marked: &str) -> Self {
-        let mut html = String::with_capacity(marked.len());
-        let mut marks = Vec::new();
-        let mut rest = marked;
-        while let Some(at) = rest.find(ROOT_MARK) {
-            html.push_str(&rest[..at]);
-            marks.push(html.len() as u32);
-            rest = &rest[at + ROOT_MARK.len()..];
-        }
-        html.push_str(rest);
-        ListingRow { html, marks }
-    }
-
-    fn with_root(&self, root: &str) -> String {
-        let mut out = String::with_capacity(self.html.len() + self.marks.len() * root.len());
-        let mut from = 0;
-        for &mark in &self.marks {
-            out.push_str(&self.html[from..mark as usize]);
-            out.push_str(root);
-            from = mark as usize;
-        }
-        out.push_str(&self.html[from..]);
-        out
-    }
 }
 
 pub struct Renderer<'a> {
@@ -177,8 +70,6 @@ pub struct Renderer<'a> {
     /// Per collection, the template of its record pages.
     record_templates: Vec<RecordTemplate>,
     field_names: Vec<view::FieldNames>,
-    /// Per collection, its facet groups: made once for its listings, read again by the sitemap.
-    facets: Vec<std::sync::OnceLock<Vec<Facet>>>,
     /// Per collection: it has a location field, so its record pages may show the map.
     has_location: Vec<bool>,
 }
@@ -202,13 +93,12 @@ impl<'a> Renderer<'a> {
         pages: Vec<ContentPage>,
     ) -> Result<Self, RenderError> {
         let theme = theme::Theme::load(config).map_err(RenderError::Theme)?;
-        let nav = config
+        let nav = set
             .collections
             .iter()
-            .zip(&set.collections)
-            .map(|(c, pc)| NavItem {
-                title: c.title.clone(),
-                path: format!("{}/", c.key),
+            .map(|pc| NavItem {
+                title: pc.def.title.clone(),
+                path: format!("{}/", pc.def.key),
                 count: pc.records.len(),
             })
             .collect();
@@ -275,11 +165,6 @@ impl<'a> Renderer<'a> {
                 .collections
                 .iter()
                 .map(view::FieldNames::of)
-                .collect(),
-            facets: config
-                .collections
-                .iter()
-                .map(|_| Default::default())
                 .collect(),
             has_location: config
                 .collections
@@ -475,75 +360,6 @@ impl<'a> Renderer<'a> {
         self.write_page("index.html", "", ctx)
     }
 
-    /// A collection's listing, its facets' indexes and their listings.
-    fn listings(&self, ci: usize) -> Result<(), RenderError> {
-        let c = &self.config.collections[ci];
-        let pc = &self.set.collections[ci];
-        let all: Vec<usize> = (0..pc.records.len()).collect();
-        let facets = self.facets(ci);
-        // Each record is listed about five times (its collection and each facet value).
-        let rows = self.listing_rows(ci)?;
-        // Each value's listing address below the root, worked out once: every listing's sidebar
-        // links to up to a dozen values per facet.
-        let facet_hrefs: Vec<Vec<String>> = facets
-            .iter()
-            .map(|(group, values)| {
-                let f = &c.fields[*group];
-                values
-                    .iter()
-                    .map(|(value, _)| {
-                        format!(
-                            "{}/{}/{}/",
-                            c.key,
-                            f.key,
-                            url_segment(&facet_segment(value))
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-        let listed = Listed {
-            ci,
-            rows: &rows,
-            facets,
-            facet_hrefs: &facet_hrefs,
-        };
-        self.listing(&listed, &format!("{}/", c.key), &c.title, &all, None)?;
-        for ((group, values), hrefs) in facets.iter().zip(&facet_hrefs) {
-            let f = &c.fields[*group];
-            let facet_path = format!("{}/{}/", c.key, f.key);
-            let mut ctx = self.base_context(&facet_path, &format!("{} · {}", c.title, f.label));
-            ctx.insert_value("collection", self.collection_values[ci].clone());
-            ctx.insert("field_label", &f.label);
-            let root = root_for(&facet_path);
-            let links: Vec<FacetLink> = values
-                .iter()
-                .zip(hrefs)
-                .map(|((value, ids), href)| FacetLink {
-                    label: f.label.clone(),
-                    value: value.clone(),
-                    href: format!("{root}{href}"),
-                    count: ids.len(),
-                    current: false,
-                })
-                .collect();
-            ctx.insert("values", &links);
-            self.write_page("facet_index.html", &facet_path, ctx)?;
-            values.par_iter().try_for_each(|(value, ids)| {
-                let path = format!("{}/{}/{}/", c.key, f.key, facet_segment(value));
-                let title = format!("{} · {}：{}", c.title, f.label, value);
-                self.listing(
-                    &listed,
-                    &path,
-                    &title,
-                    ids,
-                    Some((f.label.as_str(), value.as_str())),
-                )
-            })?;
-        }
-        Ok(())
-    }
-
     /// A collection's record pages and the pages of its records whose notice has ended; their
     /// folders must exist.
     fn record_pages(&self, ci: usize) -> Result<(), RenderError> {
@@ -557,31 +373,9 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// Collection `ci`'s facet groups (see [`facet_groups`]).
+    /// Collection `ci`'s facets.
     pub fn facets(&self, ci: usize) -> &[Facet] {
-        self.facets[ci]
-            .get_or_init(|| facet_groups(&self.config.collections[ci], &self.set.collections[ci]))
-    }
-
-    /// Every published record's listing row (the theme's `row` component), its links starting
-    /// with [`ROOT_MARK`].
-    fn listing_rows(&self, ci: usize) -> Result<Vec<ListingRow>, RenderError> {
-        let strings = tera::Value::from_serializable(&self.theme.strings);
-        let vc = self.view_ctx(ROOT_MARK);
-        self.set.collections[ci]
-            .records
-            .par_iter()
-            .map(|r| {
-                // The root mark in `href` must stay raw; the rest of the link is a collection
-                // key and a record id, which validation keeps to characters that need no
-                // escaping.
-                let row = view::row(&vc, ci, r).to_value();
-                let mut context = tera::Context::new();
-                context.insert_value("r", row);
-                context.insert_value("t", strings.clone());
-                Ok(ListingRow::new(&self.component("row", &context, 512)?))
-            })
-            .collect()
+        &self.set.collections[ci].facets
     }
 
     /// The theme's component `name` (in macros.html) rendered with `context`.
@@ -601,156 +395,6 @@ impl<'a> Renderer<'a> {
             .render_component_to(name, context, None, true, &mut html)
             .map_err(|e| template_error(error_chain(&e)))?;
         String::from_utf8(html).map_err(|e| template_error(e.to_string()))
-    }
-
-    /// A listing's facet sidebar (the theme's `facets` component), rendered.
-    fn sidebar_html(&self, groups: &[FacetGroup]) -> Result<tera::Value, RenderError> {
-        let mut context = tera::Context::new();
-        context.insert("facets", groups);
-        context.insert("t", &self.theme.strings);
-        Ok(tera::Value::safe_string(&self.component(
-            "facets",
-            &context,
-            8 * 1024,
-        )?))
-    }
-
-    fn listing(
-        &self,
-        listed: &Listed,
-        base: &str,
-        title: &str,
-        indices: &[usize],
-        active: Option<(&str, &str)>,
-    ) -> Result<(), RenderError> {
-        let Listed {
-            ci,
-            rows,
-            facets,
-            facet_hrefs,
-        } = *listed;
-        let c = &self.config.collections[ci];
-        let size = self.config.site.page_size;
-        let total = indices.len().div_ceil(size).max(1);
-        // Page folders first, one thread: threads creating entries of one folder at once spin
-        // on its lock (see crate::folders).
-        for page in 2..=total {
-            self.staging.make_dir(&format!("{base}page/{page}/"))?;
-        }
-        let sidebar = |root: &str| -> Vec<FacetGroup> {
-            facets
-                .iter()
-                .zip(facet_hrefs)
-                .map(|((fi, values), hrefs)| {
-                    let f = &c.fields[*fi];
-                    let active_value = active
-                        .filter(|(label, _)| *label == f.label)
-                        .map(|(_, v)| v);
-                    let shown = sidebar_values(values, active_value);
-                    FacetGroup {
-                        key: f.key.clone(),
-                        label: f.label.clone(),
-                        all_values: (shown.len() < values.len())
-                            .then(|| (values.len(), format!("{root}{}/{}/", c.key, f.key))),
-                        values: shown
-                            .iter()
-                            .map(|&i| (&values[i].0, &values[i].1, &hrefs[i]))
-                            .map(|(v, ids, href)| FacetLink {
-                                label: f.label.clone(),
-                                value: v.clone(),
-                                href: format!("{root}{href}"),
-                                count: ids.len(),
-                                current: active_value == Some(v.as_str()),
-                            })
-                            .collect(),
-                    }
-                })
-                .collect()
-        };
-        // The sidebar is the same on every page of a listing but for the depth of its links,
-        // so it is rendered once per depth (twice per listing at most), not once per page.
-        let first_sidebar = self.sidebar_html(&sidebar(&root_for(base)))?;
-        let later_sidebar = if total > 1 {
-            Some(self.sidebar_html(&sidebar(&root_for(&format!("{base}page/2/"))))?)
-        } else {
-            None
-        };
-        (1..=total).into_par_iter().try_for_each(|page| {
-            let path = if page == 1 {
-                base.to_string()
-            } else {
-                format!("{base}page/{page}/")
-            };
-            let root = root_for(&path);
-            let href = |p: usize| {
-                if p == 1 {
-                    format!("{root}{base}")
-                } else {
-                    format!("{root}{base}page/{p}/")
-                }
-            };
-            let pager = Pager {
-                page,
-                total,
-                prev: (page > 1).then(|| href(page - 1)),
-                next: (page < total).then(|| href(page + 1)),
-                pages: shown_pages(page, total)
-                    .into_iter()
-                    .map(|p| (p, href(p)))
-                    .collect(),
-            };
-            let page_rows: Vec<tera::Value> = indices
-                .iter()
-                .skip((page - 1) * size)
-                .take(size)
-                .map(|&i| tera::Value::safe_string(&rows[i].with_root(&root)))
-                .collect();
-            let sidebar_html = match &later_sidebar {
-                Some(later) if page > 1 => later,
-                _ => &first_sidebar,
-            };
-            let page_title = if page == 1 {
-                title.to_string()
-            } else {
-                format!("{title}（{page}/{total}）")
-            };
-            let mut ctx = self.base_context(&path, &page_title);
-            ctx.insert_value("collection", self.collection_values[ci].clone());
-            ctx.insert("heading", title);
-            ctx.insert_value("rows", tera::Value::from(page_rows));
-            ctx.insert("count", &indices.len());
-            ctx.insert("pager", &pager);
-            ctx.insert_value("facets_html", sidebar_html.clone());
-            ctx.insert("active_facet", &active);
-            ctx.insert(
-                "listed_labels",
-                &c.listed
-                    .iter()
-                    .map(|i| c.fields[*i].label.clone())
-                    .collect::<Vec<_>>(),
-            );
-            ctx.insert(
-                "alternates",
-                &[
-                    (
-                        "text/csv".to_string(),
-                        format!("{root}data/{}.csv", c.key),
-                        "CSV".to_string(),
-                    ),
-                    (
-                        "application/json".to_string(),
-                        format!("{root}data/{}.json", c.key),
-                        "JSON".to_string(),
-                    ),
-                    (
-                        "application/atom+xml".to_string(),
-                        format!("{root}{}/feed.xml", c.key),
-                        "Atom".to_string(),
-                    ),
-                ],
-            );
-            self.write_page("list.html", &path, ctx)
-        })
     }
 
     fn record_page(&self, ci: usize, r: &crate::notice::PublicRecord) -> Result<(), RenderError> {
@@ -840,16 +484,6 @@ impl RecordTemplate {
     }
 }
 
-/// What every listing of one collection shares.
-struct Listed<'a> {
-    ci: usize,
-    /// Per published record, its rendered row (see [`Renderer::listing_rows`]).
-    rows: &'a [ListingRow],
-    facets: &'a [Facet],
-    /// Per facet and value, the value's listing address below the root.
-    facet_hrefs: &'a [Vec<String>],
-}
-
 #[derive(Serialize)]
 struct CollectionCtx<'a> {
     key: &'a str,
@@ -864,40 +498,6 @@ fn collection_ctx(c: &Collection) -> CollectionCtx<'_> {
         title: &c.title,
         item_name: &c.item_name,
         description: &c.description,
-    }
-}
-
-/// Facet field index → value → indices of the records having it, values in a stable order:
-/// the facet pages of a collection.
-pub fn facet_groups(c: &Collection, pc: &crate::notice::PublishedCollection) -> Vec<Facet> {
-    c.fields
-        .iter()
-        .enumerate()
-        .filter_map(|(fi, f)| f.facet.map(|kind| (fi, kind)))
-        .map(|(fi, kind)| {
-            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            for (ri, r) in pc.records.iter().enumerate() {
-                for v in facet_values(r.record.value(fi), kind) {
-                    groups.entry(v).or_default().push(ri);
-                }
-            }
-            let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-            if kind == FacetKind::Year {
-                values.reverse();
-            } else if let crate::config::FieldType::Enum(order) = &c.fields[fi].ty {
-                values.sort_by_key(|(v, _)| order.iter().position(|o| o == v));
-            }
-            (fi, values)
-        })
-        .collect()
-}
-
-fn facet_values(value: Option<&Value>, kind: FacetKind) -> Vec<String> {
-    match (value, kind) {
-        (None, _) => Vec::new(),
-        (Some(Value::Date(d)), FacetKind::Year) => vec![chrono::Datelike::year(d).to_string()],
-        (Some(Value::List(items)), _) => items.iter().map(Value::plain_text).collect(),
-        (Some(v), _) => vec![v.plain_text()],
     }
 }
 
@@ -937,51 +537,5 @@ mod tests {
         assert_eq!(root_for("labs/page/2/"), "../../../");
         assert_eq!(base_path("https://x.org/gongshi"), "/gongshi/");
         assert_eq!(base_path("https://x.org"), "/");
-    }
-
-    #[test]
-    fn sidebar_keeps_the_most_frequent_values_and_the_active_one() {
-        let values: Vec<(String, Vec<usize>)> = (0..30)
-            .map(|i| (format!("v{i:02}"), vec![0; if i % 2 == 0 { 5 } else { 1 }]))
-            .collect();
-        let shown = sidebar_values(&values, None);
-        assert_eq!(shown.len(), SIDEBAR_VALUES);
-        assert!(shown.iter().all(|i| i % 2 == 0), "{shown:?}");
-        assert!(shown.windows(2).all(|w| w[0] < w[1]), "facet order kept");
-        let with_active = sidebar_values(&values, Some("v29"));
-        assert!(with_active.contains(&29) && with_active.len() == SIDEBAR_VALUES + 1);
-        assert_eq!(sidebar_values(&values[..5], None), vec![0, 1, 2, 3, 4]);
-    }
-
-    #[test]
-    fn pager_shows_ends_and_neighbours_only() {
-        assert_eq!(shown_pages(1, 1), [1]);
-        assert_eq!(shown_pages(1, 5000), [1, 2, 3, 5000]);
-        assert_eq!(
-            shown_pages(2500, 5000),
-            [1, 2498, 2499, 2500, 2501, 2502, 5000]
-        );
-        assert_eq!(shown_pages(5000, 5000), [1, 4998, 4999, 5000]);
-        assert_eq!(shown_pages(3, 4), [1, 2, 3, 4]);
-    }
-
-    #[test]
-    fn listing_rows_put_each_pages_root_where_the_marks_were() {
-        for marked in [
-            "",
-            "no link",
-            "<gongshi-root>",
-            "<a href=\"<gongshi-root>labs/x/\">x</a> <a href=\"<gongshi-root>y/\">y</a>",
-            "<gongshi-root><gongshi-root>end",
-        ] {
-            let row = ListingRow::new(marked);
-            for root in ["", "../", "../../../"] {
-                assert_eq!(
-                    row.with_root(root),
-                    marked.replace(ROOT_MARK, root),
-                    "{marked}"
-                );
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@
 
 use super::{root_for, Renderer};
 use crate::config::{FacetKind, FieldType};
+use crate::facet::FacetValue;
 use crate::record::{Money, Value};
 use crate::text::{facet_segment, url_segment};
 use chrono::{Datelike, NaiveDate};
@@ -140,11 +141,11 @@ impl Renderer<'_> {
 
     fn by_collection(&self, root: &str) -> Chart {
         let rows = self
-            .config
+            .set
             .collections
             .iter()
-            .zip(&self.set.collections)
-            .map(|(c, pc)| {
+            .map(|pc| {
+                let c = &pc.def;
                 let href = format!("{root}{}/", c.key);
                 (c.title.clone(), pc.records.len() as u64, Some(href))
             })
@@ -231,18 +232,18 @@ impl Renderer<'_> {
         let c = &self.config.collections[ci];
         self.facets(ci)
             .iter()
-            .map(|(fi, values)| {
-                let f = &c.fields[*fi];
+            .map(|facet| {
+                let (f, values) = (&c.fields[facet.field], &facet.values);
                 let mut shown: Vec<usize> = (0..values.len()).collect();
                 let cut = values.len() > MOST_BARS;
                 if cut {
-                    shown.sort_by_key(|&i| std::cmp::Reverse(values[i].1.len()));
+                    shown.sort_by_key(|&i| std::cmp::Reverse(values[i].records.len()));
                     shown.truncate(MOST_BARS);
                 }
                 let rows = shown
                     .into_iter()
                     .map(|i| {
-                        let (value, ids) = &values[i];
+                        let (value, ids) = (&values[i].value, &values[i].records);
                         let segment = url_segment(&facet_segment(value));
                         let href = format!("{root}{}/{}/{segment}/", c.key, f.key);
                         (value.clone(), ids.len() as u64, Some(href))
@@ -282,21 +283,27 @@ impl Renderer<'_> {
             .collect();
         let records = &self.set.collections[ci].records;
         let mut charts = Vec::new();
-        for (yi, years) in self.year_facets(ci) {
-            let year_field = &c.fields[*yi];
+        for year_facet in self.year_facets(ci) {
+            let year_field = &c.fields[year_facet.field];
             for &mi in &money {
-                let sums: Vec<(String, i64)> = years
+                let sums: Vec<(String, i64)> = year_facet
+                    .values
                     .iter()
-                    .map(|(year, ids)| {
-                        let cents = ids
-                            .iter()
-                            .filter_map(|&r| match records[r].record.value(mi) {
-                                Some(Value::Money(m)) => Some(m.0),
-                                _ => None,
-                            })
-                            .sum();
-                        (year.clone(), cents)
-                    })
+                    .map(
+                        |FacetValue {
+                             value: year,
+                             records: ids,
+                         }| {
+                            let cents = ids
+                                .iter()
+                                .filter_map(|&r| match records[r].record.value(mi) {
+                                    Some(Value::Money(m)) => Some(m.0),
+                                    _ => None,
+                                })
+                                .sum();
+                            (year.clone(), cents)
+                        },
+                    )
                     .collect();
                 if sums.iter().all(|s| s.1 == 0) {
                     continue;
@@ -351,36 +358,43 @@ impl Renderer<'_> {
     fn categories_by_year(&self, ci: usize, root: &str) -> Vec<Chart> {
         let c = &self.config.collections[ci];
         let facets = self.facets(ci);
-        let Some((gi, groups)) = facets.iter().find(|(fi, values)| {
-            c.fields[*fi].facet == Some(FacetKind::Value)
-                && matches!(c.fields[*fi].ty, FieldType::Enum(_))
-                && values.len() > 1
-                && values.len() <= MOST_STACKED
+        let Some(grouping) = facets.iter().find(|f| {
+            c.fields[f.field].facet == Some(FacetKind::Value)
+                && matches!(c.fields[f.field].ty, FieldType::Enum(_))
+                && f.values.len() > 1
+                && f.values.len() <= MOST_STACKED
         }) else {
             return Vec::new();
         };
+        let (gi, groups) = (&grouping.field, &grouping.values);
         let group_field = &c.fields[*gi];
         let records = self.set.collections[ci].records.len();
         let mut of_record = vec![usize::MAX; records];
-        for (k, (_, ids)) in groups.iter().enumerate() {
-            for &r in ids {
+        for (k, group) in groups.iter().enumerate() {
+            for &r in &group.records {
                 of_record[r] = k;
             }
         }
         let mut charts = Vec::new();
-        for (yi, years) in self.year_facets(ci) {
-            let year_field = &c.fields[*yi];
-            let table: Vec<(String, Vec<u64>)> = years
+        for year_facet in self.year_facets(ci) {
+            let year_field = &c.fields[year_facet.field];
+            let table: Vec<(String, Vec<u64>)> = year_facet
+                .values
                 .iter()
-                .map(|(year, ids)| {
-                    let mut parts = vec![0u64; groups.len()];
-                    for &r in ids {
-                        if let Some(n) = parts.get_mut(of_record[r]) {
-                            *n += 1;
+                .map(
+                    |FacetValue {
+                         value: year,
+                         records: ids,
+                     }| {
+                        let mut parts = vec![0u64; groups.len()];
+                        for &r in ids {
+                            if let Some(n) = parts.get_mut(of_record[r]) {
+                                *n += 1;
+                            }
                         }
-                    }
-                    (year.clone(), parts)
-                })
+                        (year.clone(), parts)
+                    },
+                )
                 .collect();
             let scale = table
                 .iter()
@@ -393,11 +407,11 @@ impl Renderer<'_> {
                 self.t("stats_summary_share"),
                 &[
                     ("total", all.to_string().as_str()),
-                    ("label", groups[0].0.as_str()),
+                    ("label", groups[0].value.as_str()),
                     ("share", share(first, all).as_str()),
                 ],
             );
-            let mut value_headers: Vec<String> = groups.iter().map(|g| g.0.clone()).collect();
+            let mut value_headers: Vec<String> = groups.iter().map(|g| g.value.clone()).collect();
             value_headers.push(self.t("stats_total").to_string());
             let title = fill(
                 self.t("stats_by_year"),
@@ -441,7 +455,7 @@ impl Renderer<'_> {
         let c = &self.config.collections[ci];
         self.facets(ci)
             .iter()
-            .filter(|(fi, _)| c.fields[*fi].facet == Some(FacetKind::Year))
+            .filter(|f| c.fields[f.field].facet == Some(FacetKind::Year))
             .collect()
     }
 }

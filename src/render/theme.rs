@@ -93,7 +93,7 @@ impl Theme {
             all_sources.extend_from_slice(name.as_bytes());
             all_sources.extend_from_slice(source.as_bytes());
         }
-        let templates_hash = crate::live::content_hash(&all_sources);
+        let templates_hash = crate::output::overlay::content_hash(&all_sources);
         let strings = load_strings(&dir, &config.site.language)?;
         let globals = [
             (

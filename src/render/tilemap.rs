@@ -61,16 +61,17 @@ impl Renderer<'_> {
     pub(super) fn tile_map(&self, ci: usize, root: &str, current: Option<&str>) -> Option<MapView> {
         let map = self.config.site.map.as_ref()?;
         let c = &self.config.collections[ci];
-        let (fi, values) = self
+        let facet = self
             .facets(ci)
             .iter()
-            .find(|(fi, _)| c.fields[*fi].key == map.field)?;
+            .find(|f| c.fields[f.field].key == map.field)?;
+        let (fi, values) = (&facet.field, &facet.values);
         let field = &c.fields[*fi].key;
         let count_of = |name: &str| {
             values
                 .iter()
-                .find(|(v, _)| v == name)
-                .map_or(0, |(_, ids)| ids.len() as u64)
+                .find(|v| v.value == name)
+                .map_or(0, |v| v.records.len() as u64)
         };
         let most = map
             .tiles

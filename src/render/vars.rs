@@ -45,7 +45,7 @@ impl PageVars {
     }
 
     /// Feeds every name and value, in insertion order, to `hasher`.
-    pub fn hash_into(&self, hasher: &mut crate::live::HashWriter) {
+    pub fn hash_into(&self, hasher: &mut crate::render::memo::HashWriter) {
         for (name, value) in &self.vars {
             std::hash::Hash::hash(name, &mut hasher.0);
             let _ = serde_json::to_writer(&mut *hasher, value);
@@ -64,7 +64,7 @@ impl PageVars {
 #[cfg(test)]
 mod tests {
     use super::PageVars;
-    use crate::live::HashWriter;
+    use crate::render::memo::HashWriter;
 
     fn hash(vars: &PageVars) -> u64 {
         let mut hasher = HashWriter::new();

@@ -4,12 +4,15 @@
 //! indexes with one thread (documents stay in record order), merges every segment into one in
 //! record order, then renames that segment after a hash of its content.
 
-use super::index::ORD;
 use super::SearchError;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use tantivy::index::SegmentId;
 use tantivy::{Index, IndexWriter, TantivyDocument};
+
+/// The fast field holding each document's record ordinal, by which segments are merged (the
+/// index schema declares it; see `index`).
+pub const ORD: &str = "ord";
 
 /// Files tantivy leaves that say nothing about the index content.
 const BOOKKEEPING: [&str; 3] = [

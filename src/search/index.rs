@@ -26,7 +26,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, TantivyDocument};
 
-pub const ORD: &str = "ord";
+pub use super::canonical::ORD;
 pub const COLLECTION: &str = "collection";
 pub const RECORD_ID: &str = "rid";
 pub const TITLE_TEXT: &str = "name";

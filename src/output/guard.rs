@@ -3,7 +3,7 @@
 //! output; and never one that is, contains or lies among the site's own sources, even when
 //! empty (the next build would read its own output as records or templates).
 
-use crate::output::{io_at, OutputError};
+use super::{io_at, OutputError};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -105,7 +105,7 @@ pub fn is_earlier_output(dir: &Path) -> bool {
     if std::fs::symlink_metadata(&mark).is_ok_and(|m| m.is_file()) {
         return true;
     }
-    crate::export::changes::read_manifest(&dir.join(LEGACY_MARK)).is_ok()
+    crate::manifest::read_manifest(&dir.join(LEGACY_MARK)).is_ok()
 }
 
 pub fn is_empty_dir(dir: &Path) -> io::Result<bool> {

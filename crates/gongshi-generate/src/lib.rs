@@ -1,4 +1,4 @@
-//! `gongshi generate`: a complete, deterministic synthetic site of any size for benchmarks and
+//! `gongshi-generate`: a complete, deterministic synthetic site of any size for benchmarks and
 //! scale tests. The schema is the repository's own site.yaml; records follow the proportions
 //! of a provincial bureau (10% labs, 50% spot checks, 35% penalties, 5% organic parks) with
 //! valid codes, unique decision numbers, references between records, personal fields, and
@@ -7,6 +7,7 @@
 
 mod codes;
 mod names;
+mod penalties;
 mod places;
 pub mod queries;
 mod records;
@@ -14,24 +15,24 @@ mod rng;
 mod text;
 mod yaml_out;
 
-use crate::calendar::HolidayCalendar;
+use gongshi::calendar::HolidayCalendar;
 use records::Generator;
 use std::path::{Path, PathBuf};
 
 /// Records per data file: a bureau exports in batches, and the loader reads files in parallel.
 pub const RECORDS_PER_FILE: usize = 100;
 
-const SITE_YAML: &str = include_str!("../../site.yaml");
+const SITE_YAML: &str = include_str!("../../../site.yaml");
 const CALENDAR: [(&str, &str); 9] = [
-    ("2019.json", include_str!("../../calendar/2019.json")),
-    ("2020.json", include_str!("../../calendar/2020.json")),
-    ("2021.json", include_str!("../../calendar/2021.json")),
-    ("2022.json", include_str!("../../calendar/2022.json")),
-    ("2023.json", include_str!("../../calendar/2023.json")),
-    ("2024.json", include_str!("../../calendar/2024.json")),
-    ("2025.json", include_str!("../../calendar/2025.json")),
-    ("2026.json", include_str!("../../calendar/2026.json")),
-    ("LICENSE", include_str!("../../calendar/LICENSE")),
+    ("2019.json", include_str!("../../../calendar/2019.json")),
+    ("2020.json", include_str!("../../../calendar/2020.json")),
+    ("2021.json", include_str!("../../../calendar/2021.json")),
+    ("2022.json", include_str!("../../../calendar/2022.json")),
+    ("2023.json", include_str!("../../../calendar/2023.json")),
+    ("2024.json", include_str!("../../../calendar/2024.json")),
+    ("2025.json", include_str!("../../../calendar/2025.json")),
+    ("2026.json", include_str!("../../../calendar/2026.json")),
+    ("LICENSE", include_str!("../../../calendar/LICENSE")),
 ];
 const ABOUT: &str = "---\ntitle: 关于本站\ndescription: 本站为性能测试生成的虚构数据\nweight: 1\n---\n本站所有机构、企业、人员与处罚信息均由 `gongshi generate` 随机生成，**纯属虚构**，如有雷同纯属巧合。\n\n本站用于测试大规模公示数据的构建速度、内存占用与检索效果。\n";
 const POLICY: &str = "---\ntitle: 公示规则\ndescription: 信息公示期限与个人信息处理\nweight: 2\n---\n## 公示期限\n\n行政处罚信息自公示之日起公示三年；仅处以通报批评或者较低数额罚款的，公示期为三个月。仅受到警告的行政处罚不予公示。\n\n## 个人信息\n\n自然人和个体工商户的姓名仅显示姓氏，身份证件号码与联系电话不予公开。\n";

@@ -1,8 +1,8 @@
 //! Identifiers with valid check characters: credit codes (GB 32100, whose check character comes
-//! from [`crate::domain`]), CMA numbers, resident identity numbers and phone numbers.
+//! from [`gongshi::domain`]), CMA numbers, resident identity numbers and phone numbers.
 
 use super::rng::Rng;
-use crate::domain::{credit_check_char, resident_id_check_char};
+use gongshi::domain::{credit_check_char, resident_id_check_char};
 
 /// Characters of the organisation code body (GB 11714): the credit-code alphabet's letters.
 const ORG_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
