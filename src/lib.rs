@@ -23,6 +23,7 @@ pub mod init;
 pub mod live;
 pub mod load;
 pub mod memory;
+pub mod messages;
 pub mod national;
 pub mod notice;
 pub mod org;

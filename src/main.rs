@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use gongshi::messages::{error_chain, Lang, Say};
 use gongshi::out_guard;
 use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,30 @@ struct Cli {
     /// Print every warning (by default the first 20, then counts by kind).
     #[arg(long, global = true)]
     verbose: bool,
+    /// Language of messages (default: the site's language in site.yaml, so Chinese for a
+    /// zh-CN site). --help itself is English.
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+/// The language messages are printed in: --lang, else the site's language, else (no site,
+/// as for `generate` and `search`) the terminal's locale.
+fn messages_language(arg: Option<LangArg>, command: &Command) -> Lang {
+    match arg {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => {
+            command
+                .site_language()
+                .unwrap_or(if chinese_locale() { Lang::Zh } else { Lang::En })
+        }
+    }
 }
 
 /// How much `build` and `check` print besides errors.
@@ -51,10 +76,10 @@ const WARNINGS_SHOWN: usize = 20;
 
 /// Prints errors, then warnings: all of them with --verbose, none with --quiet, else the first
 /// 20 and a count per kind, so a build with thousands of late notices still ends readably.
-fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: Verbosity) {
+fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: Verbosity, lang: Lang) {
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(|d| d.is_error());
     for d in &errors {
-        eprintln!("{}", d.human());
+        eprintln!("{}", d.human(lang));
     }
     let shown = match verbosity {
         Verbosity::Quiet => 0,
@@ -62,22 +87,20 @@ fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: Verbo
         Verbosity::Verbose => warnings.len(),
     };
     for d in warnings.iter().take(shown) {
-        eprintln!("{}", d.human());
+        eprintln!("{}", d.human(lang));
     }
     if verbosity == Verbosity::Normal && warnings.len() > shown {
-        eprintln!(
-            "... and {} more warning(s) (--verbose shows all); warnings by kind:",
-            warnings.len() - shown
-        );
-        for (kind, n) in gongshi::diagnostic::count_kinds(&warnings) {
-            eprintln!("{n:>8}  {kind}");
+        let more = warnings.len() - shown;
+        eprintln!("{}", Say::MoreWarnings { more }.render(lang));
+        for (code, n) in gongshi::diagnostic::count_kinds(&warnings) {
+            eprintln!("{n:>8}  {}  {}", code.as_str(), code.help(lang).0);
         }
     }
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate the site and write the whole static site into --out.
+    /// Validate the site and write the whole static site into --out (校验并构建站点).
     Build {
         #[arg(long, default_value = ".")]
         site: PathBuf,
@@ -106,7 +129,7 @@ enum Command {
         #[arg(long)]
         staff_report: Option<PathBuf>,
     },
-    /// Validate the site and report every problem; writes nothing.
+    /// Validate the site and report every problem; writes nothing (检查数据，不写文件).
     Check {
         #[arg(long, default_value = ".")]
         site: PathBuf,
@@ -119,7 +142,7 @@ enum Command {
         #[arg(long, default_value_t = gongshi::load::DEFAULT_MAX_FILE_BYTES)]
         max_file_bytes: u64,
     },
-    /// Build, serve on 127.0.0.1 and rebuild on every change.
+    /// Build, serve on 127.0.0.1 and rebuild on every change (本地预览).
     Serve {
         #[arg(long, default_value = ".")]
         site: PathBuf,
@@ -140,7 +163,7 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Start a new bureau's site in DIR (new or empty): site.yaml, data folders, pages.
+    /// Start a new bureau's site in DIR (new or empty): site.yaml, data folders, pages (新建站点).
     Init {
         dir: PathBuf,
         /// The bureau publishing the site (主办单位).
@@ -152,7 +175,8 @@ enum Command {
         #[arg(long, default_value = "https://example.org/")]
         base_url: String,
     },
-    /// Read spreadsheet rows (XLSX/XLS/ODS, or CSV in UTF-8 or GBK) into COLLECTION's records.
+    /// Read spreadsheet rows (XLSX/XLS/ODS, or CSV in UTF-8 or GBK) into COLLECTION's records
+    /// (从表格导入记录).
     Import {
         collection: String,
         file: PathBuf,
@@ -171,7 +195,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Query the search index a build wrote and print ranked results.
+    /// Query the search index a build wrote and print ranked results (检索).
     Search {
         /// The build's output directory.
         #[arg(long, default_value = "public")]
@@ -200,10 +224,12 @@ enum Format {
     Github,
 }
 
-fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
+fn as_of(arg: Option<&str>, lang: Lang) -> anyhow::Result<NaiveDate> {
     if let Some(s) = arg {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .with_context(|| format!("--as-of \"{s}\" is not a date (YYYY-MM-DD)"));
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| {
+            let value = s.to_string();
+            Say::AsOfNotADate { value }.render(lang)
+        });
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let secs: i64 = epoch
@@ -218,31 +244,42 @@ fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
 }
 
 /// The staff report names the repository's files: inside --out it would be published.
-fn refuse_report_inside_out(file: &Path, out: &Path) -> anyhow::Result<()> {
+fn refuse_report_inside_out(file: &Path, out: &Path, lang: Lang) -> anyhow::Result<()> {
     let (file, out) = (out_guard::resolve(file)?, out_guard::resolve(out)?);
     if file.starts_with(&out) {
-        anyhow::bail!(
-            "refusing to write the staff report to \"{}\": it lies inside the output folder {}, \
-             which is published; write it outside, e.g. --staff-report staff-report.txt",
-            file.display(),
-            out.display()
-        );
+        anyhow::bail!(Say::ReportInsideOut { file, out }.render(lang));
     }
     Ok(())
 }
 
 fn main() -> ExitCode {
     gongshi::memory::tune_allocator();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let lang = messages_language(cli.lang, &cli.command);
+    match run(cli, lang) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}: {}", Say::Error.render(lang), error_chain(&e, lang));
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+impl Command {
+    /// The language of the site the command works on; `init` writes a zh-CN site.
+    fn site_language(&self) -> Option<Lang> {
+        match self {
+            Command::Build { site, .. }
+            | Command::Check { site, .. }
+            | Command::Serve { site, .. }
+            | Command::Import { site, .. } => gongshi::config::messages_language(site),
+            Command::Init { .. } => Some(Lang::Zh),
+            Command::Generate { .. } | Command::Search { .. } => None,
+        }
+    }
+}
+
+fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
         (_, true) => Verbosity::Verbose,
@@ -261,9 +298,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             staff_report,
         } => {
             if let Some(file) = &staff_report {
-                refuse_report_inside_out(file, &out)?;
+                refuse_report_inside_out(file, &out, lang)?;
             }
-            let mut opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
+            let mut opts = BuildOptions::new(site, out, as_of(date.as_deref(), lang)?);
             opts.base_url = base_url;
             opts.previous = previous;
             opts.strict = strict;
@@ -279,7 +316,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             gongshi::progress::finish();
             match built {
                 Ok(summary) => {
-                    print_diagnostics(&summary.warnings, verbosity);
+                    print_diagnostics(&summary.warnings, verbosity, lang);
                     if timings {
                         for s in &summary.stages {
                             eprintln!(
@@ -294,30 +331,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         }
                     }
                     if let Some(file) = &staff_report {
-                        let text = gongshi::notice::staff_report_text(&summary.staff);
+                        let text = gongshi::notice::staff_report_text(&summary.staff, lang);
                         std::fs::write(file, text).with_context(|| {
-                            format!("writing the staff report to {}", file.display())
+                            let file = file.clone();
+                            Say::WritingStaffReport { file }.render(lang)
                         })?;
                     }
                     if verbosity == Verbosity::Quiet {
                         return Ok(ExitCode::SUCCESS);
                     }
-                    eprintln!(
-                        "built {} files, {} bytes, {} records on notice, as of {}, into {}",
-                        summary.files,
-                        summary.bytes,
-                        summary.published,
-                        opts.as_of,
-                        opts.out.display()
-                    );
+                    let built = Say::Built {
+                        files: summary.files,
+                        bytes: summary.bytes,
+                        published: summary.published,
+                        as_of: opts.as_of,
+                        out: opts.out.clone(),
+                    };
+                    eprintln!("{}", built.render(lang));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(BuildError::Invalid(diags)) => {
-                    print_diagnostics(&diags, verbosity);
-                    eprintln!(
-                        "build failed: {} error(s); nothing was written",
-                        diags.iter().filter(|d| d.is_error() || strict).count()
-                    );
+                    print_diagnostics(&diags, verbosity, lang);
+                    let errors = diags.iter().filter(|d| d.is_error() || strict).count();
+                    eprintln!("{}", Say::BuildFailed { errors }.render(lang));
                     Ok(ExitCode::from(1))
                 }
                 Err(e) => Err(e.into()),
@@ -330,7 +366,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             strict,
             max_file_bytes,
         } => {
-            let date = as_of(date.as_deref())?;
+            let date = as_of(date.as_deref(), lang)?;
             let checked = pipeline::check(&site, date, max_file_bytes);
             let (diags, staff) = match &checked {
                 Ok(c) => (c.diagnostics.clone(), Some(&c.staff)),
@@ -338,22 +374,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             match format {
                 Format::Human => {
-                    print_diagnostics(&diags, verbosity);
+                    print_diagnostics(&diags, verbosity, lang);
                     if let Some(staff) = staff.filter(|_| verbosity != Verbosity::Quiet) {
-                        gongshi::notice::print_staff_report(staff);
+                        gongshi::notice::print_staff_report(staff, lang);
                     }
                 }
                 Format::Github => {
                     for d in &diags {
-                        println!("{}", d.github());
+                        println!("{}", d.github(lang));
                     }
                 }
-                Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+                Format::Json => {
+                    let json: Vec<_> = diags.iter().map(|d| d.json(lang)).collect();
+                    println!("{}", serde_json::to_string_pretty(&json)?)
+                }
             }
             let failed = diags.iter().any(|d| d.is_error() || strict);
             if matches!(format, Format::Human) && verbosity != Verbosity::Quiet {
                 let errors = diags.iter().filter(|d| d.is_error()).count();
-                eprintln!("{} error(s), {} warning(s)", errors, diags.len() - errors);
+                let warnings = diags.len() - errors;
+                eprintln!("{}", Say::CheckCounts { errors, warnings }.render(lang));
             }
             Ok(if failed {
                 ExitCode::from(1)
@@ -373,12 +413,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bureau,
                 base_url,
             })?;
-            eprintln!(
-                "wrote a new site into {} ({} files); next: cd {} && gongshi check && gongshi serve",
-                dir.display(),
-                files.len(),
-                dir.display()
-            );
+            let files = files.len();
+            eprintln!("{}", Say::InitDone { dir, files }.render(lang));
             Ok(ExitCode::SUCCESS)
         }
         Command::Import {
@@ -396,14 +432,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 file,
                 sheet,
                 mapping,
-                as_of: as_of(date.as_deref())?,
+                as_of: as_of(date.as_deref(), lang)?,
                 dry_run,
             };
-            gongshi::progress::start(if chinese_locale() {
-                "正在导入"
-            } else {
-                "importing"
-            });
+            gongshi::progress::start(&Say::Importing.render(lang));
             let imported = gongshi::import::import(&opts);
             gongshi::progress::finish();
             match imported {
@@ -413,32 +445,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(", ");
-                    eprintln!(
-                        "{} row(s) of {} ({from}): {} new, {} updated, {} unchanged{}",
-                        s.rows,
-                        opts.file.display(),
-                        s.created.len(),
-                        s.updated.len(),
-                        s.unchanged,
-                        if dry_run {
-                            " (dry run: nothing written)"
-                        } else {
-                            ""
-                        }
-                    );
+                    let imported = Say::Imported {
+                        rows: s.rows,
+                        file: opts.file.clone(),
+                        from,
+                        created: s.created.len(),
+                        updated: s.updated.len(),
+                        unchanged: s.unchanged,
+                        dry_run,
+                    };
+                    eprintln!("{}", imported.render(lang));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e @ gongshi::import::ImportError::Rows { .. }) => {
-                    for line in e.lines() {
-                        eprintln!("error: {line}");
+                    let level = Say::Error.render(lang);
+                    for line in e.lines(lang) {
+                        eprintln!("{level}: {line}");
                     }
-                    eprintln!("{e}");
+                    eprintln!("{}", error_chain(&e.into(), lang));
                     Ok(ExitCode::from(1))
                 }
                 Err(e) => {
-                    for line in e.lines() {
-                        eprintln!("error: {line}");
+                    let level = Say::Error.render(lang);
+                    for line in e.lines(lang) {
+                        eprintln!("{level}: {line}");
                     }
+                    eprintln!("{level}: {}", error_chain(&e.into(), lang));
                     Ok(ExitCode::from(2))
                 }
             }
@@ -518,8 +550,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             port,
             as_of: date,
         } => {
-            let opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
-            gongshi::serve::serve(opts, port)?;
+            let opts = BuildOptions::new(site, out, as_of(date.as_deref(), lang)?);
+            gongshi::serve::serve(opts, port, lang)?;
             Ok(ExitCode::SUCCESS)
         }
     }

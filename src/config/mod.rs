@@ -10,6 +10,7 @@ mod resolve;
 pub use raw::{Footer, Licence, SiteMeta, TileMap};
 
 use crate::diagnostic::Diagnostic;
+use crate::messages::{Lang, Msg, SiteProblem};
 use raw::RawSite;
 use std::path::{Path, PathBuf};
 
@@ -163,23 +164,23 @@ pub enum Period {
 }
 
 impl Period {
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, SiteProblem> {
         let s = s.trim();
         if s == "forever" {
             return Ok(Period::Forever);
         }
         let unit_at = s.char_indices().last().map_or(0, |(i, _)| i);
         let (num, unit) = s.split_at(unit_at);
-        let n: u32 = num.parse().map_err(|_| {
-            format!("period \"{s}\" is not a number followed by d, m or y, or \"forever\"")
+        let n: u32 = num.parse().map_err(|_| SiteProblem::PeriodNumber {
+            value: s.to_string(),
         })?;
         match unit {
             "d" => Ok(Period::Days(n)),
             "m" => Ok(Period::Months(n)),
             "y" => Ok(Period::Years(n)),
-            _ => Err(format!(
-                "period \"{s}\" must end in d (days), m (months) or y (years)"
-            )),
+            _ => Err(SiteProblem::PeriodUnit {
+                value: s.to_string(),
+            }),
         }
     }
 }
@@ -221,7 +222,10 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         vec![Diagnostic::error(
             &file,
             0,
-            format!("cannot read {}: {e}", path.display()),
+            Msg::SiteUnreadable {
+                path: path.clone(),
+                error: e.to_string(),
+            },
         )]
     })?;
     let raw: RawSite = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
@@ -229,10 +233,30 @@ pub fn load(site_dir: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         vec![Diagnostic::error(
             &file,
             line,
-            format!("invalid site configuration: {e}"),
+            Msg::SiteInvalid {
+                detail: e.to_string(),
+            },
         )]
     })?;
     resolve::resolve(site_dir, raw)
+}
+
+/// The language of the site's messages, from `site.language` in site.yaml, read on its own so
+/// that a site.yaml with errors still has them reported in its language; `None` when there is
+/// no readable site.yaml or it names no language (then the caller decides).
+pub fn messages_language(site_dir: &Path) -> Option<Lang> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        site: HeadSite,
+    }
+    #[derive(serde::Deserialize)]
+    struct HeadSite {
+        #[serde(default = "raw::default_language")]
+        language: String,
+    }
+    let text = std::fs::read_to_string(site_dir.join(SITE_FILE)).ok()?;
+    let head: Head = serde_yaml::from_str(text.trim_start_matches('\u{feff}')).ok()?;
+    Some(Lang::from_tag(&head.site.language))
 }
 
 /// Top-level output folders the build writes itself; a collection or content page may not use them.
@@ -297,7 +321,7 @@ mod tests {
         ] {
             let problems = load_with(field).expect_err(field);
             assert!(
-                problems.iter().any(|d| d.message.contains(expected)),
+                problems.iter().any(|d| d.text(Lang::En).contains(expected)),
                 "{field}: {problems:?}"
             );
         }
@@ -309,7 +333,7 @@ mod tests {
         let site = "site:\n  title: T\n  bureau: B\n  base_url: https://x.example/\ncollections:\n  data:\n    title: D\n    title_field: name\n    fields:\n      name: { type: text, label: N }\n";
         std::fs::write(dir.path().join(SITE_FILE), site).expect("write site.yaml");
         let problems = load(dir.path()).expect_err("reserved key must fail");
-        let text: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        let text: Vec<String> = problems.iter().map(|d| d.text(Lang::En)).collect();
         assert!(
             text.iter()
                 .any(|t| t.contains("collection \"data\"") && t.contains("reserved")),

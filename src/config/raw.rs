@@ -77,7 +77,7 @@ pub struct Footer {
     pub police_record: Option<String>,
 }
 
-fn default_language() -> String {
+pub(super) fn default_language() -> String {
     "zh-CN".into()
 }
 fn default_theme() -> String {

@@ -5,6 +5,7 @@ use super::fields::resolve_fields;
 use super::raw::*;
 use super::*;
 use crate::diagnostic::Diagnostic;
+use crate::messages::{Msg, SiteProblem};
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
@@ -14,102 +15,34 @@ pub(super) fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<D
     let keys: Vec<String> = raw.collections.keys().cloned().collect();
     let mut collections = Vec::new();
     for (key, rc) in &raw.collections {
-        let mut report = |msg: String| {
+        let mut report = |problem: SiteProblem| {
+            let collection = Some(key.clone());
             problems.push(Diagnostic::error(
                 &file,
                 0,
-                format!("collection \"{key}\": {msg}"),
+                Msg::Site {
+                    collection,
+                    problem,
+                },
             ))
         };
         if crate::domain::RecordId::parse(key).is_err() {
-            report("a collection key must be a slug (a-z, 0-9, '-', '_')".into());
+            report(SiteProblem::CollectionKey);
             continue;
         }
         if RESERVED_PATHS.contains(&key.as_str()) {
-            report(format!(
-                "the key is a folder the build writes itself; use another (reserved: {})",
-                RESERVED_PATHS.join(", ")
-            ));
+            let reserved = RESERVED_PATHS.join(", ");
+            report(SiteProblem::ReservedCollection { reserved });
             continue;
         }
-        let fields = resolve_fields(&rc.fields, &keys, &raw.enums, &mut report);
-        let index = |name: &str, what: &str, report: &mut dyn FnMut(String)| {
-            let i = fields.iter().position(|f| f.key == name);
-            if i.is_none() {
-                report(format!("{what} \"{name}\" is not one of its fields"));
-            }
-            i
-        };
-        let title_field = index(&rc.title_field, "title_field", &mut report).unwrap_or(0);
-        let listed = rc
-            .listed
-            .iter()
-            .filter_map(|l| index(l, "listed field", &mut report))
-            .collect();
-        let notice = resolve_notice(&rc.notice, &fields, &mut |m| report(m));
-        let national = rc.national.as_ref().and_then(|raw| {
-            crate::national::resolve(raw, &fields)
-                .map_err(&mut report)
-                .ok()
-        });
-        let mut expiries = Vec::new();
-        for (field_key, rf) in &rc.fields {
-            let (Some(raw), Some(i)) =
-                (&rf.expires, fields.iter().position(|f| &f.key == field_key))
-            else {
-                continue;
-            };
-            match crate::derived::resolve(raw, i, &fields) {
-                Ok(expiry) => expiries.push(expiry),
-                Err(e) => report(format!("field \"{field_key}\": {e}")),
-            }
-        }
-        let names_self: Vec<usize> = match &rc.names_self {
-            Some(keys) => keys
-                .iter()
-                .filter_map(|k| index(k, "names_self field", &mut report))
-                .collect(),
-            None => std::iter::once(title_field)
-                .chain((0..fields.len()).filter(|&i| fields[i].unique && i != title_field))
-                .filter(|&i| !rc.names_party.contains(&fields[i].key))
-                .collect(),
-        };
-        let names_party: Vec<usize> = rc
-            .names_party
-            .iter()
-            .filter_map(|k| index(k, "names_party field", &mut report))
-            .collect();
-        if let Some(&both) = names_party.iter().find(|i| names_self.contains(i)) {
-            report(format!(
-                "field \"{}\" is in both names_self and names_party",
-                fields[both].key
-            ));
-        }
-        let organisations = resolve_organisations(&rc.fields, &fields, &mut report);
-        collections.push(Collection {
-            key: key.clone(),
-            title: rc.title.clone(),
-            item_name: rc.item_name.clone().unwrap_or_else(|| rc.title.clone()),
-            description: rc.description.clone(),
-            title_field,
-            listed,
-            template: rc.template.clone(),
-            fields,
-            notice,
-            id_template: rc.id_template.clone(),
-            national,
-            expiries,
-            names_self,
-            names_party,
-            organisations,
-        });
+        collections.push(resolve_collection(key, rc, &keys, &raw.enums, &mut report));
     }
     if raw.site.page_size == 0 {
-        problems.push(Diagnostic::error(
-            &file,
-            0,
-            "site.page_size must be at least 1".into(),
-        ));
+        let msg = Msg::Site {
+            collection: None,
+            problem: SiteProblem::PageSize,
+        };
+        problems.push(Diagnostic::error(&file, 0, msg));
     }
     if problems.is_empty() {
         Ok(SiteConfig {
@@ -122,12 +55,120 @@ pub(super) fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<D
     }
 }
 
+/// The position of the field `name`, reporting it (as `what`) when there is none.
+fn index_of(
+    fields: &[FieldDef],
+    name: &str,
+    what: &'static str,
+    report: &mut dyn FnMut(SiteProblem),
+) -> Option<usize> {
+    let i = fields.iter().position(|f| f.key == name);
+    if i.is_none() {
+        let name = name.to_string();
+        report(SiteProblem::NotAField { what, name });
+    }
+    i
+}
+
+fn resolve_collection(
+    key: &str,
+    rc: &RawCollection,
+    keys: &[String],
+    enums: &IndexMap<String, Vec<String>>,
+    report: &mut dyn FnMut(SiteProblem),
+) -> Collection {
+    let fields = resolve_fields(&rc.fields, keys, enums, report);
+    let title_field = index_of(&fields, &rc.title_field, "title_field", report).unwrap_or(0);
+    let listed = rc
+        .listed
+        .iter()
+        .filter_map(|l| index_of(&fields, l, "listed field", report))
+        .collect();
+    let notice = resolve_notice(&rc.notice, &fields, report);
+    let national = rc.national.as_ref().and_then(|raw| {
+        crate::national::resolve(raw, &fields)
+            .map_err(|detail| report(SiteProblem::National { detail }))
+            .ok()
+    });
+    let expiries = resolve_expiries(rc, &fields, report);
+    let (names_self, names_party) = resolve_names(rc, &fields, title_field, report);
+    let organisations = resolve_organisations(&rc.fields, &fields, report);
+    Collection {
+        key: key.to_string(),
+        title: rc.title.clone(),
+        item_name: rc.item_name.clone().unwrap_or_else(|| rc.title.clone()),
+        description: rc.description.clone(),
+        title_field,
+        listed,
+        template: rc.template.clone(),
+        fields,
+        notice,
+        id_template: rc.id_template.clone(),
+        national,
+        expiries,
+        names_self,
+        names_party,
+        organisations,
+    }
+}
+
+fn resolve_expiries(
+    rc: &RawCollection,
+    fields: &[FieldDef],
+    report: &mut dyn FnMut(SiteProblem),
+) -> Vec<crate::derived::Expiry> {
+    let mut expiries = Vec::new();
+    for (field_key, rf) in &rc.fields {
+        let (Some(raw), Some(i)) = (&rf.expires, fields.iter().position(|f| &f.key == field_key))
+        else {
+            continue;
+        };
+        match crate::derived::resolve(raw, i, fields) {
+            Ok(expiry) => expiries.push(expiry),
+            Err(detail) => report(SiteProblem::Field {
+                key: field_key.clone(),
+                detail,
+            }),
+        }
+    }
+    expiries
+}
+
+/// The fields naming the record itself and those naming a party (see [`Collection::names_self`]).
+fn resolve_names(
+    rc: &RawCollection,
+    fields: &[FieldDef],
+    title_field: usize,
+    report: &mut dyn FnMut(SiteProblem),
+) -> (Vec<usize>, Vec<usize>) {
+    let names_self: Vec<usize> = match &rc.names_self {
+        Some(keys) => keys
+            .iter()
+            .filter_map(|k| index_of(fields, k, "names_self field", report))
+            .collect(),
+        None => std::iter::once(title_field)
+            .chain((0..fields.len()).filter(|&i| fields[i].unique && i != title_field))
+            .filter(|&i| !rc.names_party.contains(&fields[i].key))
+            .collect(),
+    };
+    let names_party: Vec<usize> = rc
+        .names_party
+        .iter()
+        .filter_map(|k| index_of(fields, k, "names_party field", report))
+        .collect();
+    if let Some(&both) = names_party.iter().find(|i| names_self.contains(i)) {
+        let key = fields[both].key.clone();
+        report(SiteProblem::NamesBoth { key });
+    }
+    (names_self, names_party)
+}
+
 /// The `organisation:` declarations of a collection's fields: only on credit-code fields, naming
 /// one of the collection's own fields.
 fn resolve_organisations(
     raw: &IndexMap<String, RawField>,
     fields: &[FieldDef],
-    report: &mut dyn FnMut(String),
+    report: &mut dyn FnMut(SiteProblem),
 ) -> Vec<OrgField> {
     let mut out = Vec::new();
     for (key, rf) in raw {
@@ -138,19 +179,17 @@ fn resolve_organisations(
             continue;
         };
         if fields[code].ty != FieldType::CreditCode || fields[code].list {
-            report(format!(
-                "field \"{key}\": `organisation` belongs on a single credit_code field"
-            ));
+            report(SiteProblem::OrganisationField { key: key.clone() });
             continue;
         }
         match fields.iter().position(|f| f.key == org.name) {
             Some(name) if !fields[name].list && fields[name].ty == FieldType::Text => {
                 out.push(OrgField { code, name })
             }
-            _ => report(format!(
-                "field \"{key}\": organisation.name \"{}\" is not a single text field of the collection",
-                org.name
-            )),
+            _ => report(SiteProblem::OrganisationName {
+                key: key.clone(),
+                name: org.name.clone(),
+            }),
         }
     }
     out
@@ -159,9 +198,9 @@ fn resolve_organisations(
 fn resolve_notice(
     raw: &RawNotice,
     fields: &[FieldDef],
-    report: &mut dyn FnMut(String),
+    report: &mut dyn FnMut(SiteProblem),
 ) -> NoticeConfig {
-    let period = |s: &Option<String>, report: &mut dyn FnMut(String)| {
+    let period = |s: &Option<String>, report: &mut dyn FnMut(SiteProblem)| {
         s.as_deref().map(|p| {
             Period::parse(p).unwrap_or_else(|e| {
                 report(e);
@@ -169,10 +208,11 @@ fn resolve_notice(
             })
         })
     };
-    let field = |name: &str, report: &mut dyn FnMut(String)| {
+    let field = |name: &str, report: &mut dyn FnMut(SiteProblem)| {
         let i = fields.iter().position(|f| f.key == name);
         if i.is_none() {
-            report(format!("notice rule names unknown field \"{name}\""));
+            let name = name.to_string();
+            report(SiteProblem::NoticeField { name });
         }
         i
     };
@@ -193,9 +233,7 @@ fn resolve_notice(
                     } else if let Some(p) = c.present {
                         Condition::Present(p)
                     } else {
-                        report(format!(
-                            "notice condition on \"{f}\" needs only, in, below or present"
-                        ));
+                        report(SiteProblem::NoticeCondition { field: f.clone() });
                         return None;
                     };
                     field(f, report).map(|i| (i, cond))

@@ -15,6 +15,7 @@ pub mod table;
 
 use crate::config::{Collection, Personal, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::messages::{Lang, Msg, Say};
 use crate::record::Record;
 use crate::validate;
 use chrono::NaiveDate;
@@ -53,7 +54,7 @@ pub struct ImportSummary {
 pub struct RowProblem {
     pub row: usize,
     pub column: Option<String>,
-    pub message: String,
+    pub message: Msg,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,10 +81,11 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    /// One line per problem: `FILE, sheet S, row 7, column 罚款金额: message`.
-    pub fn lines(&self) -> Vec<String> {
+    /// One line per problem, in `lang`: `FILE, sheet S, row 7, column 罚款金额: message`.
+    /// Other errors have no lines of their own: the command prints them as errors.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
         match self {
-            ImportError::Config(diags) => diags.iter().map(Diagnostic::human).collect(),
+            ImportError::Config(diags) => diags.iter().map(|d| d.human(lang)).collect(),
             ImportError::Rows {
                 file,
                 sheet,
@@ -91,18 +93,16 @@ impl ImportError {
             } => problems
                 .iter()
                 .map(|p| {
-                    let mut at = file.display().to_string();
-                    if let Some(s) = sheet {
-                        at.push_str(&format!(", sheet \"{s}\""));
-                    }
-                    at.push_str(&format!(", row {}", p.row));
-                    if let Some(c) = &p.column {
-                        at.push_str(&format!(", column \"{c}\""));
-                    }
-                    format!("{at}: {}", p.message)
+                    let at = Say::ImportAt {
+                        file: file.clone(),
+                        sheet: sheet.clone(),
+                        row: p.row,
+                        column: p.column.clone(),
+                    };
+                    format!("{}: {}", at.render(lang), p.message.render(lang))
                 })
                 .collect(),
-            other => vec![other.to_string()],
+            _ => Vec::new(),
         }
     }
 }
@@ -261,7 +261,7 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn problem(&mut self, row: usize, column: Option<String>, message: String) {
+    fn problem(&mut self, row: usize, column: Option<String>, message: Msg) {
         self.problems.push(RowProblem {
             row,
             column,
@@ -320,7 +320,9 @@ impl<'a> Planner<'a> {
                 self.existing
                     .key_field
                     .and_then(|k| self.column_of(&self.collection.fields[k].key.clone())),
-                format!("this value already identifies record \"{other}\"; one value, one record"),
+                Msg::ImportValueOwned {
+                    other: other.to_string(),
+                },
             );
             return None;
         }
@@ -328,9 +330,10 @@ impl<'a> Planner<'a> {
             self.problem(
                 row.number,
                 None,
-                format!(
-                    "row {first} already makes record \"{id}\"; each record comes from one row"
-                ),
+                Msg::ImportRowTwice {
+                    first,
+                    id: id.clone(),
+                },
             );
             return None;
         }
@@ -374,10 +377,9 @@ impl<'a> Planner<'a> {
             self.problem(
                 row,
                 None,
-                format!(
-                    "no id: add an `id` (记录编号) column, or give collection \"{}\" an `id_template` in site.yaml",
-                    self.collection.key
-                ),
+                Msg::ImportNoId {
+                    collection: self.collection.key.clone(),
+                },
             );
             return None;
         };
@@ -387,7 +389,10 @@ impl<'a> Planner<'a> {
                 self.problem(
                     row,
                     self.column_of(&missing),
-                    format!("the id is made from \"{missing}\" (id_template \"{template}\"), which this row leaves empty"),
+                    Msg::ImportIdEmpty {
+                        missing: missing.clone(),
+                        template: template.clone(),
+                    },
                 );
                 None
             }
@@ -434,12 +439,12 @@ impl<'a> Planner<'a> {
             self.problem(
                 row,
                 None,
-                format!(
-                    "record \"{id}\" is kept in {}:{}, which import does not rewrite; change it there, or move it to {} to let import keep it",
-                    old.source.file.display(),
-                    old.source.line,
-                    rel.display()
-                ),
+                Msg::ImportKeptElsewhere {
+                    id: id.to_string(),
+                    file: old.source.file.to_path_buf(),
+                    line: old.source.line,
+                    rel: rel.clone(),
+                },
             );
             return None;
         }

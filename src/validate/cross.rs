@@ -5,6 +5,7 @@ use crate::config::{FieldType, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::domain::{self, RecordId};
 use crate::load::did_you_mean;
+use crate::messages::Msg;
 use crate::record::{Record, Value};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -43,12 +44,11 @@ fn duplicate_ids(records: &[Record]) -> Vec<Diagnostic> {
                 Diagnostic::error(
                     &r.source.file,
                     r.source.line,
-                    format!(
-                        "duplicate id \"{}\": also used at {}:{}",
-                        r.id,
-                        first.source.file.display(),
-                        first.source.line
-                    ),
+                    Msg::DuplicateId {
+                        id: r.id.to_string(),
+                        file: first.source.file.to_path_buf(),
+                        line: first.source.line,
+                    },
                 )
                 .record(r.id.to_string())
                 .field("id"),
@@ -83,13 +83,12 @@ fn field_checks(
                     Diagnostic::error(
                         &r.source.file,
                         r.source.line,
-                        format!(
-                            "value \"{}\" must be unique but record \"{}\" ({}:{}) has it too",
-                            v.plain_text(),
-                            first.id,
-                            first.source.file.display(),
-                            first.source.line
-                        ),
+                        Msg::NotUnique {
+                            value: v.plain_text(),
+                            other: first.id.to_string(),
+                            file: first.source.file.to_path_buf(),
+                            line: first.source.line,
+                        },
                     )
                     .record(r.id.to_string())
                     .field(&f.key),
@@ -166,11 +165,11 @@ fn check_refs<'a>(
                     Diagnostic::error(
                         &r.source.file,
                         r.source.line,
-                        format!(
-                            "refers to \"{id}\", which is not a record of \"{}\"{}",
-                            config.collections[*target].key,
-                            did_you_mean(id.as_str(), &candidates)
-                        ),
+                        Msg::UnknownRef {
+                            id: id.to_string(),
+                            collection: config.collections[*target].key.clone(),
+                            suggestion: did_you_mean(id.as_str(), &candidates),
+                        },
                     )
                     .record(r.id.to_string())
                     .field(key),

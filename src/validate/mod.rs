@@ -60,7 +60,7 @@ fn validate_file(
 ) -> (Vec<Record>, Vec<Diagnostic>) {
     match load::read_records(file, opts.max_file_bytes) {
         Ok(nodes) => validate_nodes(config, file.collection, &file.rel_path, &nodes),
-        Err(d) => (Vec::new(), vec![d]),
+        Err(d) => (Vec::new(), vec![*d]),
     }
 }
 
@@ -79,7 +79,7 @@ pub fn validate_bytes(
             &Arc::new(rel_path.to_path_buf()),
             &nodes,
         ),
-        Err(d) => (Vec::new(), vec![d]),
+        Err(d) => (Vec::new(), vec![*d]),
     }
 }
 
@@ -156,7 +156,7 @@ mod tests {
             let values = records
                 .first()
                 .map(|r| (r.id.to_string(), r.values.clone()));
-            let problems: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            let problems: Vec<String> = diags.iter().map(|d| d.message.to_string()).collect();
             (values, problems)
         };
         let declared = check(&[0, 1, 2, 3, 4, 5, 6]);
@@ -180,7 +180,10 @@ mod tests {
             let text = format!("id: xa-alpha\npublished: {published}\nname: 西安甲检测有限公司\ncredit_code: 91330201MA282UF146\ncma_number: \"242701060345\"\ncity: 西安市\n{extra}");
             let (_, diags) =
                 validate_bytes(&config, labs.unwrap(), Path::new("a.yaml"), text.as_bytes());
-            diags.iter().map(|d| d.human()).collect::<Vec<String>>()
+            diags
+                .iter()
+                .map(|d| d.human(crate::messages::Lang::En))
+                .collect::<Vec<String>>()
         };
         assert_eq!(lab("2024-01-10", ""), Vec::<String>::new());
         let early = lab("2023-12-20", "");

@@ -7,6 +7,7 @@ use crate::config::{Collection, FieldDef, FieldType, Period};
 use crate::diagnostic::Diagnostic;
 use crate::domain::{CmaNumber, RecordId};
 use crate::load::did_you_mean;
+use crate::messages::{Expected, Msg};
 use crate::personal::{self, Step};
 use crate::record::{Correction, NoticeData, Record, Source, Value, Withdrawal};
 use crate::yaml::{Node, NodeKind};
@@ -21,7 +22,7 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn problem(&mut self, node_line: usize, col: usize, field: &str, message: String) {
+    fn problem(&mut self, node_line: usize, col: usize, field: &str, message: Msg) {
         let mut d = Diagnostic::error(self.file, node_line, message)
             .at_col(col)
             .field(field);
@@ -39,68 +40,19 @@ impl Ctx<'_> {
     ) -> Option<Record> {
         self.record = None;
         let NodeKind::Map(entries) = &node.kind else {
-            self.diags.push(
-                Diagnostic::error(
-                    self.file,
-                    node.line,
-                    format!("expected a record (a mapping), found {}", node.kind_name()),
-                )
-                .at_col(node.col),
-            );
+            let msg = Msg::NotARecord {
+                found: node.shape(),
+            };
+            self.diags
+                .push(Diagnostic::error(self.file, node.line, msg).at_col(node.col));
             return None;
         };
-        let id = match node.get("id") {
-            None => {
-                self.diags.push(
-                    Diagnostic::error(self.file, node.line, "record has no `id`".into())
-                        .field("id")
-                        .at_col(node.col),
-                );
-                None
-            }
-            Some(v) => match v.as_scalar().map(RecordId::parse) {
-                Some(Ok(id)) => Some(id),
-                Some(Err(e)) => {
-                    self.problem(v.line, v.col, "id", e);
-                    None
-                }
-                None => {
-                    self.problem(
-                        v.line,
-                        v.col,
-                        "id",
-                        format!("expected a text id, found {}", v.kind_name()),
-                    );
-                    None
-                }
-            },
-        };
+        let id = self.record_id(node);
         self.record = node
             .get("id")
             .and_then(Node::as_scalar)
             .map(|s| s.escape_debug().to_string());
-
-        // Each known key's value, in `keys` order.
-        let mut found: Vec<Option<&Node>> = vec![None; keys.keys.len()];
-        let mut next = 0;
-        for (key, value) in entries {
-            let k = key.as_scalar().unwrap_or_default();
-            if let Some(i) = keys.position(k, next) {
-                found[i] = Some(value);
-                next = i + 1;
-            } else {
-                let hint = did_you_mean(k, &keys.keys);
-                self.problem(
-                    key.line,
-                    key.col,
-                    k,
-                    format!(
-                        "unknown field \"{k}\" in collection \"{}\"{hint}",
-                        collection.key
-                    ),
-                );
-            }
-        }
+        let found = self.known_keys(collection, keys, entries);
         let values = self.fields(&collection.fields, &found, node);
         let notice = self.notice_data(node);
         if let Some(notice) = &notice {
@@ -117,6 +69,50 @@ impl Ctx<'_> {
         };
         self.mask_personal_numbers(&collection.fields, &mut record, node);
         Some(record)
+    }
+
+    fn record_id(&mut self, node: &Node) -> Option<RecordId> {
+        let Some(v) = node.get("id") else {
+            self.diags.push(
+                Diagnostic::error(self.file, node.line, Msg::MissingId)
+                    .field("id")
+                    .at_col(node.col),
+            );
+            return None;
+        };
+        let problem = match v.as_scalar().map(RecordId::parse) {
+            Some(Ok(id)) => return Some(id),
+            Some(Err(e)) => Msg::BadId(e),
+            None => Msg::IdNotText { found: v.shape() },
+        };
+        self.problem(v.line, v.col, "id", problem);
+        None
+    }
+
+    /// Each known key's value, in `keys` order; unknown keys are reported.
+    fn known_keys<'n>(
+        &mut self,
+        collection: &Collection,
+        keys: &RecordKeys,
+        entries: &'n [(Node, Node)],
+    ) -> Vec<Option<&'n Node>> {
+        let mut found: Vec<Option<&Node>> = vec![None; keys.keys.len()];
+        let mut next = 0;
+        for (key, value) in entries {
+            let k = key.as_scalar().unwrap_or_default();
+            if let Some(i) = keys.position(k, next) {
+                found[i] = Some(value);
+                next = i + 1;
+            } else {
+                let msg = Msg::UnknownField {
+                    key: k.to_string(),
+                    collection: collection.key.clone(),
+                    suggestion: did_you_mean(k, &keys.keys),
+                };
+                self.problem(key.line, key.col, k, msg);
+            }
+        }
+        found
     }
 
     /// `found` holds the value given for each of `fields` (in order; longer is fine), `node` the
@@ -137,7 +133,10 @@ impl Ctx<'_> {
                             node.line,
                             node.col,
                             &f.key,
-                            format!("required field \"{}\" ({}) is missing", f.key, f.label),
+                            Msg::MissingField {
+                                key: f.key.clone(),
+                                label: f.label.clone(),
+                            },
                         );
                     }
                     None
@@ -156,16 +155,15 @@ impl Ctx<'_> {
                 node.line,
                 node.col,
                 &f.key,
-                format!(
-                    "expected a list of {}, found {}",
-                    f.ty.name(),
-                    node.kind_name()
-                ),
+                Msg::NotAList {
+                    item: f.ty.name(),
+                    found: node.shape(),
+                },
             );
             return None;
         };
         if items.is_empty() && f.required {
-            self.problem(node.line, node.col, &f.key, "required list is empty".into());
+            self.problem(node.line, node.col, &f.key, Msg::EmptyList);
         }
         let values: Vec<Value> = items
             .iter()
@@ -181,14 +179,14 @@ impl Ctx<'_> {
                     node.line,
                     node.col,
                     &f.key,
-                    format!(
-                        "expected a mapping of {}, found {}",
-                        sub.iter()
+                    Msg::NotAMapping {
+                        keys: sub
+                            .iter()
                             .map(|s| s.key.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
-                        node.kind_name()
-                    ),
+                        found: node.shape(),
+                    },
                 );
                 return None;
             }
@@ -204,7 +202,10 @@ impl Ctx<'_> {
                             k.line,
                             k.col,
                             &format!("{}.{key}", f.key),
-                            format!("unknown field \"{key}\"{}", did_you_mean(key, &names)),
+                            Msg::UnknownSubfield {
+                                key: key.to_string(),
+                                suggestion: did_you_mean(key, &names),
+                            },
                         );
                     }
                 }
@@ -228,7 +229,10 @@ impl Ctx<'_> {
                     node.line,
                     node.col,
                     &f.key,
-                    format!("expected {}, found {}", expected(&f.ty), node.kind_name()),
+                    Msg::WrongShape {
+                        expected: expected(&f.ty),
+                        found: node.shape(),
+                    },
                 );
                 return None;
             }
@@ -254,7 +258,10 @@ impl Ctx<'_> {
                     node.line,
                     node.col,
                     key,
-                    format!("expected a date (YYYY-MM-DD), found {}", node.kind_name()),
+                    Msg::WrongShape {
+                        expected: Expected::Date,
+                        found: node.shape(),
+                    },
                 );
                 None
             }
@@ -269,7 +276,10 @@ impl Ctx<'_> {
                     node.line,
                     node.col,
                     key,
-                    format!("expected text, found {}", node.kind_name()),
+                    Msg::WrongShape {
+                        expected: Expected::Text,
+                        found: node.shape(),
+                    },
                 );
                 None
             }
@@ -280,23 +290,13 @@ impl Ctx<'_> {
         let published = match node.get("published") {
             Some(v) => self.date_at(v, "published"),
             None => {
-                self.problem(
-                    node.line,
-                    node.col,
-                    "published",
-                    "required field \"published\" (the day the notice starts) is missing".into(),
-                );
+                self.problem(node.line, node.col, "published", Msg::MissingPublished);
                 None
             }
         };
         let withdrawn = node.get("withdrawn").and_then(|w| {
             let (Some(date), Some(reason)) = (w.get("date"), w.get("reason")) else {
-                self.problem(
-                    w.line,
-                    w.col,
-                    "withdrawn",
-                    "expected a mapping with `date` and `reason`".into(),
-                );
+                self.problem(w.line, w.col, "withdrawn", Msg::BadWithdrawal);
                 return None;
             };
             Some(Withdrawal {
@@ -311,12 +311,7 @@ impl Ctx<'_> {
                     for item in items {
                         let (Some(date), Some(summary)) = (item.get("date"), item.get("summary"))
                         else {
-                            self.problem(
-                                item.line,
-                                item.col,
-                                "history",
-                                "each correction needs `date` and `summary`".into(),
-                            );
+                            self.problem(item.line, item.col, "history", Msg::BadCorrection);
                             continue;
                         };
                         if let (Some(date), Some(summary)) = (
@@ -327,12 +322,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                _ => self.problem(
-                    h.line,
-                    h.col,
-                    "history",
-                    "expected a list of corrections".into(),
-                ),
+                _ => self.problem(h.line, h.col, "history", Msg::HistoryNotAList),
             }
         }
         history.sort_by_key(|c| std::cmp::Reverse(c.date));
@@ -344,7 +334,7 @@ impl Ctx<'_> {
                 .and_then(|v| match v.as_scalar().map(Period::parse) {
                     Some(Ok(p)) => Some(p),
                     Some(Err(e)) => {
-                        self.problem(v.line, v.col, "notice_period", e);
+                        self.problem(v.line, v.col, "notice_period", Msg::BadPeriod(e));
                         None
                     }
                     None => None,
@@ -379,7 +369,7 @@ impl Ctx<'_> {
             for (key, number) in numbers {
                 if let Err(e) = number.check_issued_by(latest) {
                     let at = node.get(&f.key).unwrap_or(node);
-                    self.problem(at.line, at.col, &key, format!("invalid CMA number: {e}"));
+                    self.problem(at.line, at.col, &key, Msg::BadCmaNumber(e));
                 }
             }
         }
@@ -395,19 +385,15 @@ impl Ctx<'_> {
                 at.line,
                 at.col,
                 "id",
-                format!(
-                    "the id is part of the record's URL and holds what looks like {}: choose another id",
-                    found.kind.describe()
-                ),
+                Msg::IdHoldsPersonal { kind: found.kind },
             );
         }
         for masked in personal::scrub_record(fields, record) {
             let at = locate(node, &masked.path);
-            let message = format!(
-                "contains what looks like {} \"{}\", masked in every output: remove it, or move it to a field marked `personal`",
-                masked.kind.describe(),
-                masked.masked
-            );
+            let message = Msg::PersonalNumber {
+                kind: masked.kind,
+                masked: masked.masked.clone(),
+            };
             let mut d = Diagnostic::warning(self.file, at.line, message)
                 .at_col(at.col)
                 .field(masked.field());

@@ -3,28 +3,29 @@
 use crate::config::FieldType;
 use crate::domain::{CmaNumber, CreditCode, RecordId};
 use crate::load::did_you_mean;
+use crate::messages::{Expected, Msg, Shape};
 use crate::record::{Geo, Money, Value};
 use crate::yaml::Node;
 use chrono::NaiveDate;
 
-pub(super) fn expected(ty: &FieldType) -> String {
+pub(super) fn expected(ty: &FieldType) -> Expected {
     match ty {
-        FieldType::Text | FieldType::Markdown => "text".into(),
-        FieldType::Date => "a date (YYYY-MM-DD)".into(),
-        FieldType::Integer => "an integer".into(),
-        FieldType::Money => "an amount in yuan (a non-negative number)".into(),
-        FieldType::Bool => "true or false".into(),
-        FieldType::Enum(v) => format!("one of: {}", v.join(", ")),
-        FieldType::CreditCode => "an 18-character unified social credit code".into(),
-        FieldType::CmaNumber => "a 12-digit CMA certificate number".into(),
-        FieldType::Ref(_) => "the id of a record".into(),
-        FieldType::Url => "an http(s) URL".into(),
-        FieldType::Geo => "a location {lat, lon}".into(),
-        FieldType::Object(_) => "a mapping".into(),
+        FieldType::Text | FieldType::Markdown => Expected::Text,
+        FieldType::Date => Expected::Date,
+        FieldType::Integer => Expected::Integer,
+        FieldType::Money => Expected::Money,
+        FieldType::Bool => Expected::Bool,
+        FieldType::Enum(v) => Expected::OneOf(v.clone()),
+        FieldType::CreditCode => Expected::CreditCode,
+        FieldType::CmaNumber => Expected::CmaNumber,
+        FieldType::Ref(_) => Expected::RecordId,
+        FieldType::Url => Expected::Url,
+        FieldType::Geo => Expected::Geo,
+        FieldType::Object(_) => Expected::Mapping,
     }
 }
 
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let s = s.trim();
     let b = s.as_bytes();
     let shape_ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
@@ -38,69 +39,76 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
         let num =
             |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
         return NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10))
-            .ok_or_else(|| format!("\"{s}\" is not a real calendar date"));
+            .ok_or_else(|| Msg::NotARealDate { value: s.into() });
     }
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) if shape_ok => Ok(d),
-        _ if shape_ok => Err(format!("\"{s}\" is not a real calendar date")),
-        _ => Err(format!("expected a date as YYYY-MM-DD, found \"{s}\"")),
+        _ if shape_ok => Err(Msg::NotARealDate { value: s.into() }),
+        _ => Err(Msg::DateFormat { value: s.into() }),
     }
 }
 
-pub(super) fn scalar_value(ty: &FieldType, text: &str) -> Result<Value, String> {
+pub(super) fn scalar_value(ty: &FieldType, text: &str) -> Result<Value, Msg> {
+    let value = || text.to_string();
     Ok(match ty {
         FieldType::Text => Value::Text(text.to_string()),
         FieldType::Markdown => Value::Markdown(text.to_string()),
         FieldType::Date => Value::Date(parse_date(text)?),
         FieldType::Integer => Value::Integer(
             text.parse()
-                .map_err(|_| format!("expected an integer, found \"{text}\""))?,
+                .map_err(|_| Msg::NotAnInteger { value: value() })?,
         ),
         FieldType::Money => Value::Money(parse_money(text)?),
         FieldType::Bool => match text {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
-            _ => return Err(format!("expected true or false, found \"{text}\"")),
+            _ => return Err(Msg::NotBool { value: value() }),
         },
         FieldType::Enum(values) => {
             if values.iter().any(|v| v == text) {
                 Value::Enum(text.to_string())
             } else {
                 let names: Vec<&str> = values.iter().map(String::as_str).collect();
-                return Err(format!(
-                    "\"{text}\" is not one of: {}{}",
-                    values.join(", "),
-                    did_you_mean(text, &names)
-                ));
+                return Err(Msg::NotInEnum {
+                    value: value(),
+                    allowed: values.clone(),
+                    suggestion: did_you_mean(text, &names),
+                });
             }
         }
-        FieldType::CreditCode => Value::CreditCode(
-            CreditCode::parse(text).map_err(|e| format!("invalid credit code \"{text}\": {e}"))?,
-        ),
-        FieldType::CmaNumber => Value::CmaNumber(
-            CmaNumber::parse(text).map_err(|e| format!("invalid CMA number: {e}"))?,
-        ),
-        FieldType::Ref(_) => Value::Ref(RecordId::parse(text)?),
+        FieldType::CreditCode => {
+            Value::CreditCode(
+                CreditCode::parse(text).map_err(|problem| Msg::BadCreditCode {
+                    value: value(),
+                    problem,
+                })?,
+            )
+        }
+        FieldType::CmaNumber => {
+            Value::CmaNumber(CmaNumber::parse(text).map_err(Msg::BadCmaNumber)?)
+        }
+        FieldType::Ref(_) => Value::Ref(RecordId::parse(text).map_err(Msg::BadId)?),
         FieldType::Url => {
             let lower = text.to_ascii_lowercase();
             if !(lower.starts_with("https://") || lower.starts_with("http://"))
                 || text.chars().any(|c| c.is_whitespace() || c.is_control())
             {
-                return Err(format!("expected an http(s) URL, found \"{text}\""));
+                return Err(Msg::BadUrl { value: value() });
             }
             Value::Url(text.to_string())
         }
-        FieldType::Geo => {
-            return Err(format!(
-                "expected a location {{lat, lon}}, found \"{text}\""
-            ))
+        // Locations and objects are mappings: a scalar is the wrong shape for them.
+        FieldType::Geo | FieldType::Object(_) => {
+            return Err(Msg::WrongShape {
+                expected: expected(ty),
+                found: Shape::Scalar,
+            })
         }
-        FieldType::Object(_) => return Err(format!("expected a mapping, found \"{text}\"")),
     })
 }
 
-fn parse_money(text: &str) -> Result<Money, String> {
-    let bad = || format!("expected an amount in yuan (e.g. 5000 or 1234.5), found \"{text}\"");
+fn parse_money(text: &str) -> Result<Money, Msg> {
+    let bad = || Msg::NotMoney { value: text.into() };
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty()
         || !whole.bytes().all(|b| b.is_ascii_digit())
@@ -119,7 +127,7 @@ fn parse_money(text: &str) -> Result<Money, String> {
 }
 
 /// Geo values are mappings, so they are read here rather than as scalars.
-pub(super) fn geo_value(node: &Node) -> Result<Geo, String> {
+pub(super) fn geo_value(node: &Node) -> Result<Geo, Msg> {
     let num = |k: &str| {
         node.get(k)
             .and_then(Node::as_scalar)
@@ -132,21 +140,23 @@ pub(super) fn geo_value(node: &Node) -> Result<Geo, String> {
         {
             Ok(Geo { lat, lon })
         }
-        _ => Err("expected a location {lat: -90..90, lon: -180..180}".into()),
+        _ => Err(Msg::BadGeo),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Code;
 
     #[test]
     fn dates_must_be_real() {
         assert!(parse_date("2024-02-29").is_ok());
-        assert!(parse_date("2024-02-30")
-            .unwrap_err()
-            .contains("real calendar date"));
-        assert!(parse_date("2024/02/01").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(parse_date("2024-02-30").unwrap_err().code(), Code::BadDate);
+        assert!(matches!(
+            parse_date("2024/02/01").unwrap_err(),
+            Msg::DateFormat { .. }
+        ));
         assert!(parse_date("2024-2-1").is_err());
     }
 
