@@ -1,6 +1,6 @@
 //! Messages in the site's language: Chinese for a zh-CN site, English with `--lang en` or on an
 //! English site, and machine formats (JSON, GitHub) that carry a stable code and differ between
-//! languages only in the message text.
+//! languages only in the message text. Also the English labels an English site shows.
 
 mod common;
 use common::*;
@@ -140,13 +140,29 @@ fn github_annotations_parse_in_both_languages() {
     }
 }
 
-/// The good fixture as an English site: `language: en`.
+/// The good fixture as an English site: `language: en`, with English labels on some fields.
 fn english_site(root: &Path) -> std::path::PathBuf {
     let site = root.join("site");
     copy_tree(&fixture("good"), &site);
     let yaml = std::fs::read_to_string(site.join("site.yaml")).unwrap();
-    let yaml = yaml.replacen("  page_size: 2\n", "  page_size: 2\n  language: en\n", 1);
-    assert!(yaml.contains("language: en"));
+    let yaml = yaml
+        .replacen("  page_size: 2\n", "  page_size: 2\n  language: en\n", 1)
+        .replacen(
+            "label: 决定书文号,",
+            "label: { zh: 决定书文号, en: Decision number },",
+            1,
+        )
+        .replacen(
+            "label: 当事人类型,",
+            "label: { zh: 当事人类型, en: Party type },",
+            1,
+        )
+        .replacen(
+            "    title: 行政处罚\n",
+            "    title: { zh: 行政处罚, en: Administrative penalties }\n",
+            1,
+        );
+    assert!(yaml.contains("Decision number") && yaml.contains("language: en"));
     std::fs::write(site.join("site.yaml"), yaml).unwrap();
     site
 }
@@ -174,6 +190,70 @@ fn an_english_site_speaks_english_unless_asked_for_chinese() {
         ),
         "{zh}"
     );
+}
+
+#[test]
+fn the_english_ui_shows_english_labels_and_falls_back_to_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = english_site(tmp.path());
+    let out = tmp.path().join("public");
+    let run = gongshi(&[
+        "build",
+        "--site",
+        site.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2024-04-15",
+    ]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("built "),
+        "English command output: {stderr}"
+    );
+    let page = std::fs::read_to_string(out.join("penalties/p-big/index.html")).unwrap();
+    assert!(page.contains("<html lang=\"en\""), "English UI");
+    assert!(page.contains("Decision number"), "English label: {page}");
+    assert!(page.contains("Party type"), "English label: {page}");
+    assert!(page.contains("Administrative penalties"), "English title");
+    // 罚款金额 has no English label: the Chinese one is shown.
+    assert!(
+        page.contains("罚款金额") || page.contains("当事人"),
+        "Chinese fallback"
+    );
+    assert!(
+        !page.contains("决定书文号"),
+        "no Chinese where English is given"
+    );
+    let listing = std::fs::read_to_string(out.join("penalties/index.html")).unwrap();
+    assert!(
+        listing.contains("Administrative penalties"),
+        "listing title"
+    );
+    // A Chinese site with the same site.yaml shows the Chinese labels.
+    let zh_site = tmp.path().join("zh");
+    copy_tree(&site, &zh_site);
+    let yaml = std::fs::read_to_string(zh_site.join("site.yaml")).unwrap();
+    std::fs::write(
+        zh_site.join("site.yaml"),
+        yaml.replace("  language: en\n", ""),
+    )
+    .unwrap();
+    let zh_out = tmp.path().join("zh-public");
+    let run = gongshi(&[
+        "build",
+        "--site",
+        zh_site.to_str().unwrap(),
+        "--out",
+        zh_out.to_str().unwrap(),
+        "--as-of",
+        "2024-04-15",
+    ]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("构建完成"));
+    let listing = std::fs::read_to_string(zh_out.join("penalties/index.html")).unwrap();
+    assert!(listing.contains("行政处罚") && !listing.contains("Administrative penalties"));
 }
 
 #[test]

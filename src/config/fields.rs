@@ -2,7 +2,7 @@
 
 use super::raw::*;
 use super::*;
-use crate::messages::SiteProblem;
+use crate::messages::{Lang, SiteProblem};
 use indexmap::IndexMap;
 
 type Report<'a> = &'a mut dyn FnMut(SiteProblem);
@@ -11,6 +11,7 @@ pub(super) fn resolve_fields(
     raw: &IndexMap<String, RawField>,
     collections: &[String],
     enums: &IndexMap<String, Vec<String>>,
+    lang: Lang,
     report: Report,
 ) -> Vec<FieldDef> {
     let mut fields = Vec::new();
@@ -22,10 +23,12 @@ pub(super) fn resolve_fields(
             });
             continue;
         }
-        let ty = field_type(key, rf, collections, enums, report);
+        let ty = field_type(key, rf, collections, enums, lang, report);
+        let mut aliases = rf.aliases.clone();
+        aliases.extend(rf.label.others(lang));
         fields.push(FieldDef {
             key: key.clone(),
-            label: rf.label.clone(),
+            label: rf.label.pick(lang),
             description: rf.description.clone(),
             list: rf.list,
             required: rf.required,
@@ -34,7 +37,7 @@ pub(super) fn resolve_fields(
             search_weight: rf.search_weight.unwrap_or(0.0),
             identifier: identifier(key, rf, &ty, report),
             personal: personal(key, rf, raw, report),
-            aliases: rf.aliases.clone(),
+            aliases,
             ty,
         });
     }
@@ -46,6 +49,7 @@ fn field_type(
     rf: &RawField,
     collections: &[String],
     enums: &IndexMap<String, Vec<String>>,
+    lang: Lang,
     report: Report,
 ) -> FieldType {
     let key = key.to_string();
@@ -90,7 +94,7 @@ fn field_type(
                     let key = format!("{key}.{sub_key}");
                     report(SiteProblem::NestedExpires { key });
                 }
-                FieldType::Object(resolve_fields(sub, collections, enums, report))
+                FieldType::Object(resolve_fields(sub, collections, enums, lang, report))
             }
             None => {
                 report(SiteProblem::ObjectFields { key });

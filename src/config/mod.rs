@@ -70,6 +70,7 @@ impl Collection {
 #[derive(Debug, Clone)]
 pub struct FieldDef {
     pub key: String,
+    /// In the site's language: the English label on an English site where site.yaml gives one.
     pub label: String,
     pub description: Option<String>,
     pub ty: FieldType,
@@ -80,6 +81,8 @@ pub struct FieldDef {
     pub search_weight: f32,
     pub identifier: Option<IdentifierKind>,
     pub personal: Personal,
+    /// Other names a spreadsheet column may give the field (`aliases:`, and the label in the
+    /// language the site does not show), for `gongshi import`.
     pub aliases: Vec<String>,
 }
 

@@ -1,5 +1,6 @@
 //! `site.yaml` as written: the serde types, strict about unknown keys so a typo is reported.
 
+use crate::messages::Lang;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -96,11 +97,11 @@ fn default_feed_entries() -> usize {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCollection {
-    pub(super) title: String,
+    pub(super) title: RawText,
     #[serde(default)]
-    pub(super) item_name: Option<String>,
+    pub(super) item_name: Option<RawText>,
     #[serde(default)]
-    pub(super) description: String,
+    pub(super) description: RawText,
     pub(super) title_field: String,
     #[serde(default)]
     pub(super) listed: Vec<String>,
@@ -128,7 +129,7 @@ pub(super) struct RawCollection {
 pub(super) struct RawField {
     #[serde(rename = "type")]
     pub(super) ty: String,
-    pub(super) label: String,
+    pub(super) label: RawText,
     #[serde(default)]
     pub(super) description: Option<String>,
     #[serde(default)]
@@ -235,4 +236,50 @@ pub(super) struct RawCondition {
     pub(super) below: Option<f64>,
     #[serde(default)]
     pub(super) present: Option<bool>,
+}
+
+/// A label, title or description: plain text (Chinese), or `{zh: …, en: …}` where a site with
+/// an English UI should show English. Plain text stays valid, so older site.yaml files read as
+/// they did.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawText {
+    Plain(String),
+    ByLang {
+        zh: String,
+        #[serde(default)]
+        en: Option<String>,
+    },
+}
+
+impl Default for RawText {
+    fn default() -> Self {
+        RawText::Plain(String::new())
+    }
+}
+
+impl RawText {
+    /// The text in the site's language: an English site shows the English text where there is
+    /// one, else the Chinese.
+    pub(super) fn pick(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (RawText::Plain(s), _) => s.clone(),
+            (RawText::ByLang { en: Some(en), .. }, Lang::En) => en.clone(),
+            (RawText::ByLang { zh, .. }, _) => zh.clone(),
+        }
+    }
+
+    /// The texts in other languages than [`RawText::pick`]'s: a spreadsheet's column may be
+    /// headed by either.
+    pub(super) fn others(&self, lang: Lang) -> Vec<String> {
+        let picked = self.pick(lang);
+        match self {
+            RawText::Plain(_) => Vec::new(),
+            RawText::ByLang { zh, en } => std::iter::once(zh)
+                .chain(en)
+                .filter(|t| **t != picked)
+                .cloned()
+                .collect(),
+        }
+    }
 }

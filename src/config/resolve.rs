@@ -5,7 +5,7 @@ use super::fields::resolve_fields;
 use super::raw::*;
 use super::*;
 use crate::diagnostic::Diagnostic;
-use crate::messages::{Msg, SiteProblem};
+use crate::messages::{Lang, Msg, SiteProblem};
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,9 @@ pub(super) fn resolve(site_dir: &Path, raw: RawSite) -> Result<SiteConfig, Vec<D
             report(SiteProblem::ReservedCollection { reserved });
             continue;
         }
-        collections.push(resolve_collection(key, rc, &keys, &raw.enums, &mut report));
+        let lang = Lang::from_tag(&raw.site.language);
+        let collection = resolve_collection(key, rc, &keys, &raw.enums, lang, &mut report);
+        collections.push(collection);
     }
     if raw.site.page_size == 0 {
         let msg = Msg::Site {
@@ -75,9 +77,10 @@ fn resolve_collection(
     rc: &RawCollection,
     keys: &[String],
     enums: &IndexMap<String, Vec<String>>,
+    lang: Lang,
     report: &mut dyn FnMut(SiteProblem),
 ) -> Collection {
-    let fields = resolve_fields(&rc.fields, keys, enums, report);
+    let fields = resolve_fields(&rc.fields, keys, enums, lang, report);
     let title_field = index_of(&fields, &rc.title_field, "title_field", report).unwrap_or(0);
     let listed = rc
         .listed
@@ -95,9 +98,9 @@ fn resolve_collection(
     let organisations = resolve_organisations(&rc.fields, &fields, report);
     Collection {
         key: key.to_string(),
-        title: rc.title.clone(),
-        item_name: rc.item_name.clone().unwrap_or_else(|| rc.title.clone()),
-        description: rc.description.clone(),
+        title: rc.title.pick(lang),
+        item_name: rc.item_name.as_ref().unwrap_or(&rc.title).pick(lang),
+        description: rc.description.pick(lang),
         title_field,
         listed,
         template: rc.template.clone(),
