@@ -62,7 +62,8 @@ enum Verbosity {
     Verbose,
 }
 
-/// Whether the terminal's locale is Chinese (LC_ALL, LC_MESSAGES or LANG), for the spinner.
+/// Whether the terminal's locale is Chinese (LC_ALL, LC_MESSAGES or LANG), for commands
+/// without a site.
 fn chinese_locale() -> bool {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -70,6 +71,9 @@ fn chinese_locale() -> bool {
         .next()
         .is_some_and(|l| l.starts_with("zh"))
 }
+
+/// The spinner's language: `on_stage` is a plain function (it cannot capture `lang`).
+static STAGES_IN_CHINESE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Warnings shown one by one before the rest are only counted.
 const WARNINGS_SHOWN: usize = 20;
@@ -305,10 +309,11 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
             opts.previous = previous;
             opts.strict = strict;
             opts.max_file_bytes = max_file_bytes;
+            STAGES_IN_CHINESE.store(lang == Lang::Zh, std::sync::atomic::Ordering::Relaxed);
             opts.on_stage = Some(|stage| {
                 gongshi::progress::message(gongshi::progress::stage_message(
                     stage,
-                    chinese_locale(),
+                    STAGES_IN_CHINESE.load(std::sync::atomic::Ordering::Relaxed),
                 ))
             });
             gongshi::progress::start("gongshi build");
