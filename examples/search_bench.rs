@@ -59,7 +59,7 @@ fn main() -> anyhow::Result<()> {
                 "site does not load:\n{}",
                 diags
                     .iter()
-                    .map(|d| d.human())
+                    .map(|d| d.human(gongshi::messages::Lang::En))
                     .collect::<Vec<_>>()
                     .join("\n")
             ),

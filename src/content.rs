@@ -4,6 +4,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::domain::RecordId;
+use crate::messages::Msg;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -49,13 +50,18 @@ pub fn load_pages(config: &SiteConfig, reserved: &[&str]) -> (Vec<ContentPage>, 
         }
         let slug = name.trim_end_matches(".md");
         if RecordId::parse(slug).is_err() || reserved.contains(&slug) {
-            diags.push(Diagnostic::error(&rel, 0, format!("page name \"{slug}\" must be a slug (a-z, 0-9, '-') and not a collection or reserved path ({})", reserved.join(", "))));
+            let msg = Msg::BadPageName {
+                slug: slug.to_string(),
+                reserved: reserved.join(", "),
+            };
+            diags.push(Diagnostic::error(&rel, 0, msg));
             continue;
         }
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error(&rel, 0, format!("cannot read: {e}")));
+                let error = e.to_string();
+                diags.push(Diagnostic::error(&rel, 0, Msg::CannotRead { error }));
                 continue;
             }
         };
@@ -68,22 +74,18 @@ pub fn load_pages(config: &SiteConfig, reserved: &[&str]) -> (Vec<ContentPage>, 
     (pages.into_iter().map(|(_, p)| p).collect(), diags)
 }
 
-fn parse_page(slug: &str, text: &str) -> Result<(i64, ContentPage), (usize, String)> {
+fn parse_page(slug: &str, text: &str) -> Result<(i64, ContentPage), (usize, Msg)> {
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
-        .ok_or((
-            1,
-            "a content page starts with front matter between `---` lines (title, description)"
-                .to_string(),
-        ))?;
-    let end = rest
-        .find("\n---")
-        .ok_or((1, "front matter is not closed by a `---` line".to_string()))?;
+        .ok_or((1, Msg::NoFrontMatter))?;
+    let end = rest.find("\n---").ok_or((1, Msg::UnclosedFrontMatter))?;
     let front: FrontMatter = serde_yaml::from_str(&rest[..end]).map_err(|e| {
         (
             e.location().map_or(1, |l| l.line() + 1),
-            format!("front matter: {e}"),
+            Msg::FrontMatter {
+                detail: e.to_string(),
+            },
         )
     })?;
     let body = rest[end + 4..].trim_start_matches(['-', '\r', '\n']);

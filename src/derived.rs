@@ -7,6 +7,7 @@
 
 use crate::config::{Collection, FieldDef, FieldType, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::messages::{Lapsed, Msg};
 use crate::record::{Record, Value};
 use crate::validate::Dataset;
 use chrono::NaiveDate;
@@ -185,14 +186,12 @@ pub fn review(config: &SiteConfig, data: &Dataset, as_of: NaiveDate) -> Vec<Diag
         for expiry in &collection.expiries {
             let field = &collection.fields[expiry.field];
             let (outer, inner) = expiry.date;
-            let date_label = match (&collection.fields[outer].ty, inner) {
-                (FieldType::Object(sub), Some(i)) => {
-                    format!(
-                        "latest {}（{}）",
-                        sub[i].label, collection.fields[outer].label
-                    )
-                }
-                _ => collection.fields[outer].label.clone(),
+            let (date_label, within) = match (&collection.fields[outer].ty, inner) {
+                (FieldType::Object(sub), Some(i)) => (
+                    sub[i].label.clone(),
+                    Some(collection.fields[outer].label.clone()),
+                ),
+                _ => (collection.fields[outer].label.clone(), None),
             };
             for record in records {
                 let Some(last) = expiry.lapsed(record, as_of) else {
@@ -202,10 +201,15 @@ pub fn review(config: &SiteConfig, data: &Dataset, as_of: NaiveDate) -> Vec<Diag
                     Diagnostic::warning(
                         &record.source.file,
                         record.source.line,
-                        format!(
-                            "{} is recorded as \"{}\" but its {date_label} is {last}, before the as-of date {as_of}: pages and datasets show \"{}\"; update the record",
-                            field.label, expiry.value, expiry.becomes
-                        ),
+                        Msg::StatusLapsed(Box::new(Lapsed {
+                            label: field.label.clone(),
+                            value: expiry.value.clone(),
+                            date_label: date_label.clone(),
+                            within: within.clone(),
+                            last,
+                            as_of,
+                            becomes: expiry.becomes.clone(),
+                        })),
                     )
                     .record(record.id.to_string())
                     .field(&field.key),
@@ -341,7 +345,9 @@ mod tests {
         ] {
             let problems = site(bad).expect_err(bad);
             assert!(
-                problems.iter().any(|d| d.message.contains(says)),
+                problems
+                    .iter()
+                    .any(|d| d.message.to_string().contains(says)),
                 "{bad}: {problems:?}"
             );
         }

@@ -2,6 +2,7 @@
 //! CMA certificate numbers, record ids and penalty decision numbers. Each type can only be
 //! constructed from a value that passed its checks, so later stages never re-validate.
 
+use crate::messages::{CmaProblem, CreditCodeProblem, IdProblem};
 use serde::Serialize;
 use std::fmt;
 
@@ -41,30 +42,30 @@ pub struct CreditCode(String);
 
 impl CreditCode {
     /// Parses a code, folding full-width characters and lower case; the error says what is wrong.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, CreditCodeProblem> {
         let code: String = crate::text::fold_width(raw.trim()).to_uppercase();
         if code.chars().count() != 18 {
-            return Err(format!(
-                "a credit code has 18 characters, found {}",
-                code.chars().count()
-            ));
+            return Err(CreditCodeProblem::Length {
+                found: code.chars().count(),
+            });
         }
         if let Some((i, c)) = code
             .chars()
             .enumerate()
             .find(|(_, c)| !CREDIT_ALPHABET.contains(*c))
         {
-            return Err(format!(
-                "character {} ('{c}') is not allowed in a credit code (allowed: {CREDIT_ALPHABET})",
-                i + 1
-            ));
+            return Err(CreditCodeProblem::Char {
+                pos: i + 1,
+                ch: c,
+                allowed: CREDIT_ALPHABET,
+            });
         }
         let want = credit_check_char(&code[..17]).unwrap_or('?');
         if code.as_bytes()[17] as char != want {
-            return Err(format!(
-                "check character is '{}' but GB 32100 gives '{want}' (a typo in the code?)",
-                &code[17..]
-            ));
+            return Err(CreditCodeProblem::Check {
+                found: code[17..].to_string(),
+                want,
+            });
         }
         Ok(CreditCode(code))
     }
@@ -139,21 +140,18 @@ const CMA_AUTHORITIES: [(&str, &str); 32] = [
 impl CmaNumber {
     /// Parses a number's shape and issuing authority. Whether its year of issue is plausible
     /// depends on the record it belongs to: see [`CmaNumber::check_issued_by`].
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, CmaProblem> {
         let number: String = crate::text::fold_width(raw.trim());
         if number.len() != 12 || !number.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "a CMA certificate number is 12 digits (year, authority, field, industry, serial), found \"{number}\""
-            ));
+            return Err(CmaProblem::Shape { number });
         }
         if !CMA_AUTHORITIES
             .iter()
             .any(|(code, _)| *code == &number[2..4])
         {
-            return Err(format!(
-                "issuing authority code {} is not 00 (national) or a province code 01–31",
-                &number[2..4]
-            ));
+            return Err(CmaProblem::Authority {
+                code: number[2..4].to_string(),
+            });
         }
         Ok(CmaNumber(number))
     }
@@ -170,13 +168,14 @@ impl CmaNumber {
     /// A certificate cannot have been issued after the last day its record speaks of (`latest`,
     /// the record's own notice dates), whatever day the site is built for: checking against
     /// the build date instead made every record published after a past `--as-of` date fail.
-    pub fn check_issued_by(&self, latest: chrono::NaiveDate) -> Result<(), String> {
+    pub fn check_issued_by(&self, latest: chrono::NaiveDate) -> Result<(), CmaProblem> {
         let latest_year = chrono::Datelike::year(&latest);
         if self.year() > latest_year {
-            return Err(format!(
-                "year of issue {} is after {latest_year}, the year of the record's latest notice date ({latest})",
-                self.year()
-            ));
+            return Err(CmaProblem::Year {
+                year: self.year(),
+                latest_year,
+                latest,
+            });
         }
         Ok(())
     }
@@ -211,25 +210,25 @@ pub struct RecordId(String);
 impl RecordId {
     pub const MAX_LEN: usize = 100;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, IdProblem> {
         let ok_char =
             |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
         if raw.is_empty() || raw.len() > Self::MAX_LEN {
-            return Err(format!(
-                "an id has 1 to {} characters, found {}",
-                Self::MAX_LEN,
-                raw.len()
-            ));
+            return Err(IdProblem::Length {
+                found: raw.len(),
+                max: Self::MAX_LEN,
+            });
         }
         if let Some(bad) = raw.chars().find(|c| !ok_char(*c)) {
-            return Err(format!(
-                "id \"{}\" contains {:?}; ids use only a-z, 0-9, '-' and '_'",
-                raw.escape_debug(),
-                bad
-            ));
+            return Err(IdProblem::Char {
+                id: raw.to_string(),
+                ch: bad,
+            });
         }
         if raw.starts_with(['-', '_']) {
-            return Err(format!("id \"{raw}\" must start with a letter or digit"));
+            return Err(IdProblem::Start {
+                id: raw.to_string(),
+            });
         }
         Ok(RecordId(raw.to_string()))
     }
@@ -299,11 +298,18 @@ mod tests {
     #[test]
     fn credit_code_with_wrong_check_character_is_rejected() {
         let err = CreditCode::parse("91350100M000100Y44").unwrap_err();
-        assert!(err.contains("'3'"), "{err}");
-        assert!(CreditCode::parse("91350100M000100I43")
-            .unwrap_err()
-            .contains("not allowed"));
-        assert!(CreditCode::parse("9135").unwrap_err().contains("18"));
+        assert!(
+            matches!(err, CreditCodeProblem::Check { want: '3', .. }),
+            "{err}"
+        );
+        assert!(matches!(
+            CreditCode::parse("91350100M000100I43").unwrap_err(),
+            CreditCodeProblem::Char { pos: 16, .. }
+        ));
+        assert_eq!(
+            CreditCode::parse("9135").unwrap_err(),
+            CreditCodeProblem::Length { found: 4 }
+        );
     }
 
     #[test]

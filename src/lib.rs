@@ -33,6 +33,7 @@ pub mod load;
 pub mod manifest;
 pub mod markdown;
 pub mod memory;
+pub mod messages;
 pub mod national;
 pub mod notice;
 pub mod org;

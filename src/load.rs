@@ -4,6 +4,7 @@
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
+use crate::messages::Msg;
 use crate::yaml::{self, Node, NodeKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,11 +42,7 @@ pub fn discover(config: &SiteConfig) -> (Vec<DataFile>, Vec<Diagnostic>) {
         }
         let rel = Path::new(DATA_DIR).join(&name);
         if !data_dir.join(&name).is_dir() || is_symlink(&data_dir.join(&name)) {
-            diags.push(Diagnostic::warning(
-                &rel,
-                0,
-                "not read: only folders named after collections belong directly under data/".into(),
-            ));
+            diags.push(Diagnostic::warning(&rel, 0, Msg::StrayEntry));
             continue;
         }
         let Some(ci) = config.collections.iter().position(|c| c.key == name) else {
@@ -53,11 +50,11 @@ pub fn discover(config: &SiteConfig) -> (Vec<DataFile>, Vec<Diagnostic>) {
             diags.push(Diagnostic::error(
                 &rel,
                 0,
-                format!(
-                    "folder \"{name}\" matches no collection in site.yaml (collections: {}){}",
-                    known.join(", "),
-                    did_you_mean(&name, &known)
-                ),
+                Msg::UnknownFolder {
+                    name: name.to_string(),
+                    known: known.join(", "),
+                    suggestion: did_you_mean(&name, &known),
+                },
             ));
             continue;
         };
@@ -90,17 +87,19 @@ fn walk_collection(
                     .path()
                     .map(|p| relative(&config.root, p))
                     .unwrap_or_default();
-                diags.push(Diagnostic::error(&path, 0, format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(
+                    &path,
+                    0,
+                    Msg::CannotRead {
+                        error: e.to_string(),
+                    },
+                ));
                 continue;
             }
         };
         let rel = relative(&config.root, entry.path());
         if entry.path_is_symlink() {
-            diags.push(Diagnostic::warning(
-                &rel,
-                0,
-                "symbolic link not followed: data must be real files inside the site".into(),
-            ));
+            diags.push(Diagnostic::warning(&rel, 0, Msg::Symlink));
             continue;
         }
         if !entry.file_type().is_file() {
@@ -108,23 +107,12 @@ fn walk_collection(
         }
         let name = entry.file_name().to_string_lossy();
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) {
-            diags.push(Diagnostic::warning(
-                &rel,
-                0,
-                "not read: data files end in .yaml or .yml".into(),
-            ));
+            diags.push(Diagnostic::warning(&rel, 0, Msg::NotYaml));
             continue;
         }
         let lower = rel.to_string_lossy().to_lowercase();
         if let Some(other) = seen_lowercase.insert(lower, rel.clone()) {
-            diags.push(Diagnostic::warning(
-                &rel,
-                0,
-                format!(
-                    "file name differs only by case from {}: such files collide on Windows and macOS checkouts",
-                    other.display()
-                ),
-            ));
+            diags.push(Diagnostic::warning(&rel, 0, Msg::CaseCollision { other }));
         }
         files.push(DataFile {
             collection,
@@ -144,9 +132,12 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads one data file and returns its record nodes (a mapping is one record, a sequence many).
-pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagnostic> {
+pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Box<Diagnostic>> {
     let rel = file.rel_path.as_path();
-    let io_err = |e: std::io::Error| Diagnostic::error(rel, 0, format!("cannot read: {e}"));
+    let io_err = |e: std::io::Error| {
+        let error = e.to_string();
+        Diagnostic::error(rel, 0, Msg::CannotRead { error })
+    };
     let size = std::fs::symlink_metadata(&file.abs_path)
         .map_err(io_err)?
         .len();
@@ -154,38 +145,38 @@ pub fn read_records(file: &DataFile, max_bytes: u64) -> Result<Vec<Node>, Diagno
         return Err(Diagnostic::error(
             rel,
             0,
-            format!("file is {size} bytes, over the limit of {max_bytes} bytes: split it into smaller files"),
-        ));
+            Msg::FileTooLarge {
+                size,
+                max: max_bytes,
+            },
+        )
+        .into());
     }
     let bytes = std::fs::read(&file.abs_path).map_err(io_err)?;
     parse_records(rel, &bytes)
 }
 
 /// Parses the bytes of one data file into record nodes (a mapping is one record, a list many).
-pub fn parse_records(rel: &Path, bytes: &[u8]) -> Result<Vec<Node>, Diagnostic> {
+pub fn parse_records(rel: &Path, bytes: &[u8]) -> Result<Vec<Node>, Box<Diagnostic>> {
     let text = decode(bytes).map_err(|(line, msg)| Diagnostic::error(rel, line, msg))?;
-    let root = yaml::parse_document(text).map_err(|e| {
-        Diagnostic::error(rel, e.line, format!("YAML syntax: {}", e.message)).at_col(e.col)
-    })?;
+    let root = yaml::parse_document(text)
+        .map_err(|e| Diagnostic::error(rel, e.line, Msg::Yaml(e.message)).at_col(e.col))?;
     match root {
-        None => Err(Diagnostic::warning(rel, 0, "empty file: no records".into())),
+        None => Err(Diagnostic::warning(rel, 0, Msg::EmptyFile).into()),
         Some(node) => match node.kind {
             NodeKind::Map(_) => Ok(vec![node]),
             NodeKind::Seq(items) => Ok(items.into_vec()),
-            NodeKind::Scalar { .. } => Err(Diagnostic::error(
-                rel,
-                node.line,
-                "expected a record (a mapping) or a list of records, found a single value".into(),
-            )
-            .at_col(node.col)),
+            NodeKind::Scalar { .. } => Err(Diagnostic::error(rel, node.line, Msg::SingleValue)
+                .at_col(node.col)
+                .into()),
         },
     }
 }
 
 /// Checks the bytes are UTF-8 text (a BOM is accepted) and returns the text.
-fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
+fn decode(bytes: &[u8]) -> Result<&str, (usize, Msg)> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err((0, "file is UTF-16: save it as UTF-8".into()));
+        return Err((0, Msg::Utf16));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     // simdutf8 checks the (mostly non-ASCII) text several times faster than std; on failure
@@ -195,24 +186,18 @@ fn decode(bytes: &[u8]) -> Result<&str, (usize, String)> {
         .map_err(|e| {
             let offset = e.valid_up_to();
             let line = 1 + bytes[..offset].iter().filter(|b| **b == b'\n').count();
-            (
-                line,
-                format!("invalid UTF-8 at byte offset {offset}: save the file as UTF-8"),
-            )
+            (line, Msg::InvalidUtf8 { offset })
         })?;
     // memchr's vectorised search: this scans every byte of every data file.
     if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
         let line = 1 + text[..pos].matches('\n').count();
-        return Err((
-            line,
-            format!("NUL byte at byte offset {pos}: this is not a text file"),
-        ));
+        return Err((line, Msg::NulByte { offset: pos }));
     }
     Ok(text)
 }
 
-/// `; did you mean "x"?` when a close candidate exists, else nothing.
-pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
+/// The close candidate to suggest (`did you mean "x"?`), if there is one.
+pub fn did_you_mean(word: &str, candidates: &[&str]) -> Option<String> {
     // Ties go to the first candidate in sort order, so the suggestion does not depend on the
     // order candidates come in (record ids come from a hash set).
     candidates
@@ -220,8 +205,7 @@ pub fn did_you_mean(word: &str, candidates: &[&str]) -> String {
         .map(|c| (strsim::jaro_winkler(word, c), *c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| format!("; did you mean \"{c}\"?"))
-        .unwrap_or_default()
+        .map(|(_, c)| c.to_string())
 }
 
 #[cfg(test)]
@@ -232,23 +216,26 @@ mod tests {
     fn decode_rejects_non_utf8_with_offset() {
         let (line, msg) = decode(b"a: 1\nb: \xff\n").unwrap_err();
         assert_eq!(line, 2);
-        assert!(msg.contains("byte offset 8"), "{msg}");
-        assert!(decode(b"\xff\xfea\x00").unwrap_err().1.contains("UTF-16"));
-        assert!(decode(b"a: \x00").unwrap_err().1.contains("NUL"));
+        assert_eq!(msg, Msg::InvalidUtf8 { offset: 8 });
+        assert_eq!(decode(b"\xff\xfea\x00").unwrap_err().1, Msg::Utf16);
+        assert_eq!(
+            decode(b"a: \x00").unwrap_err().1,
+            Msg::NulByte { offset: 3 }
+        );
         assert_eq!(decode(b"\xef\xbb\xbfa: 1").unwrap(), "a: 1");
     }
 
     #[test]
     fn suggestions() {
         assert_eq!(
-            did_you_mean("credit_cod", &["credit_code", "city"]),
-            "; did you mean \"credit_code\"?"
+            did_you_mean("credit_cod", &["credit_code", "city"]).as_deref(),
+            Some("credit_code")
         );
-        assert_eq!(did_you_mean("zzz", &["credit_code"]), "");
+        assert_eq!(did_you_mean("zzz", &["credit_code"]), None);
         // Equally close candidates: the same suggestion whatever their order.
         let tied = ["lab-0000012", "lab-0000021", "lab-0000013", "lab-0000031"];
         let first = did_you_mean("lab-0000011", &tied);
-        assert_eq!(first, "; did you mean \"lab-0000012\"?");
+        assert_eq!(first.as_deref(), Some("lab-0000012"));
         let mut reversed = tied;
         reversed.reverse();
         assert_eq!(did_you_mean("lab-0000011", &reversed), first);

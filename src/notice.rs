@@ -10,6 +10,7 @@ use crate::calendar::{HolidayCalendar, MissingYear};
 use crate::config::{Collection, Condition, FieldDef, FieldType, Period, Personal, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::domain::RecordId;
+use crate::messages::{Lang, Msg, Say};
 use crate::record::{Record, Value};
 use crate::validate::Dataset;
 use chrono::{Days, Months, NaiveDate};
@@ -326,6 +327,10 @@ fn map_text(value: &Value, f: fn(&str) -> String) -> Value {
     }
 }
 
+fn english<S: serde::Serializer>(say: &Say, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&say.render(Lang::En))
+}
+
 /// A notice published late, or ending soon: the bureau staff's to-do list.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaffItem {
@@ -333,7 +338,9 @@ pub struct StaffItem {
     pub id: String,
     pub file: String,
     pub line: usize,
-    pub detail: String,
+    /// Rendered in the reader's language when the report is printed.
+    #[serde(serialize_with = "english")]
+    pub detail: Say,
     pub date: NaiveDate,
 }
 
@@ -379,7 +386,7 @@ pub fn review(
                         Diagnostic::warning(
                             &record.source.file,
                             record.source.line,
-                            format!("cannot check timeliness: {missing}"),
+                            Msg::NoCalendarYear { year: missing.year },
                         )
                         .record(record.id.to_string())
                         .field("published"),
@@ -412,7 +419,7 @@ fn review_record(
     as_of: NaiveDate,
     soon: NaiveDate,
 ) -> Finding {
-    let item = |detail: String, date: NaiveDate| StaffItem {
+    let item = |detail: Say, date: NaiveDate| StaffItem {
         collection: collection.key.clone(),
         id: record.id.to_string(),
         file: record.source.file.display().to_string(),
@@ -423,7 +430,7 @@ fn review_record(
     let expiring = match status(collection, record, as_of) {
         NoticeStatus::OnNotice {
             last_day: Some(last),
-        } if last <= soon => Some(item(format!("公示截止 {last}"), last)),
+        } if last <= soon => Some(item(Say::StaffEnds { last }, last)),
         _ => None,
     };
     Finding {
@@ -438,7 +445,7 @@ fn timeliness(
     collection: &Collection,
     record: &Record,
     calendar: &HolidayCalendar,
-    item: impl Fn(String, NaiveDate) -> StaffItem,
+    item: impl Fn(Say, NaiveDate) -> StaffItem,
 ) -> Option<Result<(StaffItem, Diagnostic), MissingYear>> {
     let field = collection.notice.decision_date_field?;
     let limit = collection.notice.late_after_working_days?;
@@ -456,45 +463,53 @@ fn timeliness(
     let warning = Diagnostic::warning(
         &record.source.file,
         record.source.line,
-        format!(
-            "published {published}, {days} working days after the {} {decided}; the limit is {limit} working days",
-            collection.fields[field].label
-        ),
+        Msg::LateNotice {
+            published,
+            days,
+            label: collection.fields[field].label.clone(),
+            decided: *decided,
+            limit,
+        },
     )
     .record(record.id.to_string())
     .field("published");
-    let late = item(
-        format!("决定日期 {decided}，公示日期 {published}，相隔 {days} 个工作日（时限 {limit}）"),
+    let detail = Say::StaffLate {
+        decided: *decided,
         published,
-    );
+        days,
+        limit,
+    };
+    let late = item(detail, published);
     Some(Ok((late, warning)))
 }
 
 /// Prints the staff summary (late and soon-ending notices) to stderr.
-pub fn print_staff_report(report: &StaffReport) {
-    eprint!("{}", staff_report_text(report));
+pub fn print_staff_report(report: &StaffReport, lang: Lang) {
+    eprint!("{}", staff_report_text(report, lang));
 }
 
 /// The staff summary as text: what `check` prints and `build --staff-report` writes. It names
 /// the repository's files, so it never goes into the public output.
-pub fn staff_report_text(report: &StaffReport) -> String {
+pub fn staff_report_text(report: &StaffReport, lang: Lang) -> String {
     use std::fmt::Write as _;
     let mut text = String::new();
-    let mut list = |heading: String, items: &[StaffItem]| {
-        let _ = writeln!(text, "{heading}: {}", items.len());
+    let mut list = |heading: Say, items: &[StaffItem]| {
+        let _ = writeln!(text, "{}: {}", heading.render(lang), items.len());
         for i in items {
             let _ = writeln!(
                 text,
                 "  {}/{} {} ({}:{})",
-                i.collection, i.id, i.detail, i.file, i.line
+                i.collection,
+                i.id,
+                i.detail.render(lang),
+                i.file,
+                i.line
             );
         }
     };
-    list(
-        format!("notices ending within {EXPIRING_WITHIN_DAYS} days"),
-        &report.expiring,
-    );
-    list("notices published late".into(), &report.late);
+    let days = EXPIRING_WITHIN_DAYS;
+    list(Say::StaffEnding { days }, &report.expiring);
+    list(Say::StaffLateHeading, &report.late);
     text
 }
 

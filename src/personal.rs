@@ -23,19 +23,10 @@ use crate::text::fold_char;
 use chrono::NaiveDate;
 use std::ops::Range;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     Mobile,
     ResidentId,
-}
-
-impl Kind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Kind::Mobile => "a mobile phone number",
-            Kind::ResidentId => "a resident identity number",
-        }
-    }
 }
 
 /// One personal number in a text.

@@ -9,6 +9,7 @@ use crate::export::RecordFiles;
 use crate::folders::Folders;
 use crate::live::{LiveState, PageMemo};
 use crate::manifest::{read_previous, Manifest, PreviousError};
+use crate::messages::Msg;
 use crate::notice::{self, PublishedSet, StaffReport};
 use crate::output::Staging;
 use crate::render::{ContentPage, Renderer};
@@ -140,7 +141,7 @@ pub fn check(
         vec![Diagnostic::error(
             Path::new(&config.site.holiday_calendar),
             0,
-            e,
+            Msg::CalendarUnreadable { detail: e },
         )]
     })?;
     let (review, staff) = notice::review(&config, &dataset, &calendar, as_of);
@@ -298,7 +299,7 @@ fn previous_manifest(
             diagnostics.push(Diagnostic::warning(
                 &path,
                 0,
-                format!("earlier build's manifest ignored, no change list: {e}"),
+                Msg::PreviousIgnored { detail: e },
             ));
             Ok(None)
         }

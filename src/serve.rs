@@ -13,6 +13,7 @@
 //! is never left half-updated, and exits; a second one exits at once.
 
 use crate::live::LiveState;
+use crate::messages::{Lang, Say};
 use crate::pipeline::{self, BuildError, BuildOptions, BuildSummary};
 use anyhow::Context;
 use axum::extract::Request;
@@ -40,11 +41,11 @@ enum Wake {
 }
 
 /// Builds once, then serves and watches until Ctrl-C or SIGTERM.
-pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
+pub fn serve(opts: BuildOptions, port: u16, lang: Lang) -> anyhow::Result<()> {
     // Refused here, not just reported as a failed build: serve would go on serving the folder.
     crate::out_guard::check(&opts.site, &opts.out)?;
     let mut state = LiveState::default();
-    report(&opts, rebuild(&opts, &mut state));
+    report(&opts, lang, rebuild(&opts, lang, &mut state));
     // Two workers are plenty for one person's preview; requests wait on sockets, not threads.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -58,17 +59,17 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))?;
         anyhow::Ok((listener, signals))
     })?;
-    eprintln!(
-        "serving {} at http://{}/ (Ctrl-C to stop)",
-        opts.out.display(),
-        listener.local_addr()?
-    );
+    let serving = Say::Serving {
+        out: opts.out.clone(),
+        addr: listener.local_addr()?.to_string(),
+    };
+    eprintln!("{}", serving.render(lang));
     let site = app(&opts.out);
     let (wake, woken) = mpsc::channel();
     let (ended_tx, mut ended) = tokio::sync::oneshot::channel();
     let watch_wake = wake.clone();
     std::thread::spawn(move || {
-        let _ = ended_tx.send(watch(&opts, &mut state, watch_wake, woken));
+        let _ = ended_tx.send(watch(&opts, lang, &mut state, watch_wake, woken));
     });
     let result = runtime.block_on(async move {
         let (stop_server, server_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -88,11 +89,11 @@ pub fn serve(opts: BuildOptions, port: u16) -> anyhow::Result<()> {
         if let Some(ended) = watch_failed {
             return ended.unwrap_or_else(|_| Err(anyhow::anyhow!("the file watcher stopped")));
         }
-        eprintln!("stopping (a rebuild under way finishes first; Ctrl-C again to quit now)");
+        eprintln!("{}", Say::Stopping.render(lang));
         let _ = wake.send(Wake::Stop);
         tokio::spawn(async move {
             signals.next().await;
-            eprintln!("stopped during a rebuild");
+            eprintln!("{}", Say::StoppedMidRebuild.render(lang));
             std::process::exit(130);
         });
         ended.await.unwrap_or(Ok(()))
@@ -216,8 +217,13 @@ pub fn content_type(extension: &str) -> Option<&'static str> {
 
 /// A live rebuild (see [`crate::live`]): only changed pages are rendered and written, and they
 /// are served before the datasets and search index are brought up to date.
-fn rebuild(opts: &BuildOptions, state: &mut LiveState) -> Result<BuildSummary, BuildError> {
-    let mut pages_ready = |seconds: f64| eprintln!("pages updated in {seconds:.2}s");
+fn rebuild(
+    opts: &BuildOptions,
+    lang: Lang,
+    state: &mut LiveState,
+) -> Result<BuildSummary, BuildError> {
+    let mut pages_ready =
+        |seconds: f64| eprintln!("{}", Say::PagesUpdated { seconds }.render(lang));
     pipeline::build_live(
         opts,
         pipeline::Live {
@@ -227,29 +233,30 @@ fn rebuild(opts: &BuildOptions, state: &mut LiveState) -> Result<BuildSummary, B
     )
 }
 
-fn report(opts: &BuildOptions, result: Result<pipeline::BuildSummary, BuildError>) {
-    match result {
-        Ok(summary) => eprintln!(
-            "built {} files ({} records on notice, {} pages rendered) into {}",
-            summary.files,
-            summary.published,
-            summary
-                .rendered_pages
-                .map_or_else(|| "all".to_string(), |n| n.to_string()),
-            opts.out.display()
-        ),
+fn report(opts: &BuildOptions, lang: Lang, result: Result<pipeline::BuildSummary, BuildError>) {
+    let say = match result {
+        Ok(summary) => Say::Rebuilt {
+            files: summary.files,
+            published: summary.published,
+            rendered: summary.rendered_pages,
+            out: opts.out.clone(),
+        },
         Err(BuildError::Invalid(diags)) => {
             for d in &diags {
-                eprintln!("{}", d.human());
+                eprintln!("{}", d.human(lang));
             }
-            eprintln!("build failed; still serving the last good build");
+            Say::StillServing { error: None }
         }
-        Err(e) => eprintln!("build failed: {e}; still serving the last good build"),
-    }
+        Err(e) => Say::StillServing {
+            error: Some(crate::messages::error_chain(&e.into(), lang)),
+        },
+    };
+    eprintln!("{}", say.render(lang));
 }
 
 fn watch(
     opts: &BuildOptions,
+    lang: Lang,
     state: &mut LiveState,
     wake: mpsc::Sender<Wake>,
     woken: mpsc::Receiver<Wake>,
@@ -295,7 +302,8 @@ fn watch(
             }
         }
         let started = std::time::Instant::now();
-        report(opts, rebuild(opts, state));
-        eprintln!("rebuilt in {:.2}s", started.elapsed().as_secs_f64());
+        report(opts, lang, rebuild(opts, lang, state));
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!("{}", Say::RebuiltIn { seconds }.render(lang));
     }
 }

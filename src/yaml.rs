@@ -6,6 +6,7 @@
 //! errors. Anchored values are shared, not copied, by their aliases, and anchors and keys are
 //! looked up by hash, so loading stays linear in the size of the file.
 
+use crate::messages::{Shape, YamlProblem};
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -135,12 +136,13 @@ impl Node {
         }
     }
 
-    pub fn kind_name(&self) -> &'static str {
+    /// What the value is, for "expected …, found …".
+    pub fn shape(&self) -> Shape {
         match &self.kind {
-            NodeKind::Scalar { .. } if self.is_null() => "an empty value",
-            NodeKind::Scalar { .. } => "a scalar",
-            NodeKind::Seq(_) => "a list",
-            NodeKind::Map(_) => "a mapping",
+            NodeKind::Scalar { .. } if self.is_null() => Shape::Empty,
+            NodeKind::Scalar { .. } => Shape::Scalar,
+            NodeKind::Seq(_) => Shape::List,
+            NodeKind::Map(_) => Shape::Mapping,
         }
     }
 }
@@ -149,14 +151,14 @@ impl Node {
 pub struct YamlError {
     pub line: usize,
     pub col: usize,
-    pub message: String,
+    pub message: YamlProblem,
 }
 
-fn err(mark: &Marker, message: impl Into<String>) -> YamlError {
+fn err(mark: &Marker, message: YamlProblem) -> YamlError {
     YamlError {
         line: mark.line(),
         col: mark.col() + 1,
-        message: message.into(),
+        message,
     }
 }
 
@@ -168,16 +170,13 @@ pub fn parse_document(source: &str) -> Result<Option<Node>, YamlError> {
     loop {
         let (event, mark) = parser
             .next_token()
-            .map_err(|e| err(e.marker(), e.info().to_string()))?;
+            .map_err(|e| err(e.marker(), YamlProblem::Syntax(e.info().to_string())))?;
         match event {
             Event::StreamEnd => break,
             Event::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(err(
-                        &mark,
-                        "a data file holds one YAML document; found a second one (`---`): put one record, or a list of records, in each file",
-                    ));
+                    return Err(err(&mark, YamlProblem::SecondDocument));
                 }
             }
             Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
@@ -263,10 +262,7 @@ impl TreeBuilder {
 
     fn open(&mut self, body: OpenBody, anchor: usize, mark: &Marker) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(err(
-                mark,
-                format!("nesting is deeper than {MAX_DEPTH} levels"),
-            ));
+            return Err(err(mark, YamlProblem::TooDeep { max: MAX_DEPTH }));
         }
         self.stack.push(Open {
             body,
@@ -281,7 +277,7 @@ impl TreeBuilder {
 
     fn close(&mut self, mark: &Marker) -> Result<(), YamlError> {
         let Some(open) = self.stack.pop() else {
-            return Err(err(mark, "unbalanced YAML structure"));
+            return Err(err(mark, YamlProblem::Unbalanced));
         };
         let kind = match open.body {
             OpenBody::Seq(items) => NodeKind::Seq(Shared(Arc::new(items))),
@@ -290,7 +286,7 @@ impl TreeBuilder {
                 pending_key: None,
                 ..
             } => NodeKind::Map(Shared(Arc::new(entries))),
-            OpenBody::Map { .. } => return Err(err(mark, "unbalanced YAML structure")),
+            OpenBody::Map { .. } => return Err(err(mark, YamlProblem::Unbalanced)),
         };
         self.count(1, 0, mark)?;
         let node = Node {
@@ -346,7 +342,7 @@ impl TreeBuilder {
         let anchor = self
             .anchors
             .get(&id)
-            .ok_or_else(|| err(mark, "alias to an unknown anchor"))?;
+            .ok_or_else(|| err(mark, YamlProblem::UnknownAnchor))?;
         let (nodes, text_bytes) = (anchor.nodes, anchor.text_bytes);
         let node = Node {
             line: mark.line(),
@@ -357,12 +353,12 @@ impl TreeBuilder {
         if self.alias_bytes > self.alias_byte_budget {
             return Err(err(
                 mark,
-                format!(
-                    "aliases expand to more than {} bytes of text at this one (limit: {ALIAS_BYTES_PER_FILE_BYTE} × the file's size, within {}–{} MiB): alias expansion bomb? Write long repeated texts out",
-                    self.alias_byte_budget,
-                    MIN_ALIAS_BYTES >> 20,
-                    MAX_ALIAS_BYTES >> 20
-                ),
+                YamlProblem::AliasBomb {
+                    budget: self.alias_byte_budget,
+                    per_byte: ALIAS_BYTES_PER_FILE_BYTE,
+                    min_mib: MIN_ALIAS_BYTES >> 20,
+                    max_mib: MAX_ALIAS_BYTES >> 20,
+                },
             ));
         }
         self.count(nodes, text_bytes, mark)?;
@@ -373,10 +369,7 @@ impl TreeBuilder {
         self.nodes = self.nodes.saturating_add(nodes);
         self.text_bytes = self.text_bytes.saturating_add(text_bytes);
         if self.nodes > MAX_NODES {
-            return Err(err(
-                mark,
-                format!("the file expands to more than {MAX_NODES} values (alias expansion bomb?)"),
-            ));
+            return Err(err(mark, YamlProblem::TooManyValues { max: MAX_NODES }));
         }
         Ok(())
     }
@@ -395,12 +388,15 @@ impl TreeBuilder {
             } => match pending_key.take() {
                 None => {
                     let Some(key) = node.as_scalar() else {
-                        return Err(err(mark, "mapping keys must be plain text"));
+                        return Err(err(mark, YamlProblem::KeyNotText));
                     };
                     if let Some(first) = first_line_of_key(entries, key_lines, key) {
                         return Err(err(
                             mark,
-                            format!("duplicate key \"{key}\" (first given on line {first})"),
+                            YamlProblem::DuplicateKey {
+                                key: key.to_string(),
+                                first,
+                            },
                         ));
                     }
                     *pending_key = Some(node);
@@ -476,7 +472,10 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let e = parse_document("a: 1\nb: 2\na: 3\n").unwrap_err();
-        assert!(e.message.contains("duplicate key \"a\""), "{e:?}");
+        assert!(
+            e.message.to_string().contains("duplicate key \"a\""),
+            "{e:?}"
+        );
         assert_eq!(e.line, 3);
     }
 
@@ -494,7 +493,7 @@ mod tests {
             prev = n;
         }
         let e = parse_document(&doc).unwrap_err();
-        assert!(e.message.contains("alias expansion"), "{e:?}");
+        assert!(e.message.to_string().contains("alias expansion"), "{e:?}");
     }
 
     #[test]
@@ -502,7 +501,8 @@ mod tests {
         let doc = "[".repeat(5000) + &"]".repeat(5000);
         let e = parse_document(&doc).unwrap_err();
         assert!(
-            e.message.contains("nesting") || e.message.contains("recursion"),
+            e.message.to_string().contains("nesting")
+                || e.message.to_string().contains("recursion"),
             "{e:?}"
         );
     }
@@ -512,6 +512,7 @@ mod tests {
         assert!(parse_document("a: 1\n---\nb: 2\n")
             .unwrap_err()
             .message
+            .to_string()
             .contains("second"));
         assert_eq!(parse_document("").unwrap(), None);
         assert_eq!(parse_document("# only a comment\n").unwrap(), None);
@@ -556,14 +557,14 @@ mod tests {
         let mut doc = format!("- &t \"{}\"\n", "x".repeat(102_400));
         doc.push_str(&"- *t\n".repeat(20));
         let e = parse_document(&doc).unwrap_err();
-        assert!(e.message.contains("bytes of text"), "{e:?}");
+        assert!(e.message.to_string().contains("bytes of text"), "{e:?}");
         assert_eq!((e.line, e.col), (12, 3));
         // An alias to a list that itself holds an alias is charged everything it expands to:
         // `*l` adds 204,800 bytes, so after the 102,400 inside `l` the fifth one crosses.
         let mut doc = format!("- &l [&t \"{}\", *t]\n", "x".repeat(102_400));
         doc.push_str(&"- *l\n".repeat(8));
         let e = parse_document(&doc).unwrap_err();
-        assert!(e.message.contains("bytes of text"), "{e:?}");
+        assert!(e.message.to_string().contains("bytes of text"), "{e:?}");
         assert_eq!(e.line, 6);
     }
 
@@ -574,6 +575,7 @@ mod tests {
         let e = parse_document(&doc).unwrap_err();
         assert!(
             e.message
+                .to_string()
                 .contains("duplicate key \"k3\" (first given on line 4)"),
             "{e:?}"
         );
@@ -584,7 +586,11 @@ mod tests {
                 "{}{dup}: again\n",
                 (0..40).map(|i| format!("k{i}: v\n")).collect::<String>()
             );
-            assert!(parse_document(&doc).unwrap_err().message.contains(dup));
+            assert!(parse_document(&doc)
+                .unwrap_err()
+                .message
+                .to_string()
+                .contains(dup));
         }
         let distinct: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
         assert!(parse_document(&distinct).is_ok());

@@ -127,7 +127,7 @@ fn failed_build_leaves_previous_output_untouched() {
         "id: broken\npublished: 2024-13-01\nname: x\n",
     )
     .unwrap();
-    let result = gongshi(&[
+    let result = gongshi_en(&[
         "build",
         "--site",
         site.to_str().unwrap(),
@@ -152,7 +152,7 @@ fn failed_build_leaves_previous_output_untouched() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = gongshi(&[
+    let out = gongshi_en(&[
         "build",
         "--site",
         fixture("good").to_str().unwrap(),

@@ -43,35 +43,60 @@ fn many_warnings_are_shown_twenty_then_counted() {
         "2025-06-30",
     ];
 
-    let verbose = stderr_of(&[&build[..], &["--verbose"]].concat());
-    let all = verbose
-        .lines()
-        .filter(|l| l.contains(": warning: "))
-        .count();
-    assert!(
-        all > 40,
-        "the generated site should have many warnings, has {all}"
-    );
+    // English on request, Chinese as the generated zh-CN site's own language.
+    for (lang, warning, more, by_kind, built) in [
+        (
+            "en",
+            ": warning: ",
+            "... and {} more warning(s)",
+            "warnings by kind",
+            "built ",
+        ),
+        (
+            "zh",
+            ": 警告: ",
+            "……另有 {} 条警告未列出",
+            "警告按类别统计",
+            "构建完成",
+        ),
+    ] {
+        let build = [&["--lang", lang][..], &build[..]].concat();
+        let verbose = stderr_of(&[&build[..], &["--verbose"]].concat());
+        let all = verbose.lines().filter(|l| l.contains(warning)).count();
+        assert!(
+            all > 40,
+            "the generated site should have many warnings, has {all}"
+        );
 
-    let normal = stderr_of(&build);
-    let shown = normal.lines().filter(|l| l.contains(": warning: ")).count();
-    assert_eq!(shown, 20, "{normal}");
-    let more = format!("... and {} more warning(s)", all - 20);
-    assert!(normal.contains(&more), "no `{more}` in:\n{normal}");
-    let counted: usize = normal
-        .lines()
-        .skip_while(|l| !l.contains("warnings by kind"))
-        .skip(1)
-        .filter_map(|l| l.split_whitespace().next()?.parse::<usize>().ok())
-        .sum();
-    assert_eq!(
-        counted, all,
-        "the counts by kind add up to every warning:\n{normal}"
-    );
-    assert!(normal.contains("built "), "{normal}");
+        let normal = stderr_of(&build);
+        let shown = normal.lines().filter(|l| l.contains(warning)).count();
+        assert_eq!(shown, 20, "{normal}");
+        let more = more.replace("{}", &(all - 20).to_string());
+        assert!(normal.contains(&more), "no `{more}` in:\n{normal}");
+        let kinds: Vec<(usize, &str)> = normal
+            .lines()
+            .skip_while(|l| !l.contains(by_kind))
+            .skip(1)
+            .filter_map(|l| {
+                let mut words = l.split_whitespace();
+                Some((words.next()?.parse::<usize>().ok()?, words.next()?))
+            })
+            .collect();
+        assert_eq!(
+            kinds.iter().map(|k| k.0).sum::<usize>(),
+            all,
+            "the counts by kind add up to every warning:\n{normal}"
+        );
+        // Counted by code, the same in both languages.
+        assert!(
+            kinds.iter().any(|k| k.1 == "late-notice"),
+            "late notices counted by their code:\n{normal}"
+        );
+        assert!(normal.contains(built), "{normal}");
 
-    let quiet = stderr_of(&[&build[..], &["--quiet"]].concat());
-    assert_eq!(quiet, "", "--quiet prints nothing on success");
+        let quiet = stderr_of(&[&build[..], &["--quiet"]].concat());
+        assert_eq!(quiet, "", "--quiet prints nothing on success");
+    }
 }
 
 /// On a terminal, a build longer than two seconds shows its stage on stderr; in a pipe (above)

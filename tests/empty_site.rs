@@ -24,7 +24,7 @@ fn empty_site(tmp: &Path) -> PathBuf {
 }
 
 fn build_into(site: &Path, out: &Path) -> std::process::Output {
-    gongshi(&[
+    gongshi_en(&[
         "build",
         "--site",
         site.to_str().unwrap(),
@@ -66,7 +66,7 @@ fn browser_engine(out: &Path, queries: &[&str]) -> Vec<Value> {
 fn a_site_without_records_builds_and_searches() {
     let tmp = tempfile::tempdir().unwrap();
     let site = empty_site(tmp.path());
-    let check = gongshi(&["check", "--site", site.to_str().unwrap(), "--as-of", AS_OF]);
+    let check = gongshi_en(&["check", "--site", site.to_str().unwrap(), "--as-of", AS_OF]);
     assert_eq!(check.status.code(), Some(0));
 
     let out = tmp.path().join("public");
@@ -81,7 +81,7 @@ fn a_site_without_records_builds_and_searches() {
     assert_eq!(manifest["n"], 0);
     assert_eq!(manifest["collections"].as_array().map(Vec::len), Some(2));
 
-    let cli = gongshi(&["search", "--out", out.to_str().unwrap(), "检测", "--json"]);
+    let cli = gongshi_en(&["search", "--out", out.to_str().unwrap(), "检测", "--json"]);
     assert_eq!(
         cli.status.code(),
         Some(0),

@@ -605,7 +605,7 @@ fn unusable_earlier_manifests() {
     assert!(summary
         .warnings
         .iter()
-        .any(|w| w.human().contains("manifest ignored")));
+        .any(|w| w.code() == gongshi::messages::Code::PreviousIgnored));
     assert!(!out.join("changes").exists());
 }
 

@@ -41,7 +41,9 @@ impl Site {
             "2024-04-15",
         ];
         args.extend_from_slice(extra);
-        let out = gongshi(&args);
+        // In English: the assertions quote the English messages (tests/messages.rs has the
+        // Chinese ones).
+        let out = gongshi_en(&args);
         let stderr = String::from_utf8_lossy(&out.stderr).to_string();
         assert!(!stderr.contains("panicked"), "panic: {stderr}");
         (out.status.code(), stderr)
@@ -297,7 +299,7 @@ fn runs_within_a_small_open_file_limit() {
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "ulimit -n 48 && exec '{}' build --site '{}' --out '{}' --as-of 2024-04-15",
+            "ulimit -n 48 && exec '{}' --lang en build --site '{}' --out '{}' --as-of 2024-04-15",
             env!("CARGO_BIN_EXE_gongshi"),
             s.root.display(),
             s.out.display()
@@ -361,7 +363,7 @@ fn check_with(s: &Site, prefix: &[&str]) -> (Option<i32>, String) {
         None => std::process::Command::new(bin),
     };
     let out = command
-        .args(["check", "--as-of", "2024-04-15", "--site"])
+        .args(["--lang", "en", "check", "--as-of", "2024-04-15", "--site"])
         .arg(&s.root)
         .output()
         .unwrap();

@@ -4,14 +4,16 @@
 
 mod common;
 
-use common::{fixture, gongshi, read_tree, repo_root};
+// Every run is in English (`--lang en`): the assertions quote the English messages;
+// tests/messages.rs has the Chinese ones.
+use common::{fixture, gongshi_en, read_tree, repo_root};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const AS_OF: &str = "2025-06-30";
 
 fn run_ok(args: &[&str]) -> String {
-    let out = gongshi(args);
+    let out = gongshi_en(args);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "gongshi {args:?} failed:\n{stderr}");
     stderr
@@ -34,7 +36,7 @@ fn new_site(dir: &Path) {
 }
 
 fn import(site: &Path, collection: &str, file: &Path) -> std::process::Output {
-    gongshi(&[
+    gongshi_en(&[
         "import",
         collection,
         file.to_str().expect("path"),
@@ -127,7 +129,7 @@ fn init_makes_a_site_that_checks_and_builds() {
         );
     }
     // A second init into the same folder must not overwrite anything.
-    let again = gongshi(&["init", site_arg]);
+    let again = gongshi_en(&["init", site_arg]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
@@ -232,7 +234,7 @@ fn a_bad_row_names_its_row_and_column_and_nothing_is_written() {
     // A mapping file says what to do with it.
     let mapping = tmp.path().join("mapping.yaml");
     std::fs::write(&mapping, "经办人: \"-\"\n").expect("write");
-    let out = gongshi(&[
+    let out = gongshi_en(&[
         "import",
         "penalties",
         unknown.to_str().expect("p"),

@@ -194,7 +194,7 @@ fn corrections_show_newest_first_and_names_are_masked() {
 #[test]
 fn check_warns_on_late_notices_and_strict_fails() {
     let site = fixture("notice");
-    let out = gongshi(&[
+    let out = gongshi_en(&[
         "check",
         "--site",
         site.to_str().unwrap(),
@@ -218,7 +218,7 @@ fn check_warns_on_late_notices_and_strict_fails() {
         "{warning}"
     );
     assert!(stderr.contains("n-3m"), "expiring soon listed: {stderr}");
-    let strict = gongshi(&[
+    let strict = gongshi_en(&[
         "check",
         "--site",
         site.to_str().unwrap(),
@@ -238,7 +238,7 @@ fn the_staff_report_stays_out_of_the_public_output() {
     let tmp = tempfile::tempdir().unwrap();
     let built = tmp.path().join("public");
     let report = tmp.path().join("staff-report.txt");
-    let run = gongshi(&[
+    let run = gongshi_en(&[
         "build",
         "--site",
         site.to_str().unwrap(),
@@ -276,7 +276,7 @@ fn the_staff_report_stays_out_of_the_public_output() {
     // Inside the output it would be published: refused before anything is built.
     let inside = built.join("report.txt");
     let before = read_tree(&built);
-    let run = gongshi(&[
+    let run = gongshi_en(&[
         "build",
         "--site",
         site.to_str().unwrap(),

@@ -25,7 +25,7 @@ fn site_with_history(tmp: &Path) -> PathBuf {
 /// Runs `gongshi build --out <out>` from inside `site` (the default `--site .`).
 fn build_from(site: &Path, out: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongshi"))
-        .args(["build", "--as-of", AS_OF, "--out", out])
+        .args(["--lang", "en", "build", "--as-of", AS_OF, "--out", out])
         .current_dir(site)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
@@ -202,7 +202,9 @@ fn serve_refuses_the_site_folder_too() {
     let site = site_with_history(tmp.path());
     let (before, _) = snapshot(&site);
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongshi"))
-        .args(["serve", "--as-of", AS_OF, "--port", "0", "--out", "."])
+        .args([
+            "--lang", "en", "serve", "--as-of", AS_OF, "--port", "0", "--out", ".",
+        ])
         .current_dir(&site)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use gongshi::messages::Lang;
 use serde_yaml::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -69,6 +70,7 @@ fn dataset_ids(out: &Path, collection: &str) -> BTreeSet<String> {
 
 #[test]
 fn sample_checks_clean_and_reports_its_late_notices() {
+    // In the sample's own language, Chinese, as bureau staff read it.
     let out = gongshi(&[
         "check",
         "--site",
@@ -78,13 +80,13 @@ fn sample_checks_clean_and_reports_its_late_notices() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains(": error:"), "{stderr}");
-    assert!(stderr.contains("0 error(s), 6 warning(s)"), "{stderr}");
+    assert!(!stderr.contains(": 错误:"), "{stderr}");
+    assert!(stderr.contains("0 处错误，6 条警告"), "{stderr}");
     for late in ["pen-2024-012", "insp-2025-11"] {
         assert!(
             stderr
                 .lines()
-                .any(|l| l.contains(&format!("\"{late}\"")) && l.contains("working days")),
+                .any(|l| l.contains(&format!("记录“{late}”")) && l.contains("个工作日的时限")),
             "{late} reported late: {stderr}"
         );
     }
@@ -93,13 +95,12 @@ fn sample_checks_clean_and_reports_its_late_notices() {
     assert_eq!(parks.len(), 4, "{parks:?}");
     for park in &parks {
         let line = yaml_line("data/organic-parks/parks.yaml", &format!("- id: {park}"));
-        let at = format!(
-            "data/organic-parks/parks.yaml:{line}: warning: record \"{park}\", field \"status\""
-        );
+        let at =
+            format!("data/organic-parks/parks.yaml:{line}: 警告: 记录“{park}”，字段“status”：");
         assert!(
             stderr
                 .lines()
-                .any(|l| l.starts_with(&at) && l.contains("\"有效\"") && l.contains("已过期")),
+                .any(|l| l.starts_with(&at) && l.contains("“有效”") && l.contains("已过期")),
             "{at} in: {stderr}"
         );
     }
@@ -211,15 +212,16 @@ fn the_sample_builds_as_of_any_day() {
         let out = tmp.path().join("public");
         let summary = build(&repo_root(), &out, as_of).unwrap_or_else(|e| {
             let problems = match &e {
-                gongshi::pipeline::BuildError::Invalid(d) => {
-                    d.iter().map(|d| d.human() + "\n").collect::<String>()
-                }
+                gongshi::pipeline::BuildError::Invalid(d) => d
+                    .iter()
+                    .map(|d| d.human(Lang::En) + "\n")
+                    .collect::<String>(),
                 other => other.to_string(),
             };
             panic!("as of {as_of}: {e}\n{problems}")
         });
         for warning in &summary.warnings {
-            let message = warning.human();
+            let message = warning.human(Lang::En);
             assert!(
                 !message.contains("holiday calendar"),
                 "as of {as_of}, no working day past the calendar is needed: {message}"

@@ -145,8 +145,11 @@ fn serves_rebuilds_and_keeps_last_good_build() {
         .local_addr()
         .unwrap()
         .port();
+    // In English: the assertions below quote the English report.
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongshi"))
         .args([
+            "--lang",
+            "en",
             "serve",
             "--site",
             site.to_str().unwrap(),

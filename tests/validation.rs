@@ -1,5 +1,7 @@
 //! Every validation error of the foundation, one fixture folder each under
-//! `tests/fixtures/invalid/<case>/` with the problem it must report in `expect.txt`.
+//! `tests/fixtures/invalid/<case>/` with the problem it must report in `expect.txt`: its
+//! location, its code, and its message in English (`contains`, with `--lang en`) and in Chinese
+//! (`contains_zh`, the fixtures' zh-CN sites' own language).
 
 mod common;
 use common::*;
@@ -9,6 +11,8 @@ struct Expect {
     line: String,
     field: String,
     contains: String,
+    contains_zh: String,
+    code: String,
 }
 
 fn expectation(case: &std::path::Path) -> Expect {
@@ -24,6 +28,8 @@ fn expectation(case: &std::path::Path) -> Expect {
         line: get("line"),
         field: get("field"),
         contains: get("contains"),
+        contains_zh: get("contains_zh"),
+        code: get("code"),
     }
 }
 
@@ -44,39 +50,65 @@ fn each_invalid_fixture_reports_file_line_field_and_writes_nothing() {
         std::fs::remove_dir_all(site.join("data")).unwrap();
         copy_tree(&case.join("data"), &site.join("data"));
         let out = tmp.path().join("public");
-        let result = gongshi(&[
-            "build",
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let location = format!("{}:{}", expect.file, expect.line);
+        for (lang, contains, field) in [
+            (
+                "en",
+                &expect.contains,
+                format!("field \"{}\"", expect.field),
+            ),
+            ("zh", &expect.contains_zh, format!("字段“{}”", expect.field)),
+        ] {
+            let result = gongshi(&[
+                "build",
+                "--lang",
+                lang,
+                "--site",
+                site.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--as-of",
+                "2024-04-15",
+            ]);
+            let stderr = String::from_utf8_lossy(&result.stderr);
+            assert_eq!(
+                result.status.code(),
+                Some(1),
+                "{name}: exit code; stderr:\n{stderr}"
+            );
+            let line = stderr
+                .lines()
+                .find(|l| l.starts_with(&location) && l.contains(contains.as_str()))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{name} ({lang}): no diagnostic at {location} containing {contains:?}; stderr:\n{stderr}"
+                    )
+                });
+            if !expect.field.is_empty() {
+                assert!(line.contains(&field), "{name}: field not named in {line}");
+            }
+            assert!(!out.exists(), "{name}: a failed build wrote output");
+        }
+        let json = gongshi(&[
+            "check",
             "--site",
             site.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
             "--as-of",
             "2024-04-15",
+            "--format",
+            "json",
         ]);
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
-        assert_eq!(
-            result.status.code(),
-            Some(1),
-            "{name}: exit code; stderr:\n{stderr}"
+        let diags: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+        assert!(
+            diags
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == expect.code.as_str() && d["file"] == expect.file.as_str()),
+            "{name}: no {} diagnostic: {diags:#}",
+            expect.code
         );
-        let location = format!("{}:{}", expect.file, expect.line);
-        let line = stderr
-            .lines()
-            .find(|l| l.starts_with(&location) && l.contains(&expect.contains))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{name}: no diagnostic at {location} containing {:?}; stderr:\n{stderr}",
-                    expect.contains
-                )
-            });
-        if !expect.field.is_empty() {
-            assert!(
-                line.contains(&format!("field \"{}\"", expect.field)),
-                "{name}: field not named in {line}"
-            );
-        }
-        assert!(!out.exists(), "{name}: a failed build wrote output");
     }
 }
 
@@ -107,6 +139,7 @@ fn check_json_and_github_formats_carry_the_location() {
     assert_eq!(first["line"], 4);
     assert_eq!(first["record"], "xa-alpha");
     assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "bad-credit-code");
     let gh = gongshi(&[
         "check",
         "--site",
@@ -126,7 +159,7 @@ fn check_json_and_github_formats_carry_the_location() {
 
 #[test]
 fn a_valid_site_checks_clean() {
-    let out = gongshi(&[
+    let out = gongshi_en(&[
         "check",
         "--site",
         fixture("good").to_str().unwrap(),
@@ -136,4 +169,13 @@ fn a_valid_site_checks_clean() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("0 error(s)"), "{stderr}");
+    let out = gongshi(&[
+        "check",
+        "--site",
+        fixture("good").to_str().unwrap(),
+        "--as-of",
+        "2024-04-15",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("0 处错误"), "{stderr}");
 }

@@ -1,7 +1,8 @@
 //! `gongshi build`: the whole site into `--out`.
 
-use super::{as_of, chinese_locale, print_diagnostics, Verbosity};
+use super::{as_of, print_diagnostics, Verbosity};
 use anyhow::Context as _;
+use gongshi::messages::{Lang, Say};
 use gongshi::out_guard;
 use gongshi::pipeline::{self, BuildError, BuildOptions};
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value = ".")]
-    site: PathBuf,
+    pub site: PathBuf,
     #[arg(long, default_value = "public")]
     out: PathBuf,
     /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
@@ -38,7 +39,10 @@ pub struct Args {
     staff_report: Option<PathBuf>,
 }
 
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+/// The spinner's language: `on_stage` is a plain function (it cannot capture `lang`).
+static STAGES_IN_CHINESE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn run(args: Args, verbosity: Verbosity, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         site,
         out,
@@ -51,22 +55,26 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         staff_report,
     } = args;
     if let Some(file) = &staff_report {
-        refuse_report_inside_out(file, &out)?;
+        refuse_report_inside_out(file, &out, lang)?;
     }
-    let mut opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
+    let mut opts = BuildOptions::new(site, out, as_of(date.as_deref(), lang)?);
     opts.base_url = base_url;
     opts.previous = previous;
     opts.strict = strict;
     opts.max_file_bytes = max_file_bytes;
+    STAGES_IN_CHINESE.store(lang == Lang::Zh, std::sync::atomic::Ordering::Relaxed);
     opts.on_stage = Some(|stage| {
-        gongshi::progress::message(gongshi::progress::stage_message(stage, chinese_locale()))
+        gongshi::progress::message(gongshi::progress::stage_message(
+            stage,
+            STAGES_IN_CHINESE.load(std::sync::atomic::Ordering::Relaxed),
+        ))
     });
     gongshi::progress::start("gongshi build");
     let built = pipeline::build(&opts);
     gongshi::progress::finish();
     match built {
         Ok(summary) => {
-            print_diagnostics(&summary.warnings, verbosity);
+            print_diagnostics(&summary.warnings, verbosity, lang);
             if timings {
                 for s in &summary.stages {
                     eprintln!(
@@ -81,29 +89,29 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
                 }
             }
             if let Some(file) = &staff_report {
-                let text = gongshi::notice::staff_report_text(&summary.staff);
-                std::fs::write(file, text)
-                    .with_context(|| format!("writing the staff report to {}", file.display()))?;
+                let text = gongshi::notice::staff_report_text(&summary.staff, lang);
+                std::fs::write(file, text).with_context(|| {
+                    let file = file.clone();
+                    Say::WritingStaffReport { file }.render(lang)
+                })?;
             }
             if verbosity == Verbosity::Quiet {
                 return Ok(ExitCode::SUCCESS);
             }
-            eprintln!(
-                "built {} files, {} bytes, {} records on notice, as of {}, into {}",
-                summary.files,
-                summary.bytes,
-                summary.published,
-                opts.as_of,
-                opts.out.display()
-            );
+            let built = Say::Built {
+                files: summary.files,
+                bytes: summary.bytes,
+                published: summary.published,
+                as_of: opts.as_of,
+                out: opts.out.clone(),
+            };
+            eprintln!("{}", built.render(lang));
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Invalid(diags)) => {
-            print_diagnostics(&diags, verbosity);
-            eprintln!(
-                "build failed: {} error(s); nothing was written",
-                diags.iter().filter(|d| d.is_error() || strict).count()
-            );
+            print_diagnostics(&diags, verbosity, lang);
+            let errors = diags.iter().filter(|d| d.is_error() || strict).count();
+            eprintln!("{}", Say::BuildFailed { errors }.render(lang));
             Ok(ExitCode::from(1))
         }
         Err(e) => Err(e.into()),
@@ -111,15 +119,10 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
 }
 
 /// The staff report names the repository's files: inside --out it would be published.
-fn refuse_report_inside_out(file: &Path, out: &Path) -> anyhow::Result<()> {
+fn refuse_report_inside_out(file: &Path, out: &Path, lang: Lang) -> anyhow::Result<()> {
     let (file, out) = (out_guard::resolve(file)?, out_guard::resolve(out)?);
     if file.starts_with(&out) {
-        anyhow::bail!(
-            "refusing to write the staff report to \"{}\": it lies inside the output folder {}, \
-             which is published; write it outside, e.g. --staff-report staff-report.txt",
-            file.display(),
-            out.display()
-        );
+        anyhow::bail!(Say::ReportInsideOut { file, out }.render(lang));
     }
     Ok(())
 }

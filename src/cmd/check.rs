@@ -2,6 +2,7 @@
 
 use super::{as_of, print_diagnostics, Verbosity};
 use clap::ValueEnum;
+use gongshi::messages::{Lang, Say};
 use gongshi::pipeline;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value = ".")]
-    site: PathBuf,
+    pub site: PathBuf,
     #[arg(long)]
     as_of: Option<String>,
     #[arg(long, value_enum, default_value = "human")]
@@ -21,7 +22,7 @@ pub struct Args {
     max_file_bytes: u64,
 }
 
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, verbosity: Verbosity, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         site,
         as_of: date,
@@ -29,7 +30,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         strict,
         max_file_bytes,
     } = args;
-    let date = as_of(date.as_deref())?;
+    let date = as_of(date.as_deref(), lang)?;
     let checked = pipeline::check(&site, date, max_file_bytes);
     let (diags, staff) = match &checked {
         Ok(c) => (c.diagnostics.clone(), Some(&c.staff)),
@@ -37,22 +38,26 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     };
     match format {
         Format::Human => {
-            print_diagnostics(&diags, verbosity);
+            print_diagnostics(&diags, verbosity, lang);
             if let Some(staff) = staff.filter(|_| verbosity != Verbosity::Quiet) {
-                gongshi::notice::print_staff_report(staff);
+                gongshi::notice::print_staff_report(staff, lang);
             }
         }
         Format::Github => {
             for d in &diags {
-                println!("{}", d.github());
+                println!("{}", d.github(lang));
             }
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+        Format::Json => {
+            let json: Vec<_> = diags.iter().map(|d| d.json(lang)).collect();
+            println!("{}", serde_json::to_string_pretty(&json)?)
+        }
     }
     let failed = diags.iter().any(|d| d.is_error() || strict);
     if matches!(format, Format::Human) && verbosity != Verbosity::Quiet {
         let errors = diags.iter().filter(|d| d.is_error()).count();
-        eprintln!("{} error(s), {} warning(s)", errors, diags.len() - errors);
+        let warnings = diags.len() - errors;
+        eprintln!("{}", Say::CheckCounts { errors, warnings }.render(lang));
     }
     Ok(if failed {
         ExitCode::from(1)

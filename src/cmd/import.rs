@@ -1,6 +1,7 @@
 //! `gongshi import`: spreadsheet rows into a collection's records.
 
-use super::{as_of, chinese_locale};
+use super::as_of;
+use gongshi::messages::{error_chain, Lang, Say};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ pub struct Args {
     collection: String,
     file: PathBuf,
     #[arg(long, default_value = ".")]
-    site: PathBuf,
+    pub site: PathBuf,
     /// The sheet to read (default: the first).
     #[arg(long)]
     sheet: Option<String>,
@@ -25,7 +26,7 @@ pub struct Args {
     dry_run: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         collection,
         file,
@@ -41,14 +42,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         file,
         sheet,
         mapping,
-        as_of: as_of(date.as_deref())?,
+        as_of: as_of(date.as_deref(), lang)?,
         dry_run,
     };
-    gongshi::progress::start(if chinese_locale() {
-        "正在导入"
-    } else {
-        "importing"
-    });
+    gongshi::progress::start(&Say::Importing.render(lang));
     let imported = gongshi::import::import(&opts);
     gongshi::progress::finish();
     match imported {
@@ -58,32 +55,32 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ");
-            eprintln!(
-                "{} row(s) of {} ({from}): {} new, {} updated, {} unchanged{}",
-                s.rows,
-                opts.file.display(),
-                s.created.len(),
-                s.updated.len(),
-                s.unchanged,
-                if dry_run {
-                    " (dry run: nothing written)"
-                } else {
-                    ""
-                }
-            );
+            let imported = Say::Imported {
+                rows: s.rows,
+                file: opts.file.clone(),
+                from,
+                created: s.created.len(),
+                updated: s.updated.len(),
+                unchanged: s.unchanged,
+                dry_run,
+            };
+            eprintln!("{}", imported.render(lang));
             Ok(ExitCode::SUCCESS)
         }
         Err(e @ gongshi::import::ImportError::Rows { .. }) => {
-            for line in e.lines() {
-                eprintln!("error: {line}");
+            let level = Say::Error.render(lang);
+            for line in e.lines(lang) {
+                eprintln!("{level}: {line}");
             }
-            eprintln!("{e}");
+            eprintln!("{}", error_chain(&e.into(), lang));
             Ok(ExitCode::from(1))
         }
         Err(e) => {
-            for line in e.lines() {
-                eprintln!("error: {line}");
+            let level = Say::Error.render(lang);
+            for line in e.lines(lang) {
+                eprintln!("{level}: {line}");
             }
+            eprintln!("{level}: {}", error_chain(&e.into(), lang));
             Ok(ExitCode::from(2))
         }
     }

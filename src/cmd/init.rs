@@ -1,5 +1,6 @@
 //! `gongshi init`: a new bureau's site.
 
+use gongshi::messages::{Lang, Say};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,7 +18,7 @@ pub struct Args {
     base_url: String,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         dir,
         bureau,
@@ -30,11 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bureau,
         base_url,
     })?;
-    eprintln!(
-        "wrote a new site into {} ({} files); next: cd {} && gongshi check && gongshi serve",
-        dir.display(),
-        files.len(),
-        dir.display()
-    );
+    let files = files.len();
+    eprintln!("{}", Say::InitDone { dir, files }.render(lang));
     Ok(ExitCode::SUCCESS)
 }

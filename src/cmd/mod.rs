@@ -9,6 +9,7 @@ pub mod serve;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
+use gongshi::messages::{Lang, Say};
 
 /// How much `build` and `check` print besides errors.
 #[derive(Clone, Copy, PartialEq)]
@@ -18,7 +19,8 @@ pub enum Verbosity {
     Verbose,
 }
 
-/// Whether the terminal's locale is Chinese (LC_ALL, LC_MESSAGES or LANG), for the spinner.
+/// Whether the terminal's locale is Chinese (LC_ALL, LC_MESSAGES or LANG), for commands
+/// without a site.
 pub fn chinese_locale() -> bool {
     ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
@@ -32,10 +34,14 @@ const WARNINGS_SHOWN: usize = 20;
 
 /// Prints errors, then warnings: all of them with --verbose, none with --quiet, else the first
 /// 20 and a count per kind, so a build with thousands of late notices still ends readably.
-pub fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: Verbosity) {
+pub fn print_diagnostics(
+    diags: &[gongshi::diagnostic::Diagnostic],
+    verbosity: Verbosity,
+    lang: Lang,
+) {
     let (errors, warnings): (Vec<_>, Vec<_>) = diags.iter().cloned().partition(|d| d.is_error());
     for d in &errors {
-        eprintln!("{}", d.human());
+        eprintln!("{}", d.human(lang));
     }
     let shown = match verbosity {
         Verbosity::Quiet => 0,
@@ -43,23 +49,23 @@ pub fn print_diagnostics(diags: &[gongshi::diagnostic::Diagnostic], verbosity: V
         Verbosity::Verbose => warnings.len(),
     };
     for d in warnings.iter().take(shown) {
-        eprintln!("{}", d.human());
+        eprintln!("{}", d.human(lang));
     }
     if verbosity == Verbosity::Normal && warnings.len() > shown {
-        eprintln!(
-            "... and {} more warning(s) (--verbose shows all); warnings by kind:",
-            warnings.len() - shown
-        );
-        for (kind, n) in gongshi::diagnostic::count_kinds(&warnings) {
-            eprintln!("{n:>8}  {kind}");
+        let more = warnings.len() - shown;
+        eprintln!("{}", Say::MoreWarnings { more }.render(lang));
+        for (code, n) in gongshi::diagnostic::count_kinds(&warnings) {
+            eprintln!("{n:>8}  {}  {}", code.as_str(), code.help(lang).0);
         }
     }
 }
 
-pub fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
+pub fn as_of(arg: Option<&str>, lang: Lang) -> anyhow::Result<NaiveDate> {
     if let Some(s) = arg {
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .with_context(|| format!("--as-of \"{s}\" is not a date (YYYY-MM-DD)"));
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").with_context(|| {
+            let value = s.to_string();
+            Say::AsOfNotADate { value }.render(lang)
+        });
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let secs: i64 = epoch

@@ -1,6 +1,7 @@
 //! `gongshi serve`: build, preview and rebuild on change.
 
 use super::as_of;
+use gongshi::messages::Lang;
 use gongshi::pipeline::BuildOptions;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(long, default_value = ".")]
-    site: PathBuf,
+    pub site: PathBuf,
     #[arg(long, default_value = "public")]
     out: PathBuf,
     #[arg(long, default_value_t = 8000)]
@@ -18,14 +19,14 @@ pub struct Args {
     as_of: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         site,
         out,
         port,
         as_of: date,
     } = args;
-    let opts = BuildOptions::new(site, out, as_of(date.as_deref())?);
-    gongshi::serve::serve(opts, port)?;
+    let opts = BuildOptions::new(site, out, as_of(date.as_deref(), lang)?);
+    gongshi::serve::serve(opts, port, lang)?;
     Ok(ExitCode::SUCCESS)
 }

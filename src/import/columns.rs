@@ -2,6 +2,7 @@
 //! declared aliases, the collection's national 双公示 headers, or an explicit mapping file.
 
 use crate::config::{Collection, FieldType};
+use crate::messages::Msg;
 use crate::national::{ColumnSource, Unit};
 use std::collections::HashMap;
 
@@ -50,7 +51,7 @@ pub fn fold(header: &str) -> String {
 pub fn known_headers(
     collection: &Collection,
     explicit: &HashMap<String, String>,
-) -> Result<HashMap<String, Target>, String> {
+) -> Result<HashMap<String, Target>, Msg> {
     let mut known: HashMap<String, Target> = HashMap::new();
     let plain = |field| Target::Field {
         field,
@@ -88,12 +89,15 @@ pub fn known_headers(
             "-" => Target::Ignored,
             "id" => Target::Id,
             "published" => Target::Published,
-            key => plain(collection.field_index(key).ok_or_else(|| {
-                format!(
-                    "mapping file: \"{header}\" maps to \"{key}\", which is not a field of {}",
-                    collection.key
-                )
-            })?),
+            key => plain(
+                collection
+                    .field_index(key)
+                    .ok_or_else(|| Msg::ImportMappingTarget {
+                        header: header.clone(),
+                        key: key.to_string(),
+                        collection: collection.key.clone(),
+                    })?,
+            ),
         };
         known.insert(fold(header), target);
     }
@@ -106,7 +110,7 @@ pub fn map_headers(
     collection: &Collection,
     headers: &[String],
     explicit: &HashMap<String, String>,
-) -> Result<Vec<Target>, Vec<String>> {
+) -> Result<Vec<Target>, Vec<Msg>> {
     let known = known_headers(collection, explicit).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
     let mut targets = Vec::new();
@@ -117,33 +121,34 @@ pub fn map_headers(
             continue;
         }
         let Some(&target) = known.get(&fold(header)) else {
-            problems.push(format!(
-                "column \"{header}\" matches no field of {}: name a field's label or key (e.g. {}), or map it in a mapping file (`{header}: field_key`, or `{header}: \"-\"` to leave it out)",
-                collection.key,
-                collection
+            problems.push(Msg::ImportUnknownColumn {
+                header: header.clone(),
+                collection: collection.key.clone(),
+                examples: collection
                     .fields
                     .iter()
                     .take(3)
                     .map(|f| f.label.as_str())
                     .collect::<Vec<_>>()
-                    .join("、")
-            ));
+                    .join("、"),
+            });
             targets.push(Target::Ignored);
             continue;
         };
         if let Target::Field { field, .. } = target {
             if matches!(collection.fields[field].ty, FieldType::Object(_)) {
-                problems.push(format!(
-                    "column \"{header}\": field \"{}\" is a table of sub-fields, which one cell cannot hold; add it to the YAML file by hand",
-                    collection.fields[field].key
-                ));
+                problems.push(Msg::ImportObjectColumn {
+                    header: header.clone(),
+                    key: collection.fields[field].key.clone(),
+                });
             }
         }
         if target != Target::Ignored {
             if let Some(other) = seen.insert(target.slot(), header) {
-                problems.push(format!(
-                    "columns \"{other}\" and \"{header}\" fill the same field; keep one"
-                ));
+                problems.push(Msg::ImportColumnsTwice {
+                    other: other.to_string(),
+                    header: header.clone(),
+                });
             }
         }
         targets.push(target);

@@ -15,6 +15,7 @@ mod plan;
 pub mod table;
 
 use crate::diagnostic::Diagnostic;
+use crate::messages::{Lang, Msg, Say};
 use chrono::NaiveDate;
 use plan::{Change, Existing, Planned, Planner};
 use std::collections::HashMap;
@@ -50,7 +51,7 @@ pub struct ImportSummary {
 pub struct RowProblem {
     pub row: usize,
     pub column: Option<String>,
-    pub message: String,
+    pub message: Msg,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,10 +78,11 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    /// One line per problem: `FILE, sheet S, row 7, column 罚款金额: message`.
-    pub fn lines(&self) -> Vec<String> {
+    /// One line per problem, in `lang`: `FILE, sheet S, row 7, column 罚款金额: message`.
+    /// Other errors have no lines of their own: the command prints them as errors.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
         match self {
-            ImportError::Config(diags) => diags.iter().map(Diagnostic::human).collect(),
+            ImportError::Config(diags) => diags.iter().map(|d| d.human(lang)).collect(),
             ImportError::Rows {
                 file,
                 sheet,
@@ -88,18 +90,16 @@ impl ImportError {
             } => problems
                 .iter()
                 .map(|p| {
-                    let mut at = file.display().to_string();
-                    if let Some(s) = sheet {
-                        at.push_str(&format!(", sheet \"{s}\""));
-                    }
-                    at.push_str(&format!(", row {}", p.row));
-                    if let Some(c) = &p.column {
-                        at.push_str(&format!(", column \"{c}\""));
-                    }
-                    format!("{at}: {}", p.message)
+                    let at = Say::ImportAt {
+                        file: file.clone(),
+                        sheet: sheet.clone(),
+                        row: p.row,
+                        column: p.column.clone(),
+                    };
+                    format!("{}: {}", at.render(lang), p.message.render(lang))
                 })
                 .collect(),
-            other => vec![other.to_string()],
+            _ => Vec::new(),
         }
     }
 }

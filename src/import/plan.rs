@@ -5,6 +5,7 @@ use super::columns::Target;
 use super::{cells, table, RowProblem};
 use crate::config::{Collection, Personal, SiteConfig};
 use crate::diagnostic::Diagnostic;
+use crate::messages::Msg;
 use crate::record::Record;
 use crate::validate;
 use chrono::NaiveDate;
@@ -85,7 +86,7 @@ pub(super) struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    pub(super) fn problem(&mut self, row: usize, column: Option<String>, message: String) {
+    pub(super) fn problem(&mut self, row: usize, column: Option<String>, message: Msg) {
         self.problems.push(RowProblem {
             row,
             column,
@@ -144,7 +145,9 @@ impl<'a> Planner<'a> {
                 self.existing
                     .key_field
                     .and_then(|k| self.column_of(&self.collection.fields[k].key.clone())),
-                format!("this value already identifies record \"{other}\"; one value, one record"),
+                Msg::ImportValueOwned {
+                    other: other.to_string(),
+                },
             );
             return None;
         }
@@ -152,9 +155,10 @@ impl<'a> Planner<'a> {
             self.problem(
                 row.number,
                 None,
-                format!(
-                    "row {first} already makes record \"{id}\"; each record comes from one row"
-                ),
+                Msg::ImportRowTwice {
+                    first,
+                    id: id.clone(),
+                },
             );
             return None;
         }
@@ -198,10 +202,9 @@ impl<'a> Planner<'a> {
             self.problem(
                 row,
                 None,
-                format!(
-                    "no id: add an `id` (记录编号) column, or give collection \"{}\" an `id_template` in site.yaml",
-                    self.collection.key
-                ),
+                Msg::ImportNoId {
+                    collection: self.collection.key.clone(),
+                },
             );
             return None;
         };
@@ -211,7 +214,10 @@ impl<'a> Planner<'a> {
                 self.problem(
                     row,
                     self.column_of(&missing),
-                    format!("the id is made from \"{missing}\" (id_template \"{template}\"), which this row leaves empty"),
+                    Msg::ImportIdEmpty {
+                        missing: missing.clone(),
+                        template: template.clone(),
+                    },
                 );
                 None
             }
@@ -258,12 +264,12 @@ impl<'a> Planner<'a> {
             self.problem(
                 row,
                 None,
-                format!(
-                    "record \"{id}\" is kept in {}:{}, which import does not rewrite; change it there, or move it to {} to let import keep it",
-                    old.source.file.display(),
-                    old.source.line,
-                    rel.display()
-                ),
+                Msg::ImportKeptElsewhere {
+                    id: id.to_string(),
+                    file: old.source.file.to_path_buf(),
+                    line: old.source.line,
+                    rel: rel.clone(),
+                },
             );
             return None;
         }

@@ -63,12 +63,20 @@ pub fn read(root: &Path, rel: &str) -> String {
 }
 
 /// Runs the built `gongshi` binary.
+/// Runs gongshi; its messages are in the site's language (Chinese for the zh-CN fixtures).
 pub fn gongshi(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_gongshi"))
         .args(args)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("run gongshi")
+}
+
+/// Runs gongshi with `--lang en`, for tests that assert on English messages.
+pub fn gongshi_en(args: &[&str]) -> std::process::Output {
+    let mut with_lang = vec!["--lang", "en"];
+    with_lang.extend_from_slice(args);
+    gongshi(&with_lang)
 }
 
 /// All bytes of every output file, with zip containers (XLSX) expanded, for leak scans.
