@@ -9,6 +9,8 @@ const EPS = 0.01; // stop when no unseen record can beat the last shown by more 
 const ROUNDS = 10;
 const WHOLE_MAX = 150000; // bytes a first page may load whole after ROUNDS rounds
 const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
+// Records the key finds rank first, by their key score: such a score is TIER + key score.
+const TIER = 2 ** 36;
 
 const fold = (c) => {
   const u = c.codePointAt(0);
@@ -332,12 +334,14 @@ export function createEngine(load, manifest = null) {
   const absent = () => ({ df: 0, p: new Map(), done: true, thr: 0 });
 
   // Ranks the records of `lists` (rarest first in `order`) for the first K results. A record
-  // matches when it is in the key list `key` (an index) or, when there are units, covers at least `need` of
-  // `units` (each a list of list indices, any of which covers it). Loads blocks and checks
-  // candidates' pages round by round, as long as an unseen or unsettled record could still
-  // reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result can
-  // be reached. Returns the settled matches ranked and whether nothing is left unsettled.
-  async function rank(lists, key, units, need, K, filters, deep) {
+  // matches when it is in the key list `key` (an index; then its score is TIER + its key
+  // score) or, when there are units, covers at least `need` of `units` (each a list of list
+  // indices, any of which covers it; its score is the sum of its terms'). Loads blocks and
+  // checks candidates' pages round by round, as long as an unseen or unsettled record could
+  // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
+  // can be reached. `settled(exact, n)` hears after each round that the first n of the matches
+  // so far are final. Returns the settled matches ranked and whether nothing is left unsettled.
+  async function rank(lists, key, units, need, K, filters, deep, settled) {
     // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
     const alone = new Set(units.filter((u) => u.length === 1).map((u) => u[0]));
     const order = lists.map((_, i) => i).sort((x, y) => alone.has(y) - alone.has(x) || lists[x].df - lists[y].df);
@@ -351,6 +355,10 @@ export function createEngine(load, manifest = null) {
         if (!passes(o, f, filters)) continue;
         const st = lists.map((L) => state(L, o));
         const keyed = st[key];
+        if (keyed > 0) {
+          exact.push({ o, f, s: TIER + dq(keyed) });
+          continue;
+        }
         let lo = 0;
         let hi = 0;
         for (const u of units) {
@@ -362,14 +370,20 @@ export function createEngine(load, manifest = null) {
         let ub = 0;
         const miss = [];
         for (const i of order) {
+          if (i === key) continue;
           if (st[i] > 0) s += dq(st[i]);
           else if (st[i] === 0) {
             ub += dq(lists[i].thr);
             miss.push(lists[i]);
           }
         }
-        if (miss.length) open.push({ o, f, ub: s + ub, miss });
-        else if (keyed > 0 || (units.length && lo >= need)) exact.push({ o, f, s });
+        ub += s;
+        if (keyed === 0) {
+          ub = Math.max(ub, TIER + dq(lists[key].thr));
+          miss.push(lists[key]);
+        }
+        if (miss.length) open.push({ o, f, ub, miss });
+        else if (units.length && lo >= need) exact.push({ o, f, s });
       }
       exact.sort((x, y) => y.s - x.s || x.o - y.o);
       // A record in no loaded posting: in none of the lists known whole.
@@ -377,9 +391,16 @@ export function createEngine(load, manifest = null) {
       let coverable = 0;
       for (const u of units) if (u.some((i) => live[i])) coverable++;
       let unseen = -Infinity;
-      if (live[key] || (units.length && coverable >= need)) {
+      if (live[key]) unseen = TIER + dq(lists[key].thr);
+      else if (units.length && coverable >= need) {
         unseen = 0;
         for (const L of lists) if (!L.done) unseen += dq(L.thr);
+      }
+      if (settled) {
+        const bound = open.reduce((m, d) => Math.max(m, d.ub), unseen);
+        let n = 0;
+        while (n < exact.length && exact[n].s > bound) n++;
+        settled(exact, n);
       }
       const bar = exact.length >= K ? exact[K - 1].s * (1 + EPS) : -Infinity;
       const todo = open.filter((d) => d.ub > bar).sort((x, y) => y.ub - x.ub || x.o - y.o);
@@ -408,7 +429,20 @@ export function createEngine(load, manifest = null) {
     }
   }
 
-  async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
+  // Display data of the ranked matches `hs`, as results.
+  const shown = (hs) =>
+    Promise.all(
+      hs.map(async (h) => {
+        const pb = 2 ** man.doc_pack_bits;
+        const at = (h.o % pb) * man.doc_slot;
+        const bytes = await get(`d/${hex(Math.floor(h.o / pb))}.bin`, at, at + man.doc_slot);
+        return { ord: h.o, score: h.s >= TIER ? h.s - TIER : h.s, doc: JSON.parse(dec.decode(bytes)) };
+      }),
+    );
+
+  // `early({mode, hits})`, when given, hears the page's first results as soon as they are final,
+  // before the count and the rest of the page are.
+  async function search({ q = '', filters = [], page: pg = 0, size = 10, early = null }) {
     await prepare();
     const K = (pg + 1) * size;
     const P = parseQuery(q);
@@ -446,7 +480,15 @@ export function createEngine(load, manifest = null) {
     const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
     await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
     const deep = pg > 0;
-    let r = await rank(lists, key, units, units.length, K, filters, deep);
+    let told = pg * size;
+    const settled = early && ((exact, n) => {
+      const upto = Math.min(n, K);
+      if (upto > told) {
+        told = upto;
+        shown(exact.slice(pg * size, upto)).then((hits) => early({ mode, hits }), () => {});
+      }
+    });
+    let r = await rank(lists, key, units, units.length, K, filters, deep, settled);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
       r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep);
@@ -459,14 +501,7 @@ export function createEngine(load, manifest = null) {
     const single = live.length === 1 && units.length <= 1 && !filters.length && mode !== 'partial';
     if (single) total = Math.max(total, live[0].df);
     const complete = r.complete || single;
-    const hits = await Promise.all(
-      exact.slice(pg * size, K).map(async (h) => {
-        const pb = 2 ** man.doc_pack_bits;
-        const at = (h.o % pb) * man.doc_slot;
-        const bytes = await get(`d/${hex(Math.floor(h.o / pb))}.bin`, at, at + man.doc_slot);
-        return { ord: h.o, score: h.s, doc: JSON.parse(dec.decode(bytes)) };
-      }),
-    );
+    const hits = await shown(exact.slice(pg * size, K));
     return { mode, total, complete, hits, matched: exact };
   }
 
@@ -529,6 +564,17 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
+// One result: kind and date, the title, and one snippet around the first match (no field twice).
+function result(d, man, terms, ident) {
+  const c = man.collections[d.c];
+  const link = el('a', { href: `../${c.key}/${d.id}/` }, marked(d.t, terms, ident));
+  const meta = el('p', { class: 'result-meta' }, el('span', { class: 'result-collection' }, c.title));
+  if (d.d) meta.append(' · ', el('time', { class: 'result-date' }, d.d));
+  const item = el('li', null, meta, el('h2', null, link));
+  if (d.s) item.append(el('p', { class: 'snippet' }, marked(around(d.s, terms, ident), terms, ident)));
+  return item;
+}
+
 function page() {
   const $ = (id) => document.getElementById(id);
   const form = $('search-form');
@@ -552,6 +598,12 @@ function page() {
     whole.set(p, Promise.resolve(buf));
     return buf.subarray(a, b);
   }, inline ? JSON.parse(inline.textContent) : null);
+  // The manifest, organisation pages titled as the theme names them.
+  const manifest = () => {
+    const man = engine.manifest();
+    for (const c of man.collections) c.title ||= say('org');
+    return man;
+  };
   const state = () => {
     const u = new URLSearchParams(location.search);
     const filters = u.getAll('f').map((f) => [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(':') + 1)]).filter((f) => f[0]);
@@ -586,31 +638,28 @@ function page() {
       performance.clearMarks('gongshi-query');
       performance.mark('gongshi-query');
     }
+    const terms = new Set(queryTerms(s.q));
+    // The first results as soon as they are final (the status still says loading), then all.
+    let final = false;
+    const show = (mode, hits) => {
+      if (mine !== seq || (!final && hits.length <= results.children.length)) return;
+      const ident = mode === 'ident' ? parseQuery(s.q).key : null;
+      results.replaceChildren(...hits.map((h) => result(h.doc, manifest(), terms, ident)));
+    };
     let r;
     try {
-      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10 });
+      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10, early: (e) => show(e.mode, e.hits) });
     } catch (e) {
       if (mine === seq) status.textContent = say('error');
       return;
     }
     if (mine !== seq) return;
-    const man = engine.manifest();
+    final = true;
+    const man = manifest();
     // The count is exact when complete, else a lower bound ("at least").
     const count = r.complete ? 'found' : 'about';
     status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say('none');
-    const terms = new Set(queryTerms(s.q));
-    const ident = r.mode === 'ident' ? parseQuery(s.q).key : null;
-    for (const h of r.hits) {
-      const d = h.doc;
-      const c = man.collections[d.c];
-      const link = el('a', { href: `../${c.key}/${d.id}/` }, marked(d.t, terms, ident));
-      // Kind and date, the title, and one snippet around the first match (no field twice).
-      const meta = el('p', { class: 'result-meta' }, el('span', { class: 'result-collection' }, c.title));
-      if (d.d) meta.append(' · ', el('time', { class: 'result-date' }, d.d));
-      const item = el('li', null, meta, el('h2', null, link));
-      if (d.s) item.append(el('p', { class: 'snippet' }, marked(around(d.s, terms, ident), terms, ident)));
-      results.append(item);
-    }
+    show(r.mode, r.hits);
     // Facets and pager after the results are on screen, in a task of their own.
     setTimeout(() => mine === seq && rest(s, r, man), 0);
   }
