@@ -476,10 +476,6 @@ export function createEngine(load, manifest = null) {
     // Anchored: some unit's lists (and the key list) are short enough to load whole and
     // together name few records. Every match is among those, so the long lists are only
     // checked page by page for them; their blocks are not needed.
-    const small = (L) => L.done || L.df <= CAND;
-    const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
-    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
-    const deep = pg > 0;
     let told = pg * size;
     const settled = early && ((exact, n) => {
       const upto = Math.min(n, K);
@@ -488,6 +484,18 @@ export function createEngine(load, manifest = null) {
         shown(exact.slice(pg * size, upto)).then((hits) => early({ mode, hits }), () => {});
       }
     });
+    // The key's list known whole: its records are the first tier, final now (rank() says so
+    // again after its first round, when the blocks below are in).
+    const K0 = lists[key];
+    if (early && mode === 'text' && K0.done && K0.df) {
+      const first = [...K0.p].filter(([o, x]) => passes(o, x.f, filters)).map(([o, x]) => ({ o, f: x.f, s: TIER + dq(x.q) }));
+      first.sort((x, y) => y.s - x.s || x.o - y.o);
+      settled(first, first.length);
+    }
+    const small = (L) => L.done || L.df <= CAND;
+    const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
+    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
+    const deep = pg > 0;
     let r = await rank(lists, key, units, units.length, K, filters, deep, settled);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
