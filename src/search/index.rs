@@ -300,6 +300,38 @@ pub struct Built {
     pub orgs: Vec<OrgDoc>,
 }
 
+/// Adds the organisations' documents (see [`super::orgs`]), ordinals from `ord` on.
+fn add_orgs(
+    writer: &mut tantivy::IndexWriter<TantivyDocument>,
+    routes: &orgs::Routes,
+    orgs: &[OrgDoc],
+    field: &dyn Fn(&str) -> Field,
+    mut ord: u64,
+) -> Result<(), SearchError> {
+    let (text, name, ident) = (
+        field(&routes.text),
+        field(&routes.name),
+        field(&routes.ident),
+    );
+    let collection_facet = format!("{COLLECTION}={ORG_KEY}");
+    for org in orgs {
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(field(ORD), ord);
+        doc.add_text(field(COLLECTION), ORG_KEY);
+        doc.add_text(field(RECORD_ID), &org.code);
+        doc.add_text(field(TITLE_TEXT), &org.name);
+        doc.add_text(field(FACET), &collection_facet);
+        for n in std::iter::once(&org.name).chain(&org.former_names) {
+            doc.add_text(text, n);
+            doc.add_text(name, n);
+        }
+        doc.add_text(ident, &org.code);
+        writer.add_document(doc)?;
+        ord += 1;
+    }
+    Ok(())
+}
+
 /// Indexes every published record into a new index in `dir` (which must be empty), with at
 /// most two indexing threads and a bounded writer memory.
 pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Built, SearchError> {
@@ -356,27 +388,8 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
     }
     let orgs = orgs::docs(config, set);
     if let Some(routes) = orgs::routes(config) {
-        let (text, name, ident) = (
-            field(&routes.text),
-            field(&routes.name),
-            field(&routes.ident),
-        );
-        let collection_facet = format!("{COLLECTION}={ORG_KEY}");
-        for org in &orgs {
-            let mut doc = TantivyDocument::new();
-            doc.add_u64(field(ORD), ord);
-            doc.add_text(field(COLLECTION), ORG_KEY);
-            doc.add_text(field(RECORD_ID), &org.code);
-            doc.add_text(field(TITLE_TEXT), &org.name);
-            doc.add_text(field(FACET), &collection_facet);
-            for n in std::iter::once(&org.name).chain(&org.former_names) {
-                doc.add_text(text, n);
-                doc.add_text(name, n);
-            }
-            doc.add_text(ident, &org.code);
-            writer.add_document(doc)?;
-            ord += 1;
-        }
+        add_orgs(&mut writer, &routes, &orgs, &field, ord)?;
+        ord += orgs.len() as u64;
     }
     writer.commit()?;
     canonical::merge_in_record_order(&index, writer)?;
