@@ -163,7 +163,7 @@ fn field_names(config: &SiteConfig) -> Vec<String> {
         walk(&c.fields, Some(c), &mut names);
     }
     if let Some(r) = orgs::routes(config) {
-        names.extend([r.text, r.name, r.ident]);
+        names.extend([r.name, r.ident]);
     }
     names.sort();
     names.dedup();
@@ -308,11 +308,7 @@ fn add_orgs(
     field: &dyn Fn(&str) -> Field,
     mut ord: u64,
 ) -> Result<(), SearchError> {
-    let (text, name, ident) = (
-        field(&routes.text),
-        field(&routes.name),
-        field(&routes.ident),
-    );
+    let (name, ident) = (field(&routes.name), field(&routes.ident));
     let collection_facet = format!("{COLLECTION}={ORG_KEY}");
     for org in orgs {
         let mut doc = TantivyDocument::new();
@@ -322,7 +318,6 @@ fn add_orgs(
         doc.add_text(field(TITLE_TEXT), &org.name);
         doc.add_text(field(FACET), &collection_facet);
         for n in std::iter::once(&org.name).chain(&org.former_names) {
-            doc.add_text(text, n);
             doc.add_text(name, n);
         }
         doc.add_text(ident, &org.code);
