@@ -160,6 +160,20 @@ const COLLECT = () => {
   };
 };
 
+// Sequential rounds of the search index's requests (files under /search/ but the page's own
+// scripts): a request is in round k + 1 when the latest of the requests that had ended before
+// it started is in round k. With --delay, each round costs at least the delay.
+function rounds(entries) {
+  const data = entries.filter((e) => /\/search\/(manifest\.json|[a-z]\/)/.test(e.name)).sort((a, b) => a.start - b.start);
+  const round = [];
+  for (const [i, e] of data.entries()) {
+    let r = 1;
+    for (let j = 0; j < i; j++) if (data[j].end <= e.start) r = Math.max(r, round[j] + 1);
+    round.push(r);
+  }
+  return Math.max(0, ...round);
+}
+
 // Each query cold: a new browser context (empty cache). `typed`: the search page is loaded and
 // idle first, then the query is typed and submitted, as a visitor does on the page; else the
 // page is opened at /search/?q=..., as a shared link is.
@@ -180,7 +194,7 @@ async function runGongshiOnce(browser, base, typed) {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.addInitScript(() => {
-      // Done: 10 results, or a final status (no results / fewer than 10 found).
+      // First: the first result shown (or a final status with none).
       const watch = () => {
         const list = document.getElementById('search-results');
         const status = document.getElementById('search-status');
@@ -189,7 +203,9 @@ async function runGongshiOnce(browser, base, typed) {
           const n = list.children.length;
           const s = status.textContent;
           const loading = status.dataset.loading;
-          if (window.__done === undefined && (n >= 10 || (s && s !== loading))) {
+          if (window.__first === undefined && (n > 0 || (s && s !== loading))) window.__first = performance.now();
+          // Done: the final status (the page may show its first results before).
+          if (window.__done === undefined && s && s !== loading) {
             window.__done = performance.now();
             console.log('gongshi-bench-done');
           }
@@ -216,7 +232,10 @@ async function runGongshiOnce(browser, base, typed) {
     const done = await page.evaluate(() => window.__done);
     const queryStart = await page.evaluate(() => performance.getEntriesByName('gongshi-query')[0]?.startTime ?? NaN);
     const links = await page.$$eval('#search-results li h2 a', (as) => as.map((a) => new URL(a.href).pathname));
-    out.push({ ...item, bytes: m.bytes, requests: m.requests, ms: done - m.origin, queryMs: done - queryStart, links });
+    const first = await page.evaluate(() => window.__first);
+    const index = m.entries.filter((e) => /\/search\/(manifest\.json|[a-z]\/)/.test(e.name));
+    const firstRounds = rounds(m.entries.filter((e) => e.start < first - m.origin));
+    out.push({ ...item, bytes: m.bytes, requests: m.requests, indexRequests: index.length, rounds: rounds(m.entries), firstRounds, ms: done - m.origin, queryMs: done - queryStart, firstMs: first - queryStart, links });
     if (waterfall) {
       console.log(`\n[${item.kind}] ${item.query}: ${(done - m.origin).toFixed(0)} ms, DOMContentLoaded at ${m.dcl.toFixed(0)} ms, query started at ${(queryStart - m.origin).toFixed(0)} ms`);
       for (const e of m.entries) console.log(`  ${e.start.toFixed(0).padStart(5)} -> ${e.end.toFixed(0).padStart(5)} ms ${String(e.size).padStart(6)} B  ${e.name}`);
@@ -267,15 +286,28 @@ function report(name, results, typed = null) {
     console.log(`typed query to results: median ${median(tms).toFixed(0)} ms, p95 ${pct(tms, 95).toFixed(0)} ms, worst ${Math.max(...tms).toFixed(0)} ms (query typed into the loaded page, empty cache)`);
   }
   qualityTable(name, results.map((r) => ({ ...r, links: r.links })));
-  const kinds = [...new Set(results.map((r) => r.kind))];
-  for (const kind of kinds) {
-    const kq = results.filter((r) => r.kind === kind);
-    const qm = kq.map((r) => r.queryMs).filter((x) => Number.isFinite(x));
-    console.log(`${kind}: query to results median ${median(qm).toFixed(0)} ms, requests median ${median(kq.map((r) => r.requests))} max ${Math.max(...kq.map((r) => r.requests))}, bytes median ${kb(median(kq.map((r) => r.bytes)))}`);
-  }
+  costTable(name, results);
   for (const r of results.filter((r) => r.expected && !r.links.slice(0, 10).some((l) => l.endsWith(`/${r.expected.collection}/${r.expected.id}/`)))) {
     console.log(`  miss [${r.kind}] ${r.query} -> want ${r.expected.collection}/${r.expected.id}, got ${r.links.slice(0, 3).join(' ') || '(nothing)'}`);
   }
+}
+
+// Per kind, median/max: sequential rounds of index requests until the first results show
+// and until the final status; requests in all (the page's own 4 files included) and to the
+// index; bytes; time (ms from the client starting the query) to the first results and to all.
+function costTable(name, results) {
+  console.log(`\ncost (${name}), median/max: kind | queries | rounds first | rounds all | requests | index req | bytes med | bytes max | first ms | all ms`);
+  const mm = (rs, f) => {
+    const xs = rs.map(f).filter((x) => Number.isFinite(x));
+    return `${median(xs)}/${Math.max(...xs)}`;
+  };
+  const ms = (rs, f) => median(rs.map(f).filter((x) => Number.isFinite(x))).toFixed(0);
+  const row = (kind, rs) =>
+    console.log(
+      `  ${kind.padEnd(22)} ${String(rs.length).padStart(3)} | ${mm(rs, (r) => r.firstRounds).padStart(5)} | ${mm(rs, (r) => r.rounds).padStart(5)} | ${mm(rs, (r) => r.requests).padStart(6)} | ${mm(rs, (r) => r.indexRequests).padStart(6)} | ${kb(median(rs.map((r) => r.bytes))).padStart(8)} | ${kb(Math.max(...rs.map((r) => r.bytes))).padStart(8)} | ${ms(rs, (r) => r.firstMs).padStart(5)} | ${ms(rs, (r) => r.queryMs).padStart(5)}`,
+    );
+  for (const kind of new Set(results.map((r) => r.kind))) row(kind, results.filter((r) => r.kind === kind));
+  row('all', results);
 }
 
 // Per kind: how often the expected record is first, in the top 3, in the top 10, and how many

@@ -1,5 +1,5 @@
 //! Search finds a record by what people type (the forms of issue 35), on both sides: the
-//! browser engine (themes/default/static/search.js under Node) and `gongshi search`'s tantivy
+//! browser engine (themes/default/static/search-engine.js under Node) and `gongshi search`'s tantivy
 //! query. Queries and expectations are computed from the fixture's data.
 
 mod common;

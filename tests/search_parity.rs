@@ -1,4 +1,4 @@
-//! Parity and quality of search: the browser engine (themes/default/static/search.js, run under
+//! Parity and quality of search: the browser engine (themes/default/static/search-engine.js, run under
 //! Node by tests/js/parity.mjs against the exported shards) and `gongshi::search::query` (the
 //! tantivy index) must rank the same records in the same order; and both must find what a
 //! citizen types. Every query and expectation is computed from the fixture's data, not

@@ -36,9 +36,16 @@ const STATIC: [(&str, &[u8]); 4] = [
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
     ),
+    // The search engine and the page that uses it, one module (a cold query waits for no
+    // second script).
     (
         "search.js",
-        include_bytes!("../../themes/default/static/search.js"),
+        concat!(
+            include_str!("../../themes/default/static/search-engine.js"),
+            "\n",
+            include_str!("../../themes/default/static/search-page.js"),
+        )
+        .as_bytes(),
     ),
     (
         "mode.js",

@@ -11,6 +11,7 @@
 //! collection by collection) is a fast field: ties and the static shards use it.
 
 use super::canonical;
+use super::orgs::{self, OrgDoc, ORG_KEY};
 use super::tokenize::{
     IdentTokenizer, NameTokenizer, TextTokenizer, IDENT_TOKENIZER, NAME_TOKENIZER, TEXT_TOKENIZER,
 };
@@ -87,7 +88,7 @@ pub fn search_fields(schema: &Schema) -> Vec<SearchField> {
         .collect()
 }
 
-fn boost_name(boost: f32) -> String {
+pub(super) fn boost_name(boost: f32) -> String {
     format!("{boost}")
 }
 
@@ -160,6 +161,9 @@ fn field_names(config: &SiteConfig) -> Vec<String> {
     let mut names = Vec::new();
     for c in &config.collections {
         walk(&c.fields, Some(c), &mut names);
+    }
+    if let Some(r) = orgs::routes(config) {
+        names.extend([r.name, r.ident]);
     }
     names.sort();
     names.dedup();
@@ -290,7 +294,37 @@ fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDoc
 /// What the static export needs to know about the index it reads.
 pub struct Built {
     pub index: Index,
+    /// Records and organisations.
     pub docs: u64,
+    /// The organisations' documents, after the records (see [`super::orgs`]).
+    pub orgs: Vec<OrgDoc>,
+}
+
+/// Adds the organisations' documents (see [`super::orgs`]), ordinals from `ord` on.
+fn add_orgs(
+    writer: &mut tantivy::IndexWriter<TantivyDocument>,
+    routes: &orgs::Routes,
+    orgs: &[OrgDoc],
+    field: &dyn Fn(&str) -> Field,
+    mut ord: u64,
+) -> Result<(), SearchError> {
+    let (name, ident) = (field(&routes.name), field(&routes.ident));
+    let collection_facet = format!("{COLLECTION}={ORG_KEY}");
+    for org in orgs {
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(field(ORD), ord);
+        doc.add_text(field(COLLECTION), ORG_KEY);
+        doc.add_text(field(RECORD_ID), &org.code);
+        doc.add_text(field(TITLE_TEXT), &org.name);
+        doc.add_text(field(FACET), &collection_facet);
+        for n in std::iter::once(&org.name).chain(&org.former_names) {
+            doc.add_text(name, n);
+        }
+        doc.add_text(ident, &org.code);
+        writer.add_document(doc)?;
+        ord += 1;
+    }
+    Ok(())
 }
 
 /// Indexes every published record into a new index in `dir` (which must be empty), with at
@@ -347,11 +381,20 @@ pub fn build(config: &SiteConfig, set: &PublishedSet, dir: &Path) -> Result<Buil
             ord += 1;
         }
     }
+    let orgs = orgs::docs(config, set);
+    if let Some(routes) = orgs::routes(config) {
+        add_orgs(&mut writer, &routes, &orgs, &field, ord)?;
+        ord += orgs.len() as u64;
+    }
     writer.commit()?;
     canonical::merge_in_record_order(&index, writer)?;
     drop(index);
     canonical::rename_segment_by_content(dir)?;
     let index = Index::open_in_dir(dir)?;
     register_tokenizers(&index);
-    Ok(Built { index, docs: ord })
+    Ok(Built {
+        index,
+        docs: ord,
+        orgs,
+    })
 }

@@ -14,15 +14,23 @@
 //! - a query that reads as an identifier (a leading label such as `CMA` or `文号`, or six
 //!   characters with four digits) and has key matches returns those; a decision number typed
 //!   without 号 also looks up `key号`, which ranks the record numbered exactly so first;
-//! - otherwise a record matches when it covers every unit of the text query (each character
-//!   of a Han run by either bigram it is part of, each word itself) or is found by the key;
-//!   its score is the sum over the terms and the key it holds. With no match at all, records
-//!   covering at least half the units are returned in `partial` mode;
+//! - otherwise a record matches when the key finds it (the first tier, scored by the key alone)
+//!   or when it covers every unit of the text query (each character of a Han run by either
+//!   bigram it is part of, each word itself; scored by the sum over the terms it holds). With
+//!   no match at all, records covering at least half the units are returned in `partial` mode;
 //! - filters (`field=value`, `collection=<key>`) restrict without scoring;
-//! - ranking is score descending, then record ordinal ascending.
+//! - ranking is tier first, then score descending, then record ordinal ascending. The first
+//!   tier needs nothing but the key's list, so the browser shows it after one lookup and the
+//!   display data, while the text tier is still being settled.
+//!
+//! Besides the records, the index holds one document per organisation with a page, after the
+//! records ([`orgs`]): an organisation's name or credit code finds its page first.
 
 mod canonical;
+mod dict;
+mod display;
 pub mod index;
+pub mod orgs;
 pub mod parse;
 pub mod prefix;
 pub mod query;

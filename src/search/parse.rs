@@ -1,5 +1,5 @@
 //! How both sides read a query: an identifier label, the key, and the text query whose units a
-//! matching record covers. The browser client (`themes/default/static/search.js`: `parseQuery`,
+//! matching record covers. The browser client (`themes/default/static/search-engine.js`: `parseQuery`,
 //! `textQuery`) implements the same rules; tests/search_forms.rs holds the two together.
 
 use super::tokenize::{

@@ -129,6 +129,12 @@ fn rank(all: &mut [(Score, u64, DocAddress)]) {
     all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 }
 
+/// Ranks found records: those the key finds first (by their key score), then the others (by
+/// their text score); each tier by score descending, then record ordinal.
+fn rank_found(all: &mut [(bool, Score, u64, DocAddress)]) {
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+}
+
 /// Records found by the key `key` (see [`super::tokenize::ParsedQuery::key`]), each with its
 /// score summed over fields in schema order, as the static export sums them: identifiers that
 /// start with it (whole, when it is shorter than a prefix; see [`super::prefix`]) and names
@@ -170,23 +176,23 @@ fn key_scores(
     Ok(scores)
 }
 
-/// Scored records with their ordinals, ranked.
+/// Found records with their ordinals, ranked (see [`rank_found`]).
 fn ranked(
     searcher: &Searcher,
-    found: impl Iterator<Item = (DocAddress, Score)>,
-) -> Result<Vec<(Score, u64, DocAddress)>, SearchError> {
+    found: impl Iterator<Item = (DocAddress, bool, Score)>,
+) -> Result<Vec<(bool, Score, u64, DocAddress)>, SearchError> {
     let ords = searcher
         .segment_readers()
         .iter()
         .map(|seg| seg.fast_fields().u64(ORD))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut all: Vec<(Score, u64, DocAddress)> = found
-        .map(|(address, score)| {
+    let mut all: Vec<(bool, Score, u64, DocAddress)> = found
+        .map(|(address, keyed, score)| {
             let ord = ords[address.segment_ord as usize].first(address.doc_id);
-            (score, ord.unwrap_or(0), address)
+            (keyed, score, ord.unwrap_or(0), address)
         })
         .collect();
-    rank(&mut all);
+    rank_found(&mut all);
     Ok(all)
 }
 
@@ -205,19 +211,19 @@ fn term_query(fields: &[SearchField], token: &str) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(per_field))
 }
 
-/// Records found, with their scores.
-type Found = Vec<(DocAddress, Score)>;
+/// Records found, whether by the key (the first tier), and their scores.
+type Found = Vec<(DocAddress, bool, Score)>;
 
-/// A record's standing for a text query: which terms it holds, whether the key finds it, and
-/// its score so far.
+/// A record's standing for a text query: which terms it holds, its key score when the key
+/// finds it, and its text score so far.
 struct Standing {
     present: Vec<bool>,
-    keyed: bool,
+    keyed: Option<Score>,
     score: Score,
 }
 
-/// The records a text query finds, in `text` mode (every unit covered, or found by the key),
-/// or, when there are none, in `partial` mode (any term or the key).
+/// The records a text query finds, in `text` mode (found by the key, scored by it alone; or
+/// covering every unit, scored by their terms), or, when there are none, in `partial` mode.
 fn text_matches(
     searcher: &Searcher,
     fields: &[SearchField],
@@ -229,7 +235,7 @@ fn text_matches(
     let mut records: HashMap<DocAddress, Standing> = HashMap::new();
     let blank = || Standing {
         present: vec![false; n],
-        keyed: false,
+        keyed: None,
         score: 0.0,
     };
     for (t, term) in query.terms.iter().enumerate() {
@@ -240,24 +246,25 @@ fn text_matches(
         }
     }
     for (address, score) in keyed {
-        let r = records.entry(address).or_insert_with(blank);
-        r.keyed = true;
-        r.score += score;
+        records.entry(address).or_insert_with(blank).keyed = Some(score);
     }
     records.retain(|a, _| keep(a));
-    let full: Vec<(DocAddress, Score)> = records
+    let full: Found = records
         .iter()
-        .filter(|(_, r)| r.keyed || query.covered(&r.present))
-        .map(|(a, r)| (*a, r.score))
+        .filter_map(|(a, r)| match r.keyed {
+            Some(key) => Some((*a, true, key)),
+            None => query.covered(&r.present).then_some((*a, false, r.score)),
+        })
         .collect();
     if !full.is_empty() {
         return Ok(("text", full));
     }
     let need = query.partial_need();
-    let partial: Vec<(DocAddress, Score)> = records
+    // The key found nothing here (else there would be full matches).
+    let partial: Found = records
         .into_iter()
-        .filter(|(_, r)| r.keyed || query.covered_units(&r.present) >= need)
-        .map(|(a, r)| (a, r.score))
+        .filter(|(_, r)| query.covered_units(&r.present) >= need)
+        .map(|(a, r)| (a, false, r.score))
         .collect();
     let mode = if partial.is_empty() {
         "text"
@@ -313,7 +320,11 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
         for (address, score) in numbered {
             *found.entry(address).or_insert(0.0) += score;
         }
-        let found = found.into_iter().filter(|(a, _)| keep(a)).collect();
+        let found = found
+            .into_iter()
+            .filter(|(a, _)| keep(a))
+            .map(|(a, score)| (a, false, score))
+            .collect();
         ("ident", found)
     } else {
         text_matches(&searcher, &fields, &parsed.text, keyed, &keep)?
@@ -321,7 +332,7 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
     let all = ranked(&searcher, found.into_iter())?;
     let (collection, rid, title) = (field(COLLECTION)?, field(RECORD_ID)?, field(TITLE_TEXT)?);
     let mut hits = Vec::new();
-    for &(score, ord, address) in all.iter().skip(request.offset).take(request.limit) {
+    for &(_, score, ord, address) in all.iter().skip(request.offset).take(request.limit) {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |f| {
             doc.get_first(f)

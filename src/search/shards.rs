@@ -10,6 +10,8 @@
 //!
 //! - `search/manifest.json`: constants, collections (ordinal ranges, facet value lists). Its
 //!   size depends on the configuration and the facet values, not on the number of records.
+//!   The organisation documents ([`super::orgs`]) are its last collection, keyed `org`, with no
+//!   title (the search page names them) and no facets.
 //! - `search/t/<k>.bin`: the term dictionary, hash-partitioned (FNV-1a of the term's UTF-8
 //!   bytes, low `shard_bits` bits) into buckets; bucket `b` is slot `b & (2^DICT_PACK_BITS - 1)`
 //!   of pack `k = b >> DICT_PACK_BITS` (hex). A pack is its slots of [`DICT_SLOT`] bytes, then
@@ -31,7 +33,8 @@
 //!   bounds the rest; block 0 and the directory are adjacent so a query of several terms reads
 //!   both at once. Page k holds ordinals `[k << shift, (k + 1) << shift)` (about
 //!   [`PAGE_TARGET`] postings), for checking whether a given record has the term.
-//! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data of each record, JSON padded with
+//! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data of each record or organisation
+//!   ([`super::display`]), JSON padded with
 //!   spaces to [`DOC_SLOT`] bytes, in slot `ord & (2^DOC_PACK_BITS - 1)`. Text that would not
 //!   fit is shortened (the snippet first; see [`fit_display`]).
 //!
@@ -40,13 +43,16 @@
 //! one varint per facet field of the record's collection (0 = none, else 1 + the value's index
 //! in the manifest's list).
 
+pub use super::dict::dict_pack;
+use super::dict::{dict_shard_bits, DictEntries};
+use super::display::write_displays;
 use super::index::{facet_value, Built};
+use super::orgs::ORG_KEY;
 use super::terms::IndexParts;
 use super::{SearchError, SearchStats};
 use crate::config::{FacetKind, SiteConfig};
 use crate::notice::PublishedSet;
 use crate::output::Staging;
-use crate::record::Value;
 use serde_json::json;
 
 pub const INLINE_MAX: usize = 24;
@@ -65,10 +71,6 @@ pub const DOC_PACK_BITS: u32 = 10;
 /// Score quantisation: `q = round((ln s + Q_OFFSET) · Q_SCALE)`, clamped to 1..=65535.
 pub const Q_SCALE: f64 = 2048.0;
 pub const Q_OFFSET: f64 = 12.0;
-/// How many characters of a record's searchable text its result snippet keeps.
-const SNIPPET_CHARS: usize = 240;
-/// Key fields shown under a result's title.
-const KEY_FIELDS: usize = 3;
 
 pub fn quantise(score: f32) -> u16 {
     let q = ((f64::from(score).max(1e-30).ln() + Q_OFFSET) * Q_SCALE).round();
@@ -86,7 +88,7 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -111,7 +113,8 @@ struct Facets {
 }
 
 impl Facets {
-    fn new(config: &SiteConfig, set: &PublishedSet) -> Facets {
+    /// The records' facets, then `orgs` organisation documents', which have none.
+    fn new(config: &SiteConfig, set: &PublishedSet, orgs: usize) -> Facets {
         let mut f = Facets {
             lists: vec![],
             codes: vec![],
@@ -159,6 +162,12 @@ impl Facets {
             }
             f.lists.push(lists);
             ord += published.records.len() as u64;
+        }
+        if orgs > 0 {
+            f.lists.push(Vec::new());
+            f.start.push(ord);
+            f.offset.push(f.codes.len());
+            f.width.push(0);
         }
         f
     }
@@ -302,117 +311,6 @@ fn external_region(
     (lens, directory.len() as u64)
 }
 
-/// Bits of the dictionary's bucket number: enough buckets that one fills at most 60% of a slot
-/// on average, so that a bucket outgrowing its slot (its tail costs a second request) is rare.
-fn dict_shard_bits(total_entry_bytes: usize) -> u32 {
-    (total_entry_bytes * 5)
-        .div_ceil(3 * DICT_SLOT)
-        .max(1)
-        .next_power_of_two()
-        .trailing_zeros()
-}
-
-fn varint_len(v: u64) -> usize {
-    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
-}
-
-/// One dictionary pack file from the entries `(slot, entry)` of its buckets, sorted by slot.
-pub fn dict_pack(entries: &[(usize, &[u8])]) -> Vec<u8> {
-    let slots = 1usize << DICT_PACK_BITS;
-    let mut out = vec![0u8; slots * DICT_SLOT];
-    let mut tails = Vec::new();
-    let mut rest = entries;
-    for slot in 0..slots {
-        let count = rest.partition_point(|e| e.0 <= slot);
-        let (mine, after) = rest.split_at(count);
-        rest = after;
-        let total: usize = mine.iter().map(|e| e.1.len()).sum();
-        let split = if varint_len(total as u64) + total < DICT_SLOT {
-            mine.len()
-        } else {
-            // Room for the three varints: head length < 2^14, tail length and offset < 2^35.
-            let (mut used, mut k) = (0, 0);
-            while k < mine.len() && used + mine[k].1.len() + 12 <= DICT_SLOT {
-                used += mine[k].1.len();
-                k += 1;
-            }
-            k
-        };
-        let mut bytes = Vec::with_capacity(DICT_SLOT);
-        varint(
-            &mut bytes,
-            mine[..split].iter().map(|e| e.1.len() as u64).sum(),
-        );
-        for e in &mine[..split] {
-            bytes.extend_from_slice(e.1);
-        }
-        let tail_len: usize = mine[split..].iter().map(|e| e.1.len()).sum();
-        varint(&mut bytes, tail_len as u64);
-        if tail_len > 0 {
-            varint(&mut bytes, (out.len() + tails.len()) as u64);
-            for e in &mine[split..] {
-                tails.extend_from_slice(e.1);
-            }
-        }
-        out[slot * DICT_SLOT..slot * DICT_SLOT + bytes.len()].copy_from_slice(&bytes);
-    }
-    out.extend_from_slice(&tails);
-    out
-}
-
-/// Dictionary entries in term order, in one buffer (there is one per term: hundreds of
-/// thousands at 100,000 records).
-#[derive(Default)]
-struct DictEntries {
-    bytes: Vec<u8>,
-    /// (term hash, byte range in `bytes`).
-    entries: Vec<(u32, std::ops::Range<usize>)>,
-}
-
-impl DictEntries {
-    /// Adds a term's entry: its bytes, document frequency and whether its list is external,
-    /// then what `rest` writes.
-    fn push(&mut self, term: &[u8], df: usize, external: bool, rest: impl FnOnce(&mut Vec<u8>)) {
-        let start = self.bytes.len();
-        varint(&mut self.bytes, term.len() as u64);
-        self.bytes.extend_from_slice(term);
-        varint(&mut self.bytes, ((df as u64) << 1) | u64::from(external));
-        rest(&mut self.bytes);
-        self.entries.push((fnv1a(term), start..self.bytes.len()));
-    }
-
-    /// Writes the entries into `2^shard_bits` buckets. Returns the number of files.
-    fn write(&self, shard_bits: u32, staging: &Staging) -> Result<u64, SearchError> {
-        let mask = (1u32 << shard_bits) - 1;
-        let buckets = mask as usize + 1;
-        // Entries by bucket, each bucket's in term order (a counting sort, which is stable), so
-        // output is deterministic; `starts[b]` is where bucket b's entries begin.
-        let mut starts = vec![0usize; buckets + 1];
-        for (hash, _) in &self.entries {
-            starts[(hash & mask) as usize + 1] += 1;
-        }
-        for b in 0..buckets {
-            starts[b + 1] += starts[b];
-        }
-        let slot_mask = (1usize << DICT_PACK_BITS) - 1;
-        let mut next = starts.clone();
-        let mut by_bucket: Vec<(usize, &[u8])> = vec![(0, &[]); self.entries.len()];
-        for (hash, range) in &self.entries {
-            let bucket = (hash & mask) as usize;
-            by_bucket[next[bucket]] = (bucket & slot_mask, &self.bytes[range.clone()]);
-            next[bucket] += 1;
-        }
-        let packs = buckets.div_ceil(1 << DICT_PACK_BITS);
-        for k in 0..packs {
-            let first = starts[k << DICT_PACK_BITS];
-            let end = starts[((k + 1) << DICT_PACK_BITS).min(buckets)];
-            let pack = dict_pack(&by_bucket[first..end]);
-            staging.write(&format!("search/t/{k:x}.bin"), &pack)?;
-        }
-        Ok(packs as u64)
-    }
-}
-
 /// Where an external term's region went, as its dictionary entry names it.
 struct PlacedRegion {
     /// The term's id: its file is `id >> X_PACK_BITS`.
@@ -482,141 +380,6 @@ impl<'a> ListFiles<'a> {
     }
 }
 
-/// Display data of one record in a result list: collection index, id, title, date (the
-/// decision date where the collection has one, else the publication date), key fields (label,
-/// value) and snippet (the searched fields but the title). The search page shows kind, date,
-/// title and the snippet; the key fields are for other clients.
-#[derive(serde::Serialize)]
-struct Display<'a> {
-    c: usize,
-    id: &'a str,
-    t: String,
-    d: String,
-    f: Vec<[String; 2]>,
-    s: String,
-}
-
-fn display<'a>(config: &SiteConfig, c: usize, record: &'a crate::record::Record) -> Display<'a> {
-    let collection = &config.collections[c];
-    let title = record
-        .value(collection.title_field)
-        .map(Value::plain_text)
-        .unwrap_or_default();
-    let key_fields: Vec<[String; 2]> = collection
-        .listed
-        .iter()
-        .filter_map(|&i| {
-            let v = record.value(i)?;
-            Some([collection.fields[i].label.clone(), v.plain_text()])
-        })
-        .take(KEY_FIELDS)
-        .collect();
-    let mut snippet = String::new();
-    let mut chars = 0;
-    for (i, f) in collection.fields.iter().enumerate() {
-        if i == collection.title_field || (f.search_weight <= 0.0 && f.identifier.is_none()) {
-            continue;
-        }
-        if let Some(v) = record.value(i) {
-            if !snippet.is_empty() {
-                snippet.push_str(" · ");
-                chars += 3;
-            }
-            let text = v.text();
-            chars += text.chars().count();
-            snippet.push_str(&text);
-        }
-        if chars >= SNIPPET_CHARS {
-            break;
-        }
-    }
-    if let Some((cut, _)) = snippet.char_indices().nth(SNIPPET_CHARS) {
-        snippet.truncate(cut);
-    }
-    let date = collection
-        .notice
-        .decision_date_field
-        .and_then(|i| record.value(i))
-        .map(Value::plain_text)
-        .unwrap_or_else(|| record.notice.published.to_string());
-    Display {
-        c,
-        id: record.id.as_str(),
-        t: title,
-        d: date,
-        f: key_fields,
-        s: snippet,
-    }
-}
-
-/// Makes `text` at least `excess` bytes shorter as JSON, ending it with "…" (or empties it).
-fn shorten(text: &mut String, excess: usize) {
-    const ELLIPSIS: &str = "…";
-    // A character costs at least its UTF-8 length in JSON; the ellipsis costs exactly its own.
-    let need = excess + ELLIPSIS.len();
-    let mut removed = 0;
-    while removed < need {
-        match text.pop() {
-            Some(c) => removed += c.len_utf8(),
-            None => return,
-        }
-    }
-    text.push_str(ELLIPSIS);
-}
-
-/// The display JSON padded with spaces to [`DOC_SLOT`] bytes, shortening the snippet, then the
-/// key fields' values (last first), then the title, then dropping the key fields, until it fits.
-fn fit_display(mut d: Display) -> Result<Vec<u8>, SearchError> {
-    loop {
-        let mut bytes = serde_json::to_vec(&d).map_err(std::io::Error::from)?;
-        let Some(excess) = bytes.len().checked_sub(DOC_SLOT) else {
-            bytes.resize(DOC_SLOT, b' ');
-            return Ok(bytes);
-        };
-        let excess = excess.max(1);
-        if !d.s.is_empty() {
-            shorten(&mut d.s, excess);
-        } else if let Some(v) = d.f.iter_mut().rev().find(|f| f[1].chars().count() > 1) {
-            shorten(&mut v[1], excess);
-        } else if d.t.chars().count() > 1 {
-            shorten(&mut d.t, excess);
-        } else if !d.f.is_empty() {
-            d.f.clear();
-        } else {
-            return Err(SearchError::Usage(format!(
-                "record {:?}: its search result does not fit {DOC_SLOT} bytes",
-                d.id
-            )));
-        }
-    }
-}
-
-/// Writes every record's display slot, `2^DOC_PACK_BITS` records per file. Returns the number
-/// of files.
-fn write_displays(
-    config: &SiteConfig,
-    set: &PublishedSet,
-    staging: &Staging,
-) -> Result<u64, SearchError> {
-    let mut docs = Vec::new();
-    for (c, published) in set.collections.iter().enumerate() {
-        for r in &published.records {
-            docs.push((c, &r.record));
-        }
-    }
-    let chunks: Vec<_> = docs.chunks(1 << DOC_PACK_BITS).collect();
-    chunks.iter().enumerate().try_for_each(|(k, chunk)| {
-        let mut bytes = Vec::with_capacity(chunk.len() * DOC_SLOT);
-        for (c, record) in chunk.iter() {
-            bytes.extend(fit_display(display(config, *c, record))?);
-        }
-        staging
-            .write(&format!("search/d/{k:x}.bin"), &bytes)
-            .map_err(SearchError::from)
-    })?;
-    Ok(chunks.len() as u64)
-}
-
 /// Adds a term's dictionary entry, with its postings inline or, past [`INLINE_MAX`], as the
 /// next region of the list files.
 fn add_term(
@@ -661,7 +424,7 @@ pub fn export(
     staging: &Staging,
 ) -> Result<SearchStats, SearchError> {
     let n = built.docs;
-    let facets = Facets::new(config, set);
+    let facets = Facets::new(config, set, built.orgs.len());
     let parts = IndexParts::open(built)?;
     let mut terms = parts.terms()?;
     let mut dictionary = DictEntries::default();
@@ -673,9 +436,9 @@ pub fn export(
     let shard_bits = dict_shard_bits(dictionary.bytes.len());
     let mut files = dictionary.write(shard_bits, staging)?;
     files += lists.flush()?;
-    files += write_displays(config, set, staging)?;
+    files += write_displays(config, set, &built.orgs, staging)?;
 
-    let collections: Vec<_> = config
+    let mut collections: Vec<_> = config
         .collections
         .iter()
         .zip(&set.collections)
@@ -691,6 +454,13 @@ pub fn export(
             })
         })
         .collect();
+    if !built.orgs.is_empty() {
+        // Titled by the search page (its theme names organisation pages).
+        collections.push(json!({
+            "key": ORG_KEY, "title": null, "start": facets.start[config.collections.len()],
+            "count": built.orgs.len(), "facets": [],
+        }));
+    }
     let manifest = json!({
         "version": 4, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
         "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "dict_slot": DICT_SLOT,
@@ -727,115 +497,6 @@ mod tests {
     fn fnv_matches_reference() {
         assert_eq!(fnv1a(b""), 0x811c_9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
-    }
-
-    fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let b = bytes[*at];
-            *at += 1;
-            v |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return v;
-            }
-            shift += 7;
-        }
-    }
-
-    /// The entries of slot `slot` of a dictionary pack, as the client reads them: the slot,
-    /// then its tail when it names one.
-    fn slot_entries(pack: &[u8], slot: usize) -> Vec<u8> {
-        let bytes = &pack[slot * DICT_SLOT..(slot + 1) * DICT_SLOT];
-        let mut at = 0;
-        let head = read_varint(bytes, &mut at) as usize;
-        let mut entries = bytes[at..at + head].to_vec();
-        at += head;
-        let tail = read_varint(bytes, &mut at) as usize;
-        if tail > 0 {
-            let tail_at = read_varint(bytes, &mut at) as usize;
-            entries.extend_from_slice(&pack[tail_at..tail_at + tail]);
-        }
-        entries
-    }
-
-    #[test]
-    fn dictionary_slots_hold_their_buckets_and_tails() {
-        let entry = |slot: usize, i: usize| (slot, format!("<{slot}:{i}:{}>", "x".repeat(i % 50)));
-        // Slot 3 overflows (about 3 slots' worth), slots 0 and 63 fit, the others are empty.
-        let mut entries: Vec<(usize, String)> = (0..5).map(|i| entry(0, i)).collect();
-        entries.extend((0..80).map(|i| entry(3, i)));
-        entries.extend((0..7).map(|i| entry(63, i)));
-        let raw: Vec<(usize, &[u8])> = entries.iter().map(|(s, e)| (*s, e.as_bytes())).collect();
-        let pack = dict_pack(&raw);
-        assert!(pack.len() > 64 * DICT_SLOT, "slot 3 has a tail");
-        for slot in 0..64 {
-            let want: String = entries
-                .iter()
-                .filter(|e| e.0 == slot)
-                .map(|e| e.1.as_str())
-                .collect();
-            assert_eq!(
-                String::from_utf8(slot_entries(&pack, slot)).unwrap(),
-                want,
-                "slot {slot}"
-            );
-        }
-        assert!(
-            pack[DICT_SLOT..2 * DICT_SLOT].iter().all(|&b| b == 0),
-            "empty slot is zeros"
-        );
-    }
-
-    #[test]
-    fn shard_bits_leave_slots_room() {
-        assert_eq!(dict_shard_bits(0), 0);
-        for total in [10_000usize, 1_000_000, 15_000_000] {
-            let mean = total as f64 / f64::from(1u32 << dict_shard_bits(total));
-            assert!(
-                mean <= 0.6 * DICT_SLOT as f64 && mean > 0.3 * DICT_SLOT as f64,
-                "{mean}"
-            );
-        }
-    }
-
-    fn sample_display(title: &str, value: &str, snippet: &str) -> Display<'static> {
-        Display {
-            c: 1,
-            id: "rec-1",
-            t: title.into(),
-            d: "2025-06-30".into(),
-            f: vec![
-                ["城市".into(), value.into()],
-                ["状态".into(), "有效".into()],
-            ],
-            s: snippet.into(),
-        }
-    }
-
-    #[test]
-    fn displays_fill_their_slot_exactly() {
-        let small = fit_display(sample_display("西安检测", "西安市", "检测 · \"引号\"")).unwrap();
-        assert_eq!(small.len(), DOC_SLOT);
-        let json: serde_json::Value = serde_json::from_slice(&small).unwrap();
-        assert_eq!(json["s"], "检测 · \"引号\"", "text that fits is kept whole");
-        assert_eq!(json["f"][0][1], "西安市");
-
-        let long = "很长的名称".repeat(100);
-        for (title, value, snippet) in [
-            ("短", "西安市", long.as_str()),
-            (long.as_str(), long.as_str(), long.as_str()),
-            ("短", "\u{1}\"".repeat(300).as_str(), ""),
-        ] {
-            let bytes = fit_display(sample_display(title, value, snippet)).unwrap();
-            assert_eq!(bytes.len(), DOC_SLOT);
-            let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(json["id"], "rec-1");
-            let shown = json["s"].as_str().unwrap();
-            assert!(shown.is_empty() || shown.ends_with('…'), "{shown}");
-        }
-        let bytes = fit_display(sample_display(&long, &long, &long)).unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-        assert!(json["t"].as_str().unwrap().starts_with("很长的名称"));
     }
 
     #[test]

@@ -281,6 +281,7 @@ mod tests {
         Built {
             index,
             docs: DOCS.len() as u64,
+            orgs: Vec::new(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! The search tokenizers, as tantivy `Tokenizer`s, and the query-side helpers built on them.
-//! The browser client (`themes/default/static/search.js`) implements exactly the same rules;
+//! The browser client (`themes/default/static/search-engine.js`) implements exactly the same rules;
 //! the parity test holds the two together.
 //!
 //! Text: full-width forms folded to half-width, Latin lowercased. A run of two or more Han (or

@@ -1,4 +1,4 @@
-// Runs the browser search engine (themes/default/static/search.js) under Node against a built
+// Runs the browser search engine (themes/default/static/search-engine.js) under Node against a built
 // site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
 //   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10}]}
 // Output: one JSON array, per query {mode, total, complete, hits: [{collection, id, score}], files, bytes}
@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const client = path.join(here, '../../themes/default/static/search.js');
+const client = path.join(here, '../../themes/default/static/search-engine.js');
 const { createEngine } = await import(pathToFileURL(client).href);
 
 async function input() {

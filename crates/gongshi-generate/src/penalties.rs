@@ -148,6 +148,7 @@ impl Generator {
             collection: "penalties",
             id,
             name: party_name,
+            org: party_code.is_some() && (on_lab || party_type != "个体工商户"),
             credit_code: party_code,
             cma_number: None,
             decision_number: Some(number),

@@ -2,6 +2,8 @@
 //! on notice at [`BENCHMARK_AS_OF`] and the record each query must find.
 
 use super::records::{Meta, Notice};
+use gongshi::search::orgs::ORG_KEY;
+use gongshi::search::tokenize::canonical_key;
 use chrono::{Days, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -59,7 +61,27 @@ fn spread<T>(items: &[T], k: usize) -> impl Iterator<Item = &T> {
     (0..k).map(move |i| &items[i * n / k])
 }
 
-fn expected(m: &Meta) -> Option<Expected> {
+/// The result a query for `m` must put first: the organisation's page when the query is the
+/// organisation's name (whole or without its legal form) or its credit code (in any form, or a
+/// prefix of it), else `m` itself.
+fn expected(m: &Meta, query: &str) -> Option<Expected> {
+    let code = m.credit_code.as_deref().filter(|_| m.org);
+    if let Some(code) = code {
+        let key = canonical_key(query);
+        let name = canonical_key(&m.name);
+        let code_key = canonical_key(code);
+        let names_org = key == name
+            || LEGAL_FORMS
+                .iter()
+                .any(|f| name.strip_suffix(f) == Some(&key));
+        let codes_org = key.len() >= 10 && (code_key.starts_with(&key) || key.ends_with(&code_key));
+        if names_org || codes_org {
+            return Some(Expected {
+                collection: ORG_KEY.to_string(),
+                id: code.to_string(),
+            });
+        }
+    }
     Some(Expected {
         collection: m.collection.to_string(),
         id: m.id.clone(),
@@ -82,8 +104,8 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
     let push = |queries: &mut Vec<Query>, kind, query: String, m: Option<&Meta>| {
         queries.push(Query {
             kind,
+            expected: m.and_then(|m| expected(m, &query)),
             query,
-            expected: m.and_then(expected),
         })
     };
 
@@ -222,7 +244,7 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
 }
 
 /// Legal-form suffixes a person leaves off a company's name.
-const LEGAL_FORMS: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
+use gongshi::search::tokenize::LEGAL_FORMS;
 
 /// Two words each, a city and a kind of record: every one finds records in generated data.
 const CITY_KIND: [&str; 5] = [
@@ -236,8 +258,8 @@ const CITY_KIND: [&str; 5] = [
 fn query(kind: &'static str, query: String, m: &Meta) -> Query {
     Query {
         kind,
+        expected: expected(m, &query),
         query,
-        expected: expected(m),
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Meta {
     /// The name a person would search for (lab, subject, party or park name).
     pub name: String,
     pub credit_code: Option<String>,
+    /// Whether the credit code's organisation has a page (a natural person or an individual
+    /// business, whose name is masked, has none).
+    pub org: bool,
     pub cma_number: Option<String>,
     pub decision_number: Option<String>,
     pub published: NaiveDate,
@@ -233,6 +236,7 @@ impl Generator {
             id: id.clone(),
             name: name.clone(),
             credit_code: Some(credit_code.clone()),
+            org: true,
             cma_number: Some(cma),
             decision_number: None,
             published,
@@ -313,6 +317,7 @@ impl Generator {
             id,
             name,
             credit_code: None,
+            org: false,
             cma_number: None,
             decision_number: None,
             published,
@@ -448,6 +453,7 @@ impl Generator {
             collection: "inspections",
             id,
             name,
+            org: code.is_some(),
             credit_code: code,
             cma_number: None,
             decision_number: None,

@@ -1,7 +1,8 @@
-// gongshi search client: queries the static shards the build exported from its tantivy index
-// (formats: src/search/shards.rs; query rules: src/search/mod.rs). No dependencies; fetches
-// only same-origin relative URLs. The engine (createEngine) also runs under Node for the
-// parity test; the page wiring runs only where #search-form exists.
+// gongshi search client, its engine: queries the static shards the build exported from its
+// tantivy index (formats: src/search/shards.rs; query rules: src/search/mod.rs). No
+// dependencies; fetches only same-origin relative URLs. It runs under Node for the parity
+// tests (tests/js/parity.mjs). The site's static/search.js is this file followed by
+// search-page.js (src/render/theme.rs joins them: one request, one module).
 
 const CAND = 400; // lists this short are loaded whole
 const VERIFY = 24; // candidates checked per round by random access
@@ -9,6 +10,8 @@ const EPS = 0.01; // stop when no unseen record can beat the last shown by more 
 const ROUNDS = 10;
 const WHOLE_MAX = 150000; // bytes a first page may load whole after ROUNDS rounds
 const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
+// Records the key finds rank first, by their key score: such a score is TIER + key score.
+const TIER = 2 ** 36;
 
 const fold = (c) => {
   const u = c.codePointAt(0);
@@ -331,55 +334,82 @@ export function createEngine(load, manifest = null) {
   // A term no record has: a list known whole and empty.
   const absent = () => ({ df: 0, p: new Map(), done: true, thr: 0 });
 
+  // Where each record seen in a loaded posting stands (see rank()): `exact`, settled matches
+  // with their scores; `open`, records that may match, with an upper bound of their score and
+  // the lists not known for them yet, rarest first.
+  function standings(lists, key, units, need, order, filters) {
+    const seen = new Map();
+    for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
+    const exact = [];
+    const open = [];
+    for (const [o, f] of seen) {
+      if (!passes(o, f, filters)) continue;
+      const st = lists.map((L) => state(L, o));
+      const keyed = st[key];
+      if (keyed > 0) {
+        exact.push({ o, f, s: TIER + dq(keyed) });
+        continue;
+      }
+      let lo = 0;
+      let hi = 0;
+      for (const u of units) {
+        if (u.some((i) => st[i] > 0)) lo++;
+        if (u.some((i) => st[i] >= 0)) hi++;
+      }
+      if (keyed < 0 && (!units.length || hi < need)) continue;
+      let s = 0;
+      let ub = 0;
+      const miss = [];
+      for (const i of order) {
+        if (i === key) continue;
+        if (st[i] > 0) s += dq(st[i]);
+        else if (st[i] === 0) {
+          ub += dq(lists[i].thr);
+          miss.push(lists[i]);
+        }
+      }
+      ub += s;
+      if (keyed === 0) {
+        ub = Math.max(ub, TIER + dq(lists[key].thr));
+        miss.push(lists[key]);
+      }
+      if (miss.length) open.push({ o, f, ub, miss });
+      else if (units.length && lo >= need) exact.push({ o, f, s });
+    }
+    return { exact, open };
+  }
+
   // Ranks the records of `lists` (rarest first in `order`) for the first K results. A record
-  // matches when it is in the key list `key` (an index) or, when there are units, covers at least `need` of
-  // `units` (each a list of list indices, any of which covers it). Loads blocks and checks
-  // candidates' pages round by round, as long as an unseen or unsettled record could still
-  // reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result can
-  // be reached. Returns the settled matches ranked and whether nothing is left unsettled.
-  async function rank(lists, key, units, need, K, filters, deep) {
+  // matches when it is in the key list `key` (an index; then its score is TIER + its key
+  // score) or, when there are units, covers at least `need` of `units` (each a list of list
+  // indices, any of which covers it; its score is the sum of its terms'). Loads blocks and
+  // checks candidates' pages round by round, as long as an unseen or unsettled record could
+  // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
+  // can be reached. `settled(exact, n)` hears after each round that the first n of the matches
+  // so far are final. Returns the settled matches ranked and whether nothing is left unsettled.
+  async function rank(lists, key, units, need, K, filters, deep, settled) {
     // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
     const alone = new Set(units.filter((u) => u.length === 1).map((u) => u[0]));
     const order = lists.map((_, i) => i).sort((x, y) => alone.has(y) - alone.has(x) || lists[x].df - lists[y].df);
     const checked = new Set();
     for (let round = 0; ; round++) {
-      const seen = new Map();
-      for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
-      const exact = [];
-      const open = [];
-      for (const [o, f] of seen) {
-        if (!passes(o, f, filters)) continue;
-        const st = lists.map((L) => state(L, o));
-        const keyed = st[key];
-        let lo = 0;
-        let hi = 0;
-        for (const u of units) {
-          if (u.some((i) => st[i] > 0)) lo++;
-          if (u.some((i) => st[i] >= 0)) hi++;
-        }
-        if (keyed < 0 && (!units.length || hi < need)) continue;
-        let s = 0;
-        let ub = 0;
-        const miss = [];
-        for (const i of order) {
-          if (st[i] > 0) s += dq(st[i]);
-          else if (st[i] === 0) {
-            ub += dq(lists[i].thr);
-            miss.push(lists[i]);
-          }
-        }
-        if (miss.length) open.push({ o, f, ub: s + ub, miss });
-        else if (keyed > 0 || (units.length && lo >= need)) exact.push({ o, f, s });
-      }
+      const { exact, open } = standings(lists, key, units, need, order, filters);
       exact.sort((x, y) => y.s - x.s || x.o - y.o);
       // A record in no loaded posting: in none of the lists known whole.
       const live = lists.map((L) => !L.done);
       let coverable = 0;
       for (const u of units) if (u.some((i) => live[i])) coverable++;
       let unseen = -Infinity;
-      if (live[key] || (units.length && coverable >= need)) {
+      if (live[key]) unseen = TIER + dq(lists[key].thr);
+      else if (units.length && coverable >= need) {
         unseen = 0;
         for (const L of lists) if (!L.done) unseen += dq(L.thr);
+      }
+      if (settled) {
+        const bound = open.reduce((m, d) => Math.max(m, d.ub), unseen);
+        let n = 0;
+        while (n < exact.length && exact[n].s > bound) n++;
+        settled(exact, n);
       }
       const bar = exact.length >= K ? exact[K - 1].s * (1 + EPS) : -Infinity;
       const todo = open.filter((d) => d.ub > bar).sort((x, y) => y.ub - x.ub || x.o - y.o);
@@ -408,7 +438,20 @@ export function createEngine(load, manifest = null) {
     }
   }
 
-  async function search({ q = '', filters = [], page: pg = 0, size = 10 }) {
+  // Display data of the ranked matches `hs`, as results.
+  const shown = (hs) =>
+    Promise.all(
+      hs.map(async (h) => {
+        const pb = 2 ** man.doc_pack_bits;
+        const at = (h.o % pb) * man.doc_slot;
+        const bytes = await get(`d/${hex(Math.floor(h.o / pb))}.bin`, at, at + man.doc_slot);
+        return { ord: h.o, score: h.s >= TIER ? h.s - TIER : h.s, doc: JSON.parse(dec.decode(bytes)) };
+      }),
+    );
+
+  // `early({mode, hits})`, when given, hears the page's first results as soon as they are final,
+  // before the count and the rest of the page are.
+  async function search({ q = '', filters = [], page: pg = 0, size = 10, early = null }) {
     await prepare();
     const K = (pg + 1) * size;
     const P = parseQuery(q);
@@ -442,11 +485,27 @@ export function createEngine(load, manifest = null) {
     // Anchored: some unit's lists (and the key list) are short enough to load whole and
     // together name few records. Every match is among those, so the long lists are only
     // checked page by page for them; their blocks are not needed.
+    let told = pg * size;
+    const settled = early && ((exact, n) => {
+      const upto = Math.min(n, K);
+      if (upto > told) {
+        told = upto;
+        shown(exact.slice(pg * size, upto)).then((hits) => early({ mode, hits }), () => {});
+      }
+    });
+    // The key's list known whole: its records are the first tier, final now (rank() says so
+    // again after its first round, when the blocks below are in).
+    const K0 = lists[key];
+    if (early && mode === 'text' && K0.done && K0.df) {
+      const first = [...K0.p].filter(([o, x]) => passes(o, x.f, filters)).map(([o, x]) => ({ o, f: x.f, s: TIER + dq(x.q) }));
+      first.sort((x, y) => y.s - x.s || x.o - y.o);
+      settled(first, first.length);
+    }
     const small = (L) => L.done || L.df <= CAND;
     const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
     await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
     const deep = pg > 0;
-    let r = await rank(lists, key, units, units.length, K, filters, deep);
+    let r = await rank(lists, key, units, units.length, K, filters, deep, settled);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
       r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep);
@@ -459,14 +518,7 @@ export function createEngine(load, manifest = null) {
     const single = live.length === 1 && units.length <= 1 && !filters.length && mode !== 'partial';
     if (single) total = Math.max(total, live[0].df);
     const complete = r.complete || single;
-    const hits = await Promise.all(
-      exact.slice(pg * size, K).map(async (h) => {
-        const pb = 2 ** man.doc_pack_bits;
-        const at = (h.o % pb) * man.doc_slot;
-        const bytes = await get(`d/${hex(Math.floor(h.o / pb))}.bin`, at, at + man.doc_slot);
-        return { ord: h.o, score: h.s, doc: JSON.parse(dec.decode(bytes)) };
-      }),
-    );
+    const hits = await shown(exact.slice(pg * size, K));
     return { mode, total, complete, hits, matched: exact };
   }
 
@@ -488,181 +540,3 @@ export function createEngine(load, manifest = null) {
 
   return { search, facetCounts, prepare, manifest: () => man };
 }
-
-// ------------------------------------------------------------------ the /search/ page
-
-function marked(text, terms, ident) {
-  const frag = document.createDocumentFragment();
-  const spans = [];
-  if (ident) {
-    if (canonicalKey(text).startsWith(ident)) spans.push([0, text.length]);
-  } else {
-    for (const t of tokenize(text)) if (terms.has(t.t)) spans.push([t.a, t.b]);
-  }
-  let at = 0;
-  for (const [a, b] of spans) {
-    if (b <= at) continue;
-    const from = Math.max(a, at);
-    if (from > at) frag.append(text.slice(at, from));
-    const m = document.createElement('mark');
-    m.textContent = text.slice(from, b);
-    frag.append(m);
-    at = b;
-  }
-  frag.append(text.slice(at));
-  return frag;
-}
-
-// A window of `text` (about SNIPPET characters) starting a little before its first match.
-const SNIPPET = 90;
-function around(text, terms, ident) {
-  const first = ident ? -1 : tokenize(text).find((t) => terms.has(t.t))?.a ?? -1;
-  if (text.length <= SNIPPET) return text;
-  const from = first > 20 ? first - 20 : 0;
-  return (from ? '…' : '') + text.slice(from, from + SNIPPET) + (from + SNIPPET < text.length ? '…' : '');
-}
-
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  e.append(...kids);
-  return e;
-}
-
-function page() {
-  const $ = (id) => document.getElementById(id);
-  const form = $('search-form');
-  const input = $('q');
-  const status = $('search-status');
-  const results = $('search-results');
-  const facets = $('search-facets');
-  const pager = $('search-pager');
-  const say = (key, n) => (status.dataset[key] || '').replace('{n}', n);
-  const base = new URL('../search/', import.meta.url);
-  // Files a server sent whole although a range was asked (no Range support): sliced here.
-  const whole = new Map();
-  const inline = $('search-manifest');
-  const engine = createEngine(async (p, a, b) => {
-    if (whole.has(p)) return (await whole.get(p))?.subarray(a, b) ?? null;
-    const headers = a === undefined ? {} : { Range: `bytes=${a}-${b - 1}` };
-    const r = await fetch(new URL(p, base), { credentials: 'same-origin', headers });
-    if (!r.ok) return null;
-    const buf = new Uint8Array(await r.arrayBuffer());
-    if (a === undefined || r.status === 206) return buf;
-    whole.set(p, Promise.resolve(buf));
-    return buf.subarray(a, b);
-  }, inline ? JSON.parse(inline.textContent) : null);
-  const state = () => {
-    const u = new URLSearchParams(location.search);
-    const filters = u.getAll('f').map((f) => [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(':') + 1)]).filter((f) => f[0]);
-    return { q: u.get('q') || '', filters, page: Math.max(0, (parseInt(u.get('p'), 10) || 1) - 1) };
-  };
-  const href = (s) => {
-    const u = new URLSearchParams();
-    if (s.q) u.set('q', s.q);
-    for (const [k, v] of s.filters) u.append('f', `${k}:${v}`);
-    if (s.page) u.set('p', s.page + 1);
-    return `?${u}`;
-  };
-  const go = (s) => {
-    history.pushState(null, '', href(s));
-    run();
-  };
-  let seq = 0;
-  async function run() {
-    const s = state();
-    input.value = s.q;
-    const mine = ++seq;
-    results.replaceChildren();
-    facets.replaceChildren();
-    pager.replaceChildren();
-    if (!s.q.trim()) {
-      status.textContent = '';
-      return;
-    }
-    status.textContent = say('loading');
-    // For the benchmark: where the (latest) query starts, apart from the page's own start-up.
-    if (globalThis.performance?.mark) {
-      performance.clearMarks('gongshi-query');
-      performance.mark('gongshi-query');
-    }
-    let r;
-    try {
-      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10 });
-    } catch (e) {
-      if (mine === seq) status.textContent = say('error');
-      return;
-    }
-    if (mine !== seq) return;
-    const man = engine.manifest();
-    // The count is exact when complete, else a lower bound ("at least").
-    const count = r.complete ? 'found' : 'about';
-    status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say('none');
-    const terms = new Set(queryTerms(s.q));
-    const ident = r.mode === 'ident' ? parseQuery(s.q).key : null;
-    for (const h of r.hits) {
-      const d = h.doc;
-      const c = man.collections[d.c];
-      const link = el('a', { href: `../${c.key}/${d.id}/` }, marked(d.t, terms, ident));
-      // Kind and date, the title, and one snippet around the first match (no field twice).
-      const meta = el('p', { class: 'result-meta' }, el('span', { class: 'result-collection' }, c.title));
-      if (d.d) meta.append(' · ', el('time', { class: 'result-date' }, d.d));
-      const item = el('li', null, meta, el('h2', null, link));
-      if (d.s) item.append(el('p', { class: 'snippet' }, marked(around(d.s, terms, ident), terms, ident)));
-      results.append(item);
-    }
-    // Facets and pager after the results are on screen, in a task of their own.
-    setTimeout(() => mine === seq && rest(s, r, man), 0);
-  }
-  function rest(s, r, man) {
-    const active = (k, v) => s.filters.some((f) => f[0] === k && f[1] === v);
-    // Each facet group under its heading, folded away on narrow screens so that the results
-    // come first; open on wide ones.
-    const wide = globalThis.matchMedia?.('(min-width: 48em)').matches ?? true;
-    for (const g of engine.facetCounts(r.matched)) {
-      const label = g.label || say('collection');
-      const box = el('details', { role: 'group', 'aria-label': label, class: 'facet-group' }, el('summary', null, label));
-      if (wide || g.values.some(([v]) => active(g.key, v))) box.open = true;
-      for (const [v, n] of g.values.slice(0, 12)) {
-        const label = g.key === 'collection' ? man.collections.find((c) => c.key === v).title : v;
-        const on = active(g.key, v);
-        const b = el('button', { type: 'button', 'aria-pressed': String(on) }, `${label} (${n})`);
-        b.addEventListener('click', () => {
-          const filters = on ? s.filters.filter((f) => !(f[0] === g.key && f[1] === v)) : [...s.filters, [g.key, v]];
-          go({ ...s, filters, page: 0 });
-        });
-        box.append(b);
-      }
-      facets.append(box);
-    }
-    if (s.filters.length) {
-      const b = el('button', { type: 'button' }, say('clear'));
-      b.addEventListener('click', () => go({ ...s, filters: [], page: 0 }));
-      facets.append(b);
-    }
-    const last = Math.ceil(r.total / 10) - 1;
-    const nav = (p, key) => {
-      const a = el('a', { href: href({ ...s, page: p }) }, say(key));
-      a.addEventListener('click', (e) => {
-        e.preventDefault();
-        go({ ...s, page: p });
-        input.focus();
-      });
-      return a;
-    };
-    if (s.page > 0) pager.append(nav(s.page - 1, 'prev'));
-    // Unsettled counts are lower bounds: a further page may hold more.
-    if ((s.page < last || !r.complete) && r.hits.length === 10) pager.append(' ', nav(s.page + 1, 'next'));
-  }
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go({ q: input.value, filters: [], page: 0 });
-  });
-  addEventListener('popstate', run);
-  // The manifest is preloaded by the page's head; fetch it even without a query, so that the
-  // first query typed does not wait for it.
-  engine.prepare().catch(() => {});
-  run();
-}
-
-if (typeof document !== 'undefined' && document.getElementById('search-form')) page();
