@@ -106,6 +106,6 @@ fn run(cli: Cli, lang: Lang) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => cmd::serve::run(args, lang),
         Command::Init(args) => cmd::init::run(args, lang),
         Command::Import(args) => cmd::import::run(args, lang),
-        Command::Search(args) => cmd::search::run(args),
+        Command::Search(args) => cmd::search::run(args, lang),
     }
 }

@@ -329,3 +329,25 @@ fn init_and_import_report_in_chinese() {
     );
     assert!(said.contains("未写入任何文件"), "{said}");
 }
+
+#[test]
+fn search_says_how_many_results_in_the_language_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture("orgs"), &out, "2024-04-15").expect("build");
+    let out_arg = out.to_str().unwrap();
+    let zh = gongshi(&[
+        "--lang",
+        "zh",
+        "search",
+        "--out",
+        out_arg,
+        "宝鸡乙食品有限公司",
+    ]);
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(zh.starts_with("“宝鸡乙食品有限公司”共 "), "{zh}");
+    assert!(zh.contains(" 条结果（"), "{zh}");
+    let en = gongshi_en(&["search", "--out", out_arg, "宝鸡乙食品有限公司"]);
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(en.contains(" result(s) for \"宝鸡乙食品有限公司\""), "{en}");
+}

@@ -1,5 +1,6 @@
 //! `gongshi search`: queries the index a build wrote.
 
+use gongshi::messages::{Lang, Say};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +26,7 @@ pub struct Args {
     json: bool,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, lang: Lang) -> anyhow::Result<ExitCode> {
     let Args {
         out,
         query,
@@ -53,10 +54,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if json {
         println!("{}", serde_json::to_string_pretty(&results)?);
     } else {
-        println!(
-            "{} result(s) for \"{}\" ({})",
-            results.total, results.query, results.mode
-        );
+        let heading = Say::SearchResults {
+            total: results.total,
+            query: results.query.clone(),
+            mode: results.mode.to_string(),
+        };
+        println!("{}", heading.render(lang));
         for (i, h) in results.hits.iter().enumerate() {
             println!(
                 "{:>3}. [{}] {}  {}/{}  score {:.4}",

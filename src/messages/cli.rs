@@ -68,6 +68,13 @@ pub enum Say {
         value: String,
     },
     Importing,
+    /// `gongshi search`'s heading: how many results, for which query, found how (`ident`,
+    /// `text` or `partial`).
+    SearchResults {
+        total: usize,
+        query: String,
+        mode: String,
+    },
     Serving {
         out: PathBuf,
         addr: String,
@@ -164,6 +171,9 @@ fn en(s: &Say) -> String {
         }
         Say::AsOfNotADate { value } => format!("--as-of \"{value}\" is not a date (YYYY-MM-DD)"),
         Say::Importing => "importing".into(),
+        Say::SearchResults { total, query, mode } => {
+            format!("{total} result(s) for \"{query}\" ({mode})")
+        }
         Say::StaffEnding { days } => format!("notices ending within {days} days"),
         Say::StaffLateHeading => "notices published late".into(),
         Say::StaffEnds { last } => format!("notice ends {last}"),
@@ -239,6 +249,14 @@ fn zh(s: &Say) -> String {
         Say::WritingStaffReport { file } => format!("写入内部报告 {} 时出错", file.display()),
         Say::AsOfNotADate { value } => format!("--as-of“{value}”不是日期（YYYY-MM-DD）"),
         Say::Importing => "正在导入".into(),
+        Say::SearchResults { total, query, mode } => {
+            let how = match mode.as_str() {
+                "ident" => "按编号或代码",
+                "partial" => "部分匹配",
+                _ => "全文",
+            };
+            format!("“{query}”共 {total} 条结果（{how}）")
+        }
         Say::StaffEnding { days } => format!("{days} 天内公示期满"),
         Say::StaffLateHeading => "公示迟延".into(),
         Say::StaffEnds { last } => format!("公示截止 {last}"),
