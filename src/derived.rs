@@ -310,7 +310,12 @@ mod tests {
         assert_eq!(counted("2024-03-31"), Some((2, 2, 2)));
         assert_eq!(counted("2024-04-01"), Some((2, 1, 2)));
         assert_eq!(counted("2025-04-01"), Some((2, 0, 2)));
-        let revoked = record(vec![None, None, Some(certs), Some(Value::Enum("撤销".into()))]);
+        let revoked = record(vec![
+            None,
+            None,
+            Some(certs),
+            Some(Value::Enum("撤销".into())),
+        ]);
         assert_eq!(
             expiry
                 .items_in_force(&revoked, day("2024-01-01"))

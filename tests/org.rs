@@ -153,7 +153,10 @@ fn organic_certificates_in_force_are_counted_for_the_operator() {
     // A year on, every certificate has lapsed: none in force.
     let (_later, out) = built("2025-06-01");
     let page = read(&out, &format!("org/{COMPANY}/index.html"));
-    assert!(page.contains("<strong>0</strong> 在有效期内（共 3）"), "{page}");
+    assert!(
+        page.contains("<strong>0</strong> 在有效期内（共 3）"),
+        "{page}"
+    );
 }
 
 #[test]

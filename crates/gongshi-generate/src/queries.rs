@@ -2,9 +2,9 @@
 //! on notice at [`BENCHMARK_AS_OF`] and the record each query must find.
 
 use super::records::{Meta, Notice};
+use chrono::{Days, Months, NaiveDate};
 use gongshi::search::orgs::ORG_KEY;
 use gongshi::search::tokenize::canonical_key;
-use chrono::{Days, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
