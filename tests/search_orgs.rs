@@ -6,6 +6,7 @@
 mod common;
 
 use common::search::*;
+use common::search::{yaml_text, Answer, AS_OF};
 use common::{build, fixture};
 use gongshi::search::query;
 
@@ -98,4 +99,142 @@ fn an_organisations_name_or_code_puts_its_page_first_and_its_records_next() {
         .and_then(|cs| cs.iter().find(|c| c["key"] == "org"))
         .expect("an org collection");
     assert_eq!(orgs["count"], 2, "{orgs}");
+}
+
+/// The search fixture, built as it is and with its credit codes naming organisations (so with
+/// organisation pages and their search documents).
+fn with_and_without_orgs(tmp: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let plain = tmp.join("plain");
+    build(&fixture("search"), &plain, AS_OF).expect("build");
+    let site = tmp.join("site");
+    common::copy_tree(&fixture("search"), &site);
+    let yaml = std::fs::read_to_string(site.join("site.yaml")).expect("site.yaml");
+    let mut with = yaml.clone();
+    for (field, name) in [
+        ("credit_code", "name"),
+        ("subject_credit_code", "subject_name"),
+        ("party_credit_code", "party_name"),
+    ] {
+        let line = with
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{field}: {{")))
+            .unwrap_or_else(|| panic!("no {field} in the search fixture"))
+            .to_string();
+        let named = line.replacen(" }", &format!(", organisation: {{ name: {name} }} }}"), 1);
+        with = with.replacen(&line, &named, 1);
+    }
+    assert_ne!(with, yaml);
+    std::fs::write(site.join("site.yaml"), with).expect("write site.yaml");
+    let orgs = tmp.join("orgs");
+    build(&site, &orgs, AS_OF).expect("build with organisations");
+    assert!(orgs.join("org").is_dir(), "organisation pages");
+    (plain, orgs)
+}
+
+/// Organisation documents hold no text, and text scores count records only: adding them
+/// changes no record's score for a piece of a name, on either side. (Counted in, they
+/// lowered every text field's mean length, and at 100,000 records a piece of a lab's name
+/// such as 润晟检测 put the lab's inspections before the lab in 7 of 10 cases.) And a piece of
+/// a lab's name finds the lab before the inspections under the same name.
+#[test]
+fn organisation_documents_leave_text_scores_alone() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (plain, orgs) = with_and_without_orgs(tmp.path());
+    let labs: Vec<serde_yaml::Value> = serde_yaml::from_str(
+        &std::fs::read_to_string(fixture("search").join("data/labs/labs.yaml")).expect("labs"),
+    )
+    .expect("yaml");
+    let inspections: Vec<serde_yaml::Value> = serde_yaml::from_str(
+        &std::fs::read_to_string(fixture("search").join("data/inspections/inspections.yaml"))
+            .expect("inspections"),
+    )
+    .expect("yaml");
+    // (piece, the lab, the inspections under the lab's exact name)
+    let mut cases: Vec<(String, String, Vec<String>)> = Vec::new();
+    for lab in &labs {
+        let name = yaml_text(lab, "name");
+        let same: Vec<String> = inspections
+            .iter()
+            .filter(|i| yaml_text(i, "subject_name") == name)
+            .map(|i| format!("inspections/{}", yaml_text(i, "id")))
+            .collect();
+        let chars: Vec<char> = name.chars().collect();
+        for w in chars.windows(4).step_by(2) {
+            let piece: String = w.iter().collect();
+            let han = piece
+                .chars()
+                .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            if !han || piece.contains("有限") || piece.contains("公司") {
+                continue;
+            }
+            cases.push((
+                piece,
+                format!("labs/{}", yaml_text(lab, "id")),
+                same.clone(),
+            ));
+        }
+    }
+    assert!(
+        cases.iter().filter(|c| !c.2.is_empty()).count() > 10,
+        "{cases:?}"
+    );
+    let (plain_index, orgs_index) = (
+        query::open(&plain).expect("index"),
+        query::open(&orgs).expect("index"),
+    );
+    let records = |index: &tantivy::Index, q: &str| -> Vec<(String, f32)> {
+        let request = query::Request {
+            query: q.to_string(),
+            limit: 1000,
+            ..Default::default()
+        };
+        query::search(index, &request)
+            .expect("search")
+            .hits
+            .iter()
+            .filter(|h| h.collection != "org")
+            .map(|h| (format!("{}/{}", h.collection, h.id), h.score))
+            .collect()
+    };
+    let queries: Vec<Q> = cases.iter().map(|c| q(&c.0)).collect();
+    let (js_plain, js_orgs) = (
+        js_answers_in(&plain, &queries),
+        js_answers_in(&orgs, &queries),
+    );
+    let mut failures = Vec::new();
+    for (i, (piece, lab, same)) in cases.iter().enumerate() {
+        let (before, after) = (records(&plain_index, piece), records(&orgs_index, piece));
+        let alike = before.len() == after.len()
+            && before
+                .iter()
+                .zip(&after)
+                .all(|(b, a)| b.0 == a.0 && (b.1 - a.1).abs() <= 1e-5 * b.1.abs());
+        if !alike {
+            failures.push(format!(
+                "rust {piece}: {before:?} without organisations, {after:?} with"
+            ));
+        }
+        let js = |a: &Answer| -> Vec<(String, f64)> {
+            a.hits
+                .iter()
+                .filter(|h| !h.0.starts_with("org/"))
+                .cloned()
+                .collect()
+        };
+        let (jb, ja) = (js(&js_plain[i]), js(&js_orgs[i]));
+        if jb != ja {
+            failures.push(format!(
+                "js {piece}: {jb:?} without organisations, {ja:?} with"
+            ));
+        }
+        let place = |id: &str| after.iter().position(|h| h.0 == id);
+        let lab_at = place(lab);
+        let behind = |s: &String| place(s).is_some_and(|p| Some(p) < lab_at);
+        if !same.is_empty() && (lab_at.is_none() || same.iter().any(behind)) {
+            failures.push(format!(
+                "{piece}: {lab} should come before {same:?}, got {after:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

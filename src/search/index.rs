@@ -291,6 +291,22 @@ fn add_values(targets: &[Target], values: &[Option<Value>], doc: &mut TantivyDoc
     }
 }
 
+/// How many documents of an index are records (not organisations' documents, see
+/// [`super::orgs`]), at least 1. Text fields' BM25 statistics (document count, mean length)
+/// are over records only, on both sides ([`super::terms`], [`super::query`]): organisations'
+/// documents hold no text, and counting them would shorten every text field's mean and so
+/// rank a record whose name is its whole title field (a lab) below the records mentioning it
+/// in longer fields (a piece of a lab's name put its inspections first at 100,000 records).
+pub fn record_count(searcher: &tantivy::Searcher) -> Result<u64, SearchError> {
+    let orgs = match searcher.schema().get_field(COLLECTION) {
+        Ok(collection) => {
+            searcher.doc_freq(&tantivy::Term::from_field_text(collection, ORG_KEY))?
+        }
+        Err(_) => 0,
+    };
+    Ok(searcher.num_docs().saturating_sub(orgs).max(1))
+}
+
 /// What the static export needs to know about the index it reads.
 pub struct Built {
     pub index: Index,

@@ -24,7 +24,9 @@
 //!   display data, while the text tier is still being settled.
 //!
 //! Besides the records, the index holds one document per organisation with a page, after the
-//! records ([`orgs`]): an organisation's name or credit code finds its page first.
+//! records ([`orgs`]): an organisation's name or credit code finds its page first. They hold no
+//! text, and text fields' BM25 statistics (document count, mean length) count records only
+//! ([`index::record_count`]), so they change no record's text score.
 
 mod canonical;
 mod dict;

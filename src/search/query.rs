@@ -2,8 +2,8 @@
 //! the semantics described in [`super`] (the browser client follows the same rules).
 
 use super::index::{
-    register_tokenizers, search_fields, Kind, SearchField, COLLECTION, FACET, ORD, RECORD_ID,
-    TITLE_TEXT,
+    record_count, register_tokenizers, search_fields, Kind, SearchField, COLLECTION, FACET, ORD,
+    RECORD_ID, TITLE_TEXT,
 };
 use super::prefix::postings_of;
 use super::tokenize::{parse_query, TextQuery, MIN_PREFIX};
@@ -12,7 +12,9 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
-use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{
     DocAddress, DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
@@ -211,6 +213,27 @@ fn term_query(fields: &[SearchField], token: &str) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(per_field))
 }
 
+/// The searcher's BM25 statistics for text fields, with records only as documents (see
+/// [`record_count`]), as the static export scores text.
+struct RecordStats<'a> {
+    searcher: &'a Searcher,
+    records: u64,
+}
+
+impl Bm25StatisticsProvider for RecordStats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.records)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
+    }
+}
+
 /// Records found, whether by the key (the first tier), and their scores.
 type Found = Vec<(DocAddress, bool, Score)>;
 
@@ -238,8 +261,15 @@ fn text_matches(
         keyed: None,
         score: 0.0,
     };
+    let stats = RecordStats {
+        searcher,
+        records: record_count(searcher)?,
+    };
     for (t, term) in query.terms.iter().enumerate() {
-        for (score, _, address) in searcher.search(&*term_query(fields, term), &AllScored)? {
+        let term_q = term_query(fields, term);
+        for (score, _, address) in
+            searcher.search_with_statistics_provider(&*term_q, &AllScored, &stats)?
+        {
             let r = records.entry(address).or_insert_with(blank);
             r.present[t] = true;
             r.score += score;

@@ -4,7 +4,7 @@
 //! several fields is joined up as it comes: the export holds a batch of terms at a time, not
 //! every posting list of the index.
 
-use super::index::{search_fields, Built, Kind, ORD};
+use super::index::{record_count, search_fields, Built, Kind, ORD};
 use super::prefix::{PostingsReader, Prefixes};
 use super::SearchError;
 use std::collections::HashMap;
@@ -24,7 +24,10 @@ struct FieldIndex {
     boost: f32,
     inverted: Arc<InvertedIndexReader>,
     norms: FieldNormReader,
-    /// Mean tokens per record, for BM25's length normalisation.
+    /// Documents BM25's idf counts: every document for names and identifiers, records only
+    /// for text (see [`record_count`]).
+    n: u64,
+    /// Mean tokens per document of those, for BM25's length normalisation.
     average: f32,
 }
 
@@ -33,8 +36,6 @@ pub struct IndexParts {
     fields: Vec<FieldIndex>,
     /// Record ordinal by document id.
     ords: Vec<u32>,
-    /// Number of records (at least 1).
-    n: u64,
 }
 
 impl IndexParts {
@@ -48,7 +49,6 @@ impl IndexParts {
             return Ok(IndexParts {
                 fields: Vec::new(),
                 ords: Vec::new(),
-                n: 1,
             });
         }
         // Document frequencies are read per segment, which only a single segment makes the
@@ -60,12 +60,12 @@ impl IndexParts {
                 return Ok(IndexParts {
                     fields: Vec::new(),
                     ords: Vec::new(),
-                    n: 1,
                 })
             }
             _ => return Err(SearchError::Segments(segments.len())),
         };
-        let n = searcher.num_docs().max(1);
+        let all = searcher.num_docs().max(1);
+        let records = record_count(&searcher)?;
         let column = segment.fast_fields().u64(ORD)?;
         let ords = (0..segment.max_doc())
             .map(|doc| column.first(doc).unwrap_or(0) as u32)
@@ -74,16 +74,18 @@ impl IndexParts {
             .into_iter()
             .map(|sf| {
                 let inverted = segment.inverted_index(sf.field)?;
+                let n = if sf.kind == Kind::Text { records } else { all };
                 Ok(FieldIndex {
                     kind: sf.kind,
                     boost: sf.boost,
+                    n,
                     average: inverted.total_num_tokens() as f32 / n as f32,
                     norms: segment.get_fieldnorms_reader(sf.field)?,
                     inverted,
                 })
             })
             .collect::<Result<_, SearchError>>()?;
-        Ok(IndexParts { fields, ords, n })
+        Ok(IndexParts { fields, ords })
     }
 
     /// Every term, in byte order.
@@ -106,7 +108,6 @@ impl IndexParts {
                 scorer: Scorer {
                     field,
                     ords: &self.ords,
-                    n: self.n,
                     weights: HashMap::new(),
                 },
                 head: None,
@@ -122,7 +123,6 @@ impl IndexParts {
 struct Scorer<'a> {
     field: &'a FieldIndex,
     ords: &'a [u32],
-    n: u64,
     /// A weight depends only on the document frequency (most terms share a handful).
     weights: HashMap<u64, Bm25Weight>,
 }
@@ -132,7 +132,7 @@ impl Scorer<'_> {
     /// is the list's length: one segment without deletions (see [`IndexParts::open`]).
     fn scored(&mut self, postings: &[(DocId, u32)]) -> Vec<(u32, f32)> {
         let df = postings.len() as u64;
-        let (n, average) = (self.n, self.field.average);
+        let (n, average) = (self.field.n, self.field.average);
         let weight = self
             .weights
             .entry(df)
