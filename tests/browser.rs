@@ -179,3 +179,49 @@ fn a_new_bureaus_site_from_init_and_import() {
     ]);
     run_on("new-site.mjs", &out);
 }
+
+/// The sample site with `language: en`: English labels are longer and headings do not wrap, so
+/// this is where a layout first grows wider than the window.
+#[test]
+fn the_english_ui_fits_the_window() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    std::fs::create_dir(&site).expect("site dir");
+    for dir in ["data", "content", "calendar"] {
+        copy_tree(&repo().join(dir), &site.join(dir));
+    }
+    let yaml = std::fs::read_to_string(repo().join("site.yaml")).expect("site.yaml");
+    assert!(
+        yaml.contains("  language: zh-CN\n"),
+        "the sample's language line moved"
+    );
+    let yaml = yaml.replace("  language: zh-CN\n", "  language: en\n");
+    std::fs::write(site.join("site.yaml"), yaml).expect("write site.yaml");
+    let out = tmp.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+        .args(["build", "--site"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", AS_OF])
+        .output()
+        .expect("run gongshi");
+    assert!(
+        run.status.success(),
+        "build: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run_on("english-widths.mjs", &out);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
