@@ -6,6 +6,8 @@
 //! Prerequisites are installed by `bash scripts/test-deps.sh`; when one is missing the tests fail
 //! saying so rather than skipping, so a green run always means the browser checks ran.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -188,7 +190,7 @@ fn the_english_ui_fits_the_window() {
     let site = tmp.path().join("site");
     std::fs::create_dir(&site).expect("site dir");
     for dir in ["data", "content", "calendar"] {
-        copy_tree(&repo().join(dir), &site.join(dir));
+        common::copy_tree(&repo().join(dir), &site.join(dir));
     }
     let yaml = std::fs::read_to_string(repo().join("site.yaml")).expect("site.yaml");
     assert!(
@@ -212,16 +214,4 @@ fn the_english_ui_fits_the_window() {
         String::from_utf8_lossy(&run.stderr)
     );
     run_on("english-widths.mjs", &out);
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
