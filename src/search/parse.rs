@@ -3,14 +3,19 @@
 //! `textQuery`) implements the same rules; tests/search_forms.rs holds the two together.
 
 use super::tokenize::{
-    canonical_key, is_cjk, text_tokens, IDENT_MIN_DIGITS, MIN_NAME_KEY, MIN_PREFIX,
+    canonical_key, is_cjk, text_tokens, IDENT_MIN_DIGITS, LEGAL_FORMS, MIN_NAME_KEY, MIN_PREFIX,
 };
 
 /// A text query: its distinct tokens, and the units (characters of Han runs, whole words)
 /// that a matching record must cover. A unit lists the tokens that cover it: a word or a lone
-/// Han character itself; a character of a Han run either bigram it is part of. So a record
-/// holding every part of `宣传治疗高血压` (宣传, 治疗, 高血压) matches without the bridging
-/// bigrams 传治 and 疗高; those that also hold the bridges (the phrase itself) score higher.
+/// Han character itself; a character of a Han run the looked-up bigrams it is part of. So a
+/// record holding every part of `宣传治疗高血压` (宣传, 治疗, 高血压) matches without the
+/// bridging bigrams 传治 and 疗高; those that also hold the bridges (the phrase itself) score
+/// higher.
+///
+/// A Han run's legal form (有限公司 …, [`LEGAL_FORMS`]) is left to the key, which finds whole
+/// names with and without it: its pairs occur in most records and would cost a lookup each
+/// while deciding nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TextQuery {
     pub terms: Vec<String>,
@@ -36,6 +41,44 @@ impl TextQuery {
     pub fn partial_need(&self) -> usize {
         self.units.len().div_ceil(2)
     }
+
+    fn term(&mut self, text: String) -> usize {
+        match self.terms.iter().position(|x| *x == text) {
+            Some(i) => i,
+            None => {
+                self.terms.push(text);
+                self.terms.len() - 1
+            }
+        }
+    }
+
+    fn unit(&mut self, mut u: Vec<usize>) {
+        u.sort_unstable();
+        u.dedup();
+        if !u.is_empty() && !self.units.contains(&u) {
+            self.units.push(u);
+        }
+    }
+
+    /// The terms and units of one Han run of two or more characters.
+    fn han_run(&mut self, run: &[char]) {
+        let run = LEGAL_FORMS
+            .iter()
+            .find_map(|form| {
+                let form: Vec<char> = form.chars().collect();
+                run.ends_with(&form)
+                    .then(|| &run[..run.len() - form.len()])
+                    .filter(|rest| rest.len() >= 2)
+            })
+            .unwrap_or(run);
+        let terms: Vec<(usize, usize)> = (0..run.len() - 1)
+            .map(|a| (a, self.term(run[a..a + 2].iter().collect())))
+            .collect();
+        for c in 0..run.len() {
+            let covering = terms.iter().filter(|(a, _)| *a == c || a + 1 == c);
+            self.unit(covering.map(|(_, t)| *t).collect());
+        }
+    }
 }
 
 fn is_cjk_pair(text: &str) -> bool {
@@ -46,42 +89,30 @@ fn is_cjk_pair(text: &str) -> bool {
 /// The text query of `query` (see [`TextQuery`]).
 pub fn text_query(query: &str) -> TextQuery {
     let mut q = TextQuery::default();
-    let unit = |q: &mut TextQuery, mut u: Vec<usize>| {
-        u.sort_unstable();
-        u.dedup();
-        if !q.units.contains(&u) {
-            q.units.push(u);
-        }
-    };
-    // The previous bigram of the current Han run: (its end offset, its term).
-    let mut run: Option<(usize, usize)> = None;
+    // The Han run being read: its characters and where its last bigram ends.
+    let mut run: Vec<char> = Vec::new();
+    let mut run_end = 0;
     for t in text_tokens(query) {
-        let i = match q.terms.iter().position(|x| *x == t.text) {
-            Some(i) => i,
-            None => {
-                q.terms.push(t.text.clone());
-                q.terms.len() - 1
-            }
-        };
         if is_cjk_pair(&t.text) {
-            match run {
-                Some((end, prev)) if t.offset_from < end => unit(&mut q, vec![prev, i]),
-                Some((_, prev)) => {
-                    unit(&mut q, vec![prev]);
-                    unit(&mut q, vec![i]);
+            if !run.is_empty() && t.offset_from < run_end {
+                run.extend(t.text.chars().nth(1));
+            } else {
+                if !run.is_empty() {
+                    q.han_run(&std::mem::take(&mut run));
                 }
-                None => unit(&mut q, vec![i]),
+                run.extend(t.text.chars());
             }
-            run = Some((t.offset_to, i));
+            run_end = t.offset_to;
         } else {
-            if let Some((_, prev)) = run.take() {
-                unit(&mut q, vec![prev]);
+            if !run.is_empty() {
+                q.han_run(&std::mem::take(&mut run));
             }
-            unit(&mut q, vec![i]);
+            let i = q.term(t.text);
+            q.unit(vec![i]);
         }
     }
-    if let Some((_, prev)) = run {
-        unit(&mut q, vec![prev]);
+    if !run.is_empty() {
+        q.han_run(&run);
     }
     q
 }

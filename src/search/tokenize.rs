@@ -593,4 +593,17 @@ mod tests {
         assert!(two.covered(&[true, true, false, true]));
         assert_eq!(text_query("茶").units, vec![vec![0]]);
     }
+
+    #[test]
+    fn a_legal_form_is_left_to_the_key() {
+        let q = text_query("德晟检测有限公司");
+        assert_eq!(q.terms, ["德晟", "晟检", "检测"]);
+        assert_eq!(
+            text_query("X股份有限公司 检测有限公司").terms,
+            ["x", "股份", "检测"]
+        );
+        // Too little left without it: the run is read whole.
+        assert_eq!(text_query("有限公司").terms, ["有限", "限公", "公司"]);
+        assert_eq!(text_query("A有限公司").terms, ["a", "有限", "限公", "公司"]);
+    }
 }

@@ -61,36 +61,54 @@ const isCjkPair = (t) => {
   return cs.length === 2 && cs.every((c) => isCjk(c.codePointAt(0)));
 };
 
+// Legal forms a Han run's text query leaves to the key (src/search/parse.rs says why).
+const LEGAL_FORMS = ['股份有限公司', '有限责任公司', '有限公司'];
+
 /** Distinct terms, and the units (Han characters, words) a match covers, each with its terms. */
 export function textQuery(q) {
   const terms = [];
   const units = [];
+  const term = (t) => {
+    const i = terms.indexOf(t);
+    return i < 0 ? terms.push(t) - 1 : i;
+  };
   const unit = (u) => {
     const v = [...new Set(u)].sort((x, y) => x - y);
-    if (!units.some((w) => w.length === v.length && w.every((x, i) => x === v[i]))) units.push(v);
+    if (v.length && !units.some((w) => w.length === v.length && w.every((x, i) => x === v[i]))) units.push(v);
   };
-  let run = null; // [end offset, term] of the current Han run's last bigram
-  for (const t of tokenize(q)) {
-    let i = terms.indexOf(t.t);
-    if (i < 0) i = terms.push(t.t) - 1;
-    if (isCjkPair(t.t)) {
-      if (run && t.a < run[0]) unit([run[1], i]);
-      else {
-        if (run) unit([run[1]]);
-        unit([i]);
+  const hanRun = (chars) => {
+    let run = chars;
+    for (const form of LEGAL_FORMS) {
+      const f = [...form];
+      if (run.length - f.length >= 2 && f.every((c, i) => run[run.length - f.length + i] === c)) {
+        run = run.slice(0, run.length - f.length);
+        break;
       }
-      run = [t.b, i];
+    }
+    const looked = [];
+    for (let a = 0; a + 1 < run.length; a++) looked.push([a, term(run[a] + run[a + 1])]);
+    for (let c = 0; c < run.length; c++) unit(looked.filter(([a]) => a === c || a + 1 === c).map(([, t]) => t));
+  };
+  let run = [];
+  let end = 0; // where the run's last bigram ends
+  for (const t of tokenize(q)) {
+    if (isCjkPair(t.t)) {
+      const pair = [...t.t];
+      if (run.length && t.a < end) run.push(pair[1]);
+      else {
+        if (run.length) hanRun(run);
+        run = pair;
+      }
+      end = t.b;
     } else {
-      if (run) unit([run[1]]);
-      run = null;
-      unit([i]);
+      if (run.length) hanRun(run);
+      run = [];
+      unit([term(t.t)]);
     }
   }
-  if (run) unit([run[1]]);
+  if (run.length) hanRun(run);
   return { terms, units };
 }
-
-export const queryTerms = (q) => textQuery(q).terms;
 
 // Labels typed before an identifier, in key form, longest first (src/search/tokenize.rs).
 const LABELS = ['统一社会信用代码', '资质认定证书编号', '处罚决定书文号', '社会信用代码', '资质认定编号', '决定书文号', '信用代码', '证书编号', '任务编号', '文号', '编号', 'cma'];
@@ -460,7 +478,10 @@ export function createEngine(load, manifest = null) {
     const keyed = P.key && (P.ident || [...P.key].length >= MIN_NAME_KEY) ? lookup('#' + P.key) : Promise.resolve(null);
     const nk = numberedKey(P);
     const numbered = nk ? lookup('#' + nk) : Promise.resolve(null);
-    const looked = P.labelled ? [] : P.text.terms.map(lookup);
+    // An identifier's key usually finds it, and then its text is not searched: the text's
+    // lookups wait for the key's answer. Any other query looks everything up at once.
+    const text = () => (P.labelled ? [] : P.text.terms.map(lookup));
+    const looked = P.ident ? null : text();
     const keyL = await keyed;
     const numL = await numbered;
     let mode = 'text';
@@ -474,7 +495,7 @@ export function createEngine(load, manifest = null) {
       key = 2;
       units = [[0, 1]];
     } else {
-      lists = [...(await Promise.all(looked)).map((L) => L || absent()), keyL || absent()];
+      lists = [...(await Promise.all(looked || text())).map((L) => L || absent()), keyL || absent()];
       key = lists.length - 1;
       units = P.text.units;
     }

@@ -116,7 +116,8 @@ function page() {
       performance.clearMarks('gongshi-query');
       performance.mark('gongshi-query');
     }
-    const terms = new Set(queryTerms(s.q));
+    // Every pair of the query is marked, also those the lookup leaves out (a legal form).
+    const terms = new Set(tokenize(s.q).map((t) => t.t));
     // The first results as soon as they are final (the status still says loading), then all.
     let final = false;
     const show = (mode, hits) => {
