@@ -68,11 +68,15 @@ function page() {
   const inline = $('search-manifest');
   const engine = createEngine(async (p, a, b) => {
     if (whole.has(p)) return (await whole.get(p))?.subarray(a, b) ?? null;
-    const headers = a === undefined ? {} : { Range: `bytes=${a}-${b - 1}` };
-    const r = await fetch(new URL(p, base), { credentials: 'same-origin', headers });
+    const ranged = a !== undefined;
+    const headers = ranged ? { Range: `bytes=${a}-${b - 1}` } : {};
+    // Ranges bypass the HTTP cache: Chromium lets one request per URL use the cache at a time,
+    // so ranges of one file asked for together would otherwise wait for each other.
+    const cache = ranged ? 'no-store' : 'default';
+    const r = await fetch(new URL(p, base), { credentials: 'same-origin', headers, cache });
     if (!r.ok) return null;
     const buf = new Uint8Array(await r.arrayBuffer());
-    if (a === undefined || r.status === 206) return buf;
+    if (!ranged || r.status === 206) return buf;
     whole.set(p, Promise.resolve(buf));
     return buf.subarray(a, b);
   }, inline ? JSON.parse(inline.textContent) : null);
