@@ -16,6 +16,10 @@ pub struct Q {
     pub q: String,
     pub filters: Vec<(String, String)>,
     pub page: usize,
+    /// Bytes the browser engine's first page may read (its default when None).
+    pub budget: Option<u64>,
+    /// Rank the first page whatever it reads.
+    pub full: bool,
 }
 
 pub fn q(text: &str) -> Q {
@@ -23,6 +27,8 @@ pub fn q(text: &str) -> Q {
         q: text.to_string(),
         filters: Vec::new(),
         page: 0,
+        budget: None,
+        full: false,
     }
 }
 
@@ -43,6 +49,10 @@ pub struct Answer {
     pub mode: String,
     pub total: usize,
     pub complete: bool,
+    /// The browser engine's first page was ranked whole (false: it stopped at its budget).
+    pub ranked: bool,
+    /// Bytes the browser engine read.
+    pub bytes: u64,
     pub hits: Vec<(String, f64)>,
 }
 
@@ -133,6 +143,8 @@ pub fn rust_answer(site: &Site, query: &Q, all: bool) -> Answer {
         mode: r.mode.to_string(),
         total: r.total,
         complete: true,
+        ranked: true,
+        bytes: 0,
         hits: r
             .hits
             .iter()
@@ -158,6 +170,7 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
         "out": out,
         "queries": queries.iter().map(|q| serde_json::json!({
             "q": q.q, "filters": q.filters, "page": q.page, "size": PAGE,
+            "budget": q.budget, "full": q.full,
         })).collect::<Vec<_>>(),
     });
     let file = out.parent().expect("parent").join("queries.json");
@@ -181,6 +194,8 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
             mode: text(a, "mode"),
             total: a["total"].as_u64().unwrap_or(0) as usize,
             complete: a["complete"].as_bool().unwrap_or(false),
+            ranked: a["ranked"].as_bool().unwrap_or(false),
+            bytes: a["bytes"].as_u64().unwrap_or(0),
             hits: a["hits"]
                 .as_array()
                 .expect("hits")

@@ -1,7 +1,8 @@
 // Runs the browser search engine (themes/default/static/search-engine.js) under Node against a built
 // site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
-//   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10}]}
-// Output: one JSON array, per query {mode, total, complete, hits: [{collection, id, score}], files, bytes}
+//   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10,
+//   "budget": bytes (optional), "full": false}]}
+// Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes}
 // where files/bytes count the requests and bytes a cold query fetched.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -45,13 +46,14 @@ for (const q of queries) {
     files += 1;
     bytes += part.length;
     return part;
-  });
-  const r = await engine.search({ q: q.q, filters: q.filters || [], page: q.page || 0, size: q.size || 10 });
+  }, null, q.budget ? { budget: q.budget } : {});
+  const r = await engine.search({ q: q.q, filters: q.filters || [], page: q.page || 0, size: q.size || 10, full: !!q.full });
   const man = engine.manifest();
   results.push({
     mode: r.mode,
     total: r.total,
     complete: r.complete,
+    ranked: r.ranked,
     hits: r.hits.map((h) => ({ collection: man.collections[h.doc.c].key, id: h.doc.id, score: h.score })),
     files,
     bytes,

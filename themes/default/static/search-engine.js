@@ -8,7 +8,10 @@ const CAND = 400; // lists this short are loaded whole
 const VERIFY = 24; // candidates checked per round by random access
 const EPS = 0.01; // stop when no unseen record can beat the last shown by more than 1 %
 const ROUNDS = 10;
-const WHOLE_MAX = 150000; // bytes a first page may load whole after ROUNDS rounds
+// Index bytes a first page may read (a cold query stays within 200 kB with the page's own
+// files); past it the page shows the matches found so far, says their order is not final,
+// and counts them as a lower bound.
+const BUDGET = 140000;
 const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
 // Records the key finds rank first, by their key score: such a score is TIER + key score.
 const TIER = 2 ** 36;
@@ -167,15 +170,19 @@ function reader(buf) {
  * The search engine over a built site's `search/` folder. `load(path, from, to)` resolves to
  * the bytes (Uint8Array) of a file under it, or of its byte range [from, to) when given, or
  * null when missing. `manifest`: the parsed `manifest.json` when the caller has it already
- * (the search page carries it inline), else it is fetched.
+ * (the search page carries it inline), else it is fetched. `budget`: the bytes a first page may
+ * read (tests set it small).
  */
-export function createEngine(load, manifest = null) {
+export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   let man = manifest;
   const files = new Map();
   // Range reads asked for in the same turn are merged per file when they lie close together:
   // a request costs a round trip and ~300 bytes of headers, so a small gap is cheaper to read.
   const GAP = 1024;
   let queue = [];
+  // Bytes read, and their count when the current query started.
+  let spent = 0;
+  let base = 0;
   const flush = () => {
     const byFile = new Map();
     for (const r of queue) (byFile.get(r.p) || byFile.set(r.p, []).get(r.p)).push(r);
@@ -189,7 +196,10 @@ export function createEngine(load, manifest = null) {
         const a = rs[i].a;
         const part = rs.slice(i, j + 1);
         load(p, a, b).then(
-          (buf) => part.forEach((r) => r.ok(buf && buf.length >= r.b - a ? buf.subarray(r.a - a, r.b - a) : null)),
+          (buf) => {
+            spent += buf ? buf.length : 0;
+            part.forEach((r) => r.ok(buf && buf.length >= r.b - a ? buf.subarray(r.a - a, r.b - a) : null));
+          },
           (e) => part.forEach((r) => r.no(e)),
         );
         i = j + 1;
@@ -200,7 +210,7 @@ export function createEngine(load, manifest = null) {
     const k = a === undefined ? p : `${p}@${a}-${b}`;
     if (b <= a) return Promise.resolve(new Uint8Array());
     if (!files.has(k)) {
-      if (a === undefined) files.set(k, load(p));
+      if (a === undefined) files.set(k, load(p).then((buf) => ((spent += buf ? buf.length : 0), buf)));
       else {
         if (!queue.length) queueMicrotask(flush);
         files.set(k, new Promise((ok, no) => queue.push({ p, a, b, ok, no })));
@@ -403,13 +413,16 @@ export function createEngine(load, manifest = null) {
   // indices, any of which covers it; its score is the sum of its terms'). Loads blocks and
   // checks candidates' pages round by round, as long as an unseen or unsettled record could
   // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
-  // can be reached. `settled(exact, n)` hears after each round that the first n of the matches
+  // can be reached (a first page stops instead where that would pass BUDGET). `settled(exact, n)` hears after each round that the first n of the matches
   // so far are final. Returns the settled matches ranked and whether nothing is left unsettled.
   async function rank(lists, key, units, need, K, filters, deep, settled) {
     // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
     const alone = new Set(units.filter((u) => u.length === 1).map((u) => u[0]));
     const order = lists.map((_, i) => i).sort((x, y) => alone.has(y) - alone.has(x) || lists[x].df - lists[y].df);
     const checked = new Set();
+    // A first page that has found matches stops reading at the budget; a later one reads on
+    // (every result is reachable).
+    const over = (bytes, found) => !deep && found > 0 && spent - base + bytes > budget;
     for (let round = 0; ; round++) {
       const { exact, open } = standings(lists, key, units, need, order, filters);
       exact.sort((x, y) => y.s - x.s || x.o - y.o);
@@ -439,11 +452,14 @@ export function createEngine(load, manifest = null) {
         // page shows the results settled so far and the count is a lower bound.
         let rest = 0;
         for (const L of lists) if (!L.done) for (let k = L.next; k < L.nb; k++) rest += L.bl[k];
-        if (!deep && rest > WHOLE_MAX) return { exact, complete: false };
+        if (over(rest, exact.length)) return { exact, complete: false, cut: true };
         await Promise.all(lists.map((L) => (L.done ? 0 : whole(L))));
         continue;
       }
-      const jobs = [];
+      // Lists whose next block this round reads: those that may still name a better record.
+      const next = more || !todo.length ? lists.filter((L) => !L.done) : [];
+      if (over(next.reduce((n, L) => n + L.bl[L.next], 0), exact.length)) return { exact, complete: false, cut: true };
+      const jobs = next.map(block);
       // A candidate is first checked against its rarest missing list only, which rules most
       // candidates out for one read; one that survives is checked against all at once.
       for (const d of todo.slice(0, VERIFY)) {
@@ -451,7 +467,6 @@ export function createEngine(load, manifest = null) {
         checked.add(d.o);
         for (const L of check) jobs.push(page(L, Math.floor(d.o / L.span)));
       }
-      if (more || !todo.length) for (const L of lists) if (!L.done) jobs.push(block(L));
       await Promise.all(jobs);
     }
   }
@@ -469,8 +484,10 @@ export function createEngine(load, manifest = null) {
 
   // `early({mode, hits})`, when given, hears the page's first results as soon as they are final,
   // before the count and the rest of the page are.
-  async function search({ q = '', filters = [], page: pg = 0, size = 10, early = null }) {
+  // `full`: rank the first page whatever it reads (a later page always does).
+  async function search({ q = '', filters = [], page: pg = 0, size = 10, early = null, full = false }) {
     await prepare();
+    base = spent;
     const K = (pg + 1) * size;
     const P = parseQuery(q);
     // The key and every term are looked up at once: one round of requests.
@@ -525,7 +542,7 @@ export function createEngine(load, manifest = null) {
     const small = (L) => L.done || L.df <= CAND;
     const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
     await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
-    const deep = pg > 0;
+    const deep = pg > 0 || full;
     let r = await rank(lists, key, units, units.length, K, filters, deep, settled);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
@@ -540,7 +557,9 @@ export function createEngine(load, manifest = null) {
     if (single) total = Math.max(total, live[0].df);
     const complete = r.complete || single;
     const hits = await shown(exact.slice(pg * size, K));
-    return { mode, total, complete, hits, matched: exact };
+    // ranked: false when the first page stopped at its budget: its hits are matches, but
+    // better ones may exist.
+    return { mode, total, complete, ranked: !r.cut, hits, matched: exact };
   }
 
   /** Facet counts over the matched records: [{key, label, values: [[value, count]]}]. */

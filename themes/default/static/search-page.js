@@ -103,11 +103,14 @@ function page() {
     run();
   };
   let seq = 0;
-  async function run() {
+  // Says that a first page's order is not final, with a button that ranks it whole.
+  let note = null;
+  async function run(full = false) {
     const s = state();
     input.value = s.q;
     const mine = ++seq;
     results.replaceChildren();
+    note?.remove();
     facets.replaceChildren();
     pager.replaceChildren();
     if (!s.q.trim()) {
@@ -131,7 +134,7 @@ function page() {
     };
     let r;
     try {
-      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10, early: (e) => show(e.mode, e.hits) });
+      r = await engine.search({ q: s.q, filters: s.filters, page: s.page, size: 10, full, early: (e) => show(e.mode, e.hits) });
     } catch (e) {
       if (mine === seq) status.textContent = say('error');
       return;
@@ -143,6 +146,12 @@ function page() {
     const count = r.complete ? 'found' : 'about';
     status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say('none');
     show(r.mode, r.hits);
+    if (r.ranked === false) {
+      const all = el('button', { type: 'button' }, say('rankAll'));
+      all.addEventListener('click', () => run(true));
+      note = el('p', { class: 'search-note' }, say('unranked'), ' ', all);
+      status.after(note);
+    }
     // Facets and pager after the results are on screen, in a task of their own.
     setTimeout(() => mine === seq && rest(s, r, man), 0);
   }
@@ -190,7 +199,7 @@ function page() {
     e.preventDefault();
     go({ q: input.value, filters: [], page: 0 });
   });
-  addEventListener('popstate', run);
+  addEventListener('popstate', () => run());
   // The manifest is preloaded by the page's head; fetch it even without a query, so that the
   // first query typed does not wait for it.
   engine.prepare().catch(() => {});

@@ -1,0 +1,143 @@
+//! The browser engine's byte budget. A cold first page reads about its budget at most; past it
+//! a page that has found matches says its order is not final (`ranked: false`),
+//! shows only records that do match, and counts them as a lower bound. Asked to rank whole (`full`), it agrees with
+//! `gongshi search`. Run on a generated site whose word lists are long enough to be read in
+//! blocks, with the generator's own two-word queries (a city and a kind of record).
+
+mod common;
+
+use common::search::{js_answers_in, q, Answer, AS_OF, PAGE, Q, TIE};
+use gongshi::search::query::{self, Request};
+use std::collections::HashMap;
+
+/// Small enough that a query of two common words cannot be ranked within it.
+const SMALL_BUDGET: u64 = 3_000;
+
+fn cli(index: &tantivy::Index, text: &str) -> Vec<(String, f64)> {
+    let request = Request {
+        query: text.to_string(),
+        filters: Vec::new(),
+        offset: 0,
+        limit: usize::MAX / 2,
+    };
+    let r = query::search(index, &request).expect("search");
+    r.hits
+        .iter()
+        .map(|h| (format!("{}/{}", h.collection, h.id), f64::from(h.score)))
+        .collect()
+}
+
+fn two_word_queries(site: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(site.join("queries.json")).expect("queries.json");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("queries json");
+    let picked: Vec<String> = all
+        .iter()
+        .filter(|x| x["kind"] == "city_kind")
+        .filter_map(|x| x["query"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        picked.len() >= 3,
+        "generator wrote {} city_kind queries",
+        picked.len()
+    );
+    picked
+}
+
+#[test]
+fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site");
+    let out = dir.path().join("out");
+    gongshi_generate::generate(&gongshi_generate::Options {
+        records: 20_000,
+        out: site.clone(),
+        seed: 4242,
+    })
+    .expect("generate");
+    let run = common::gongshi(&[
+        "build",
+        "--site",
+        site.to_str().expect("utf-8 path"),
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(
+        run.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let index = query::open(&out).expect("open index");
+    let texts = two_word_queries(&site);
+    let budgeted = |full: bool| -> Vec<Q> {
+        texts
+            .iter()
+            .map(|t| Q {
+                budget: Some(SMALL_BUDGET),
+                full,
+                ..q(t)
+            })
+            .collect()
+    };
+    let cut = js_answers_in(&out, &budgeted(false));
+    let whole = js_answers_in(&out, &budgeted(true));
+    let unlimited = js_answers_in(&out, &texts.iter().map(|t| q(t)).collect::<Vec<_>>());
+    let mut stopped = 0;
+    for (((text, cut), whole), unlimited) in texts.iter().zip(&cut).zip(&whole).zip(&unlimited) {
+        let all = cli(&index, text);
+        let scores: HashMap<&str, f64> = all.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+        check_ranked_whole(text, whole, &all);
+        if cut.ranked {
+            continue;
+        }
+        stopped += 1;
+        assert!(
+            !cut.complete,
+            "{text}: a stopped page's count is a lower bound"
+        );
+        assert!(
+            !cut.hits.is_empty(),
+            "{text}: a page stops once it has matches to show"
+        );
+        for (id, _) in &cut.hits {
+            assert!(scores.contains_key(id.as_str()), "{text}: {id} is no match");
+        }
+        assert!(
+            cut.total <= all.len(),
+            "{text}: lower bound {} above the {} matches",
+            cut.total,
+            all.len()
+        );
+        assert!(
+            cut.bytes < unlimited.bytes,
+            "{text}: read {} bytes with a budget, {} without",
+            cut.bytes,
+            unlimited.bytes
+        );
+    }
+    assert!(
+        stopped > 0,
+        "no query of {texts:?} reached a budget of {SMALL_BUDGET} bytes: the test proves nothing"
+    );
+}
+
+/// The page ranked whole is the CLI's first page, but for records whose scores tie.
+fn check_ranked_whole(text: &str, js: &Answer, all: &[(String, f64)]) {
+    assert!(js.ranked, "{text}: asked to rank whole, it did not");
+    assert_eq!(js.hits.len(), all.len().min(PAGE), "{text}: page length");
+    let Some(tenth) = all.get(PAGE.min(all.len()) - 1).map(|h| h.1) else {
+        return;
+    };
+    let scores: HashMap<&str, f64> = all.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+    for (id, _) in &js.hits {
+        let s = scores
+            .get(id.as_str())
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY);
+        assert!(
+            s >= tenth * (1.0 - TIE),
+            "{text}: {id} (CLI score {s}) is not in the CLI's first page (10th: {tenth})"
+        );
+    }
+}
