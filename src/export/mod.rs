@@ -307,7 +307,7 @@ fn export_collection<'a>(
 fn national_files(
     config: &SiteConfig,
     c: &Collection,
-    layout: &crate::national::NationalFormat,
+    layout: &crate::config::national::NationalFormat,
     pc: &PublishedCollection,
     set: &PublishedSet,
     staging: &Staging,
