@@ -281,7 +281,7 @@ impl Renderer<'_> {
     pub(super) fn same_org(&self, ci: usize, r: &PublicRecord, root: &str) -> Vec<SameOrg> {
         let c = &self.config.collections[ci];
         let mut out: Vec<SameOrg> = Vec::new();
-        for m in crate::org::mentions(c, &r.record.values) {
+        for m in crate::notice::org_mentions(c, &r.record.values) {
             let Some(org) = self.orgs.get(&m.code) else {
                 continue;
             };
