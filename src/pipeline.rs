@@ -210,13 +210,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         Some(Live { state, pages_ready }) => (Some(state), Some(pages_ready)),
         None => (None, None),
     };
-    let staging = match &state {
-        Some(state) => Staging::live(&opts.out, state.output.clone())?,
-        None => Staging::new(&opts.out)?,
-    };
-    if let Some(state) = &state {
-        state.pages.start_build();
-    }
+    let staging = open_staging(&opts.out, state.as_deref())?;
     let outputs = Outputs {
         config: &config,
         set: &set,
@@ -245,19 +239,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
     report(Stage::Swap);
     let t = Instant::now();
     let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
-    match state {
-        Some(state) => match staging.finish_live() {
-            Ok(index) => {
-                state.output = index;
-                state.pages.advance();
-            }
-            Err(e) => {
-                *state = LiveState::default();
-                return Err(e.into());
-            }
-        },
-        None => staging.commit()?,
-    }
+    swap_in(staging, state)?;
     stages.push(timing("swap", t, 0, 0));
     Ok(BuildSummary {
         warnings: diagnostics,
@@ -268,6 +250,36 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         rendered_pages,
         staff,
     })
+}
+
+/// A new staging folder beside `out`; a live rebuild's starts from the files of the build
+/// `state` remembers.
+fn open_staging(out: &Path, state: Option<&LiveState>) -> Result<Staging, BuildError> {
+    let Some(state) = state else {
+        return Ok(Staging::new(out)?);
+    };
+    let staging = Staging::live(out, state.output.clone())?;
+    state.pages.start_build();
+    Ok(staging)
+}
+
+/// Puts the staged output in place of `--out`; a live rebuild remembers what it wrote, or
+/// forgets everything when the swap fails.
+fn swap_in(staging: Staging, state: Option<&mut LiveState>) -> Result<(), BuildError> {
+    let Some(state) = state else {
+        return Ok(staging.commit()?);
+    };
+    match staging.finish_live() {
+        Ok(index) => {
+            state.output = index;
+            state.pages.advance();
+            Ok(())
+        }
+        Err(e) => {
+            *state = LiveState::default();
+            Err(e.into())
+        }
+    }
 }
 
 /// The front half, with the build's options applied: nothing to write when it has errors.
@@ -409,16 +421,7 @@ fn write_outputs(
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || folders.make_all(set, staging, &record_files))
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
-        let inputs = crate::export::Inputs {
-            previous,
-            strings: renderer.i18n(),
-            orgs: renderer.orgs(),
-            content_slugs: renderer
-                .content_pages()
-                .iter()
-                .map(|p| p.slug.as_str())
-                .collect(),
-        };
+        let inputs = export_inputs(&renderer, previous);
         let export = || {
             timed(|| crate::export::export(config, set, &inputs, &export_staging, &record_files))
         };
@@ -433,9 +436,7 @@ fn write_outputs(
             folders.abandon();
         }
         // A folder error explains the page errors that followed from it.
-        maker
-            .join()
-            .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
+        joined(maker, "the folder thread")??;
         rendered?;
         clock.done("render", stages);
         after_render(staging)?;
@@ -452,9 +453,7 @@ fn write_outputs(
             stages.push(beside("export (beside)", export_seconds, &export_staging));
         }
 
-        let (result, seconds) = search
-            .join()
-            .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
+        let (result, seconds) = joined(search, "search indexing")?;
         let stats = result.map_err(|e| BuildError::Stage(e.to_string()))?;
         renderer.search_page(&stats.manifest)?;
         clock.done("search wait", stages);
@@ -463,4 +462,29 @@ fn write_outputs(
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
     })
+}
+
+/// What export reads besides the published set: the earlier manifest, and what the renderer
+/// has already made (the theme's words, the organisations, the content pages).
+fn export_inputs<'a>(
+    renderer: &'a Renderer,
+    previous: Option<&'a Manifest>,
+) -> crate::export::Inputs<'a> {
+    crate::export::Inputs {
+        previous,
+        strings: renderer.i18n(),
+        orgs: renderer.orgs(),
+        content_slugs: renderer
+            .content_pages()
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect(),
+    }
+}
+
+/// The result of a stage's thread; `what` names it when it panicked.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>, what: &str) -> Result<T, BuildError> {
+    thread
+        .join()
+        .map_err(|_| BuildError::Stage(format!("{what} panicked")))
 }
