@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub max_file_bytes: u64,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Minify the theme's CSS and JavaScript and the site-level pages (see
+    /// [`crate::render::minify`]); only in a gongshi built with the `minify` feature.
+    pub minify: bool,
     /// Told when each stage starts, for a progress display.
     pub on_stage: Option<fn(Stage)>,
 }
@@ -56,6 +59,7 @@ impl BuildOptions {
             previous: None,
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
             strict: false,
+            minify: false,
             on_stage: None,
         }
     }
@@ -77,6 +81,11 @@ pub enum BuildError {
     Previous(PathBuf, String),
     #[error("{0}")]
     Stage(String),
+    /// `--minify` asked of a gongshi built without the `minify` feature.
+    #[error(
+        "--minify needs gongshi built with minification: cargo build --release --features minify"
+    )]
+    MinifyNotBuilt,
 }
 
 /// Time and output of one stage, for progress and the benchmark.
@@ -179,6 +188,9 @@ pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, Build
 
 /// The one schedule of every build; `live` makes it a rebuild in place (see [`crate::live`]).
 fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
+    if opts.minify && !crate::render::minify::AVAILABLE {
+        return Err(BuildError::MinifyNotBuilt);
+    }
     let mut stages = Vec::new();
     let started = Instant::now();
     // Before anything else: a build into the wrong folder would delete it.
@@ -216,6 +228,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         set: &set,
         previous: previous.as_ref(),
         memo: state.as_deref().map(|s| &s.pages),
+        minify: opts.minify,
     };
     let mut after_render = |staging: &Staging| -> Result<(), BuildError> {
         let in_place = staging.overlay().is_some_and(|o| !o.is_first());
@@ -349,6 +362,7 @@ struct Outputs<'a> {
     previous: Option<&'a Manifest>,
     /// Live rebuilds: the previous build's page hashes.
     memo: Option<&'a PageMemo>,
+    minify: bool,
 }
 
 /// Times the stages of the output half in turn, with the files and bytes each wrote.
@@ -405,6 +419,7 @@ fn write_outputs(
         set,
         previous,
         memo,
+        minify,
     } = *outputs;
     let pages_first = memo.is_some();
     let mut clock = Clock::new(staging);
@@ -416,7 +431,7 @@ fn write_outputs(
             || scope.spawn(|| timed(|| crate::search::write(config, set, &search_staging)));
         let early_search = (!pages_first).then(start_search);
         // The renderer first: a theme that fails to load needs no folders.
-        let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
+        let renderer = Renderer::new(config, set, staging, pages, minify)?.with_memo(memo);
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || folders.make_all(set, staging, &record_files))

@@ -8,6 +8,7 @@ mod datapages;
 mod fold;
 mod listing;
 pub mod memo;
+pub mod minify;
 mod org;
 mod stats;
 pub mod theme;
@@ -72,6 +73,8 @@ pub struct Renderer<'a> {
     field_names: Vec<view::FieldNames>,
     /// Per collection: it has a location field, so its record pages may show the map.
     has_location: Vec<bool>,
+    /// `--minify`: site-level pages are minified (see [`minify`]).
+    minify: bool,
 }
 
 #[derive(Serialize)]
@@ -91,8 +94,9 @@ impl<'a> Renderer<'a> {
         set: &'a PublishedSet,
         staging: &'a Staging,
         pages: Vec<ContentPage>,
+        minify: bool,
     ) -> Result<Self, RenderError> {
-        let mut theme = theme::Theme::load(config).map_err(RenderError::Theme)?;
+        let mut theme = theme::Theme::load(config, minify).map_err(RenderError::Theme)?;
         let nav: Vec<NavItem> = set
             .collections
             .iter()
@@ -142,6 +146,7 @@ impl<'a> Renderer<'a> {
                         .any(|f| f.ty == crate::config::FieldType::Geo)
                 })
                 .collect(),
+            minify,
         })
     }
 
@@ -194,8 +199,30 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Renders `template` with the shared context plus the page's own `ctx`, and writes it.
-    fn write_page(&self, template: &str, path: &str, mut ctx: PageVars) -> Result<(), RenderError> {
+    /// Renders a site-level page (`template` with the shared context plus the page's own
+    /// `ctx`) and writes it, minified under `--minify`.
+    fn write_page(&self, template: &str, path: &str, ctx: PageVars) -> Result<(), RenderError> {
+        self.render_page(template, path, ctx, self.minify)
+    }
+
+    /// Renders and writes one of the many pages of single records and organisations, which
+    /// are never minified (see [`minify`]).
+    fn write_entity_page(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: PageVars,
+    ) -> Result<(), RenderError> {
+        self.render_page(template, path, ctx, false)
+    }
+
+    fn render_page(
+        &self,
+        template: &str,
+        path: &str,
+        mut ctx: PageVars,
+        minify: bool,
+    ) -> Result<(), RenderError> {
         let file = if path.ends_with(".html") {
             path.to_string()
         } else {
@@ -235,6 +262,9 @@ impl<'a> Renderer<'a> {
                 template: template.to_string(),
                 message: error_chain(&e),
             })?;
+        if minify {
+            html = minify::page(&html);
+        }
         self.staging.write(&file, &html)?;
         Ok(())
     }
@@ -411,7 +441,7 @@ impl<'a> Renderer<'a> {
                 "JSON".to_string(),
             )],
         );
-        self.write_page(&template.name, &path, ctx)
+        self.write_entity_page(&template.name, &path, ctx)
     }
 
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
@@ -421,7 +451,7 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
-        self.write_page("takedown.html", &path, ctx)
+        self.write_entity_page("takedown.html", &path, ctx)
     }
 }
 

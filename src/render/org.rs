@@ -154,7 +154,7 @@ impl Renderer<'_> {
                 ),
             ],
         );
-        self.write_page("org.html", &path, ctx)
+        self.write_entity_page("org.html", &path, ctx)
     }
 
     /// One collection's part of an organisation's page: its line in the status at a glance,
