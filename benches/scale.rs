@@ -384,61 +384,9 @@ fn bench_one(opts: &Options, n: u64) {
     .unwrap_or_else(|e| panic!("generate failed: {e}"));
     println!("generate        {:>8.2} s", started.elapsed().as_secs_f64());
 
-    let checked = measure(
-        Command::new(gongshi())
-            .args(["check", "--as-of", AS_OF])
-            .arg("--site")
-            .arg(&site),
-        &log,
-    );
-    assert!(checked.ok, "check failed: {}", tail(&checked.stderr));
-    println!(
-        "check           {:>8.2} s  {:>8}",
-        checked.seconds,
-        mb(checked.peak_rss)
-    );
-
-    // Builds and floors take turns, so a drift of the disk's speed touches both alike.
+    check_site(&site, &log);
     let runs = opts.runs_for(n);
-    let mut builds = Vec::new();
-    let mut floors = Vec::new();
-    let mut one_thread_floors = Vec::new();
-    for run in 1..=runs {
-        let free_before = free_bytes(&opts.work);
-        let built = measure(
-            Command::new(gongshi())
-                .args(["build", "--timings", "--as-of", AS_OF])
-                .arg("--site")
-                .arg(&site)
-                .arg("--out")
-                .arg(build_dir(opts, n, run)),
-            &log,
-        );
-        assert!(built.ok, "build failed: {}", tail(&built.stderr));
-        if run == 1 {
-            let used = free_before.saturating_sub(free_bytes(&opts.work));
-            check_space_for_runs(opts, n, runs, used);
-        }
-        let floor = file_system_floor(&out, &floor_dir(opts, n, run, Writers::Pool), Writers::Pool);
-        let one_thread =
-            file_system_floor(&out, &floor_dir(opts, n, run, Writers::One), Writers::One);
-        if runs > 1 {
-            println!(
-                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel; {})\n       floor {}  this run's build/floor = {:.2}\n       floor {}  this run's build/floor = {:.2}",
-                built.seconds,
-                built.user,
-                built.sys,
-                built.machine.describe(),
-                floor.describe(),
-                built.seconds / floor.seconds(),
-                one_thread.describe(),
-                built.seconds / one_thread.seconds()
-            );
-        }
-        builds.push(built);
-        floors.push(floor);
-        one_thread_floors.push(one_thread);
-    }
+    let (mut builds, mut floors, mut one_thread_floors) = timed_runs(opts, n, &site, &out, &log);
     let peak = builds.iter().map(peak_of).max().unwrap_or(0);
     builds.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
     floors.sort_by(|a, b| a.seconds().total_cmp(&b.seconds()));
@@ -493,6 +441,75 @@ fn bench_one(opts: &Options, n: u64) {
         };
         compare::run(opts, n, &site, &out, &gongshi, render_seconds);
     }
+}
+
+/// `gongshi check` of the site, timed.
+fn check_site(site: &Path, log: &Path) {
+    let checked = measure(
+        Command::new(gongshi())
+            .args(["check", "--as-of", AS_OF])
+            .arg("--site")
+            .arg(site),
+        log,
+    );
+    assert!(checked.ok, "check failed: {}", tail(&checked.stderr));
+    println!(
+        "check           {:>8.2} s  {:>8}",
+        checked.seconds,
+        mb(checked.peak_rss)
+    );
+}
+
+/// Each run's build, then the file system's floors with writers on every core and with one.
+/// Builds and floors take turns, so a drift of the disk's speed touches both alike.
+fn timed_runs(
+    opts: &Options,
+    n: u64,
+    site: &Path,
+    out: &Path,
+    log: &Path,
+) -> (Vec<Measured>, Vec<Floor>, Vec<Floor>) {
+    let runs = opts.runs_for(n);
+    let mut builds = Vec::new();
+    let mut floors = Vec::new();
+    let mut one_thread_floors = Vec::new();
+    for run in 1..=runs {
+        let free_before = free_bytes(&opts.work);
+        let built = measure(
+            Command::new(gongshi())
+                .args(["build", "--timings", "--as-of", AS_OF])
+                .arg("--site")
+                .arg(site)
+                .arg("--out")
+                .arg(build_dir(opts, n, run)),
+            log,
+        );
+        assert!(built.ok, "build failed: {}", tail(&built.stderr));
+        if run == 1 {
+            let used = free_before.saturating_sub(free_bytes(&opts.work));
+            check_space_for_runs(opts, n, runs, used);
+        }
+        let floor = file_system_floor(out, &floor_dir(opts, n, run, Writers::Pool), Writers::Pool);
+        let one_thread =
+            file_system_floor(out, &floor_dir(opts, n, run, Writers::One), Writers::One);
+        if runs > 1 {
+            println!(
+                "run {run}: build {:>6.2} s (cpu {:.2} s user, {:.2} s kernel; {})\n       floor {}  this run's build/floor = {:.2}\n       floor {}  this run's build/floor = {:.2}",
+                built.seconds,
+                built.user,
+                built.sys,
+                built.machine.describe(),
+                floor.describe(),
+                built.seconds / floor.seconds(),
+                one_thread.describe(),
+                built.seconds / one_thread.seconds()
+            );
+        }
+        builds.push(built);
+        floors.push(floor);
+        one_thread_floors.push(one_thread);
+    }
+    (builds, floors, one_thread_floors)
 }
 
 /// The bytes the file system holding `dir` has free for this user (delayed allocation counted:

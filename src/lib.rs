@@ -34,7 +34,6 @@ pub mod manifest;
 pub mod markdown;
 pub mod memory;
 pub mod messages;
-pub mod national;
 pub mod notice;
 pub mod org;
 pub mod output;

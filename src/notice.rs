@@ -7,7 +7,7 @@
 //! notice published 2024-01-15 is shown through 2024-04-14 and taken down on 2024-04-15.
 
 use crate::calendar::{HolidayCalendar, MissingYear};
-use crate::config::{Collection, Condition, FieldDef, FieldType, Period, Personal, SiteConfig};
+use crate::config::{Collection, Condition, Period, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::domain::RecordId;
 use crate::messages::{Lang, Msg, Say};
@@ -55,7 +55,42 @@ pub struct TakenDown {
     /// The organisations (credit codes) the record named, for their feeds; never a masked
     /// party's (see [`crate::org`]).
     #[serde(skip)]
-    pub organisations: Vec<crate::org::OrgMention>,
+    pub organisations: Vec<OrgMention>,
+}
+
+/// An organisation a record names: its credit code, its name as the record gives it, and
+/// whether that name is masked (then the code must not be joined).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgMention {
+    pub code: String,
+    pub name: Option<String>,
+    pub masked: bool,
+}
+
+/// The organisations a record with `values` names through its collection's `organisation:`
+/// fields.
+pub fn org_mentions(collection: &Collection, values: &[Option<Value>]) -> Vec<OrgMention> {
+    let fields = &collection.fields;
+    collection
+        .organisations
+        .iter()
+        .filter_map(|of| {
+            let Some(Some(Value::CreditCode(code))) = values.get(of.code) else {
+                return None;
+            };
+            let name_field = &fields[of.name];
+            let code_field = &fields[of.code];
+            Some(OrgMention {
+                code: code.to_string(),
+                name: values
+                    .get(of.name)
+                    .and_then(Option::as_ref)
+                    .map(Value::plain_text),
+                masked: crate::personal::is_masked(fields, values, name_field)
+                    || crate::personal::is_masked(fields, values, code_field),
+            })
+        })
+        .collect()
 }
 
 /// One collection as every output stage reads it: its definition, its records on notice and
@@ -226,21 +261,21 @@ enum Decided {
 fn decide(collection: &Collection, record: Record, as_of: NaiveDate) -> Option<Decided> {
     Some(match status(collection, &record, as_of) {
         NoticeStatus::OnNotice { last_day } => Decided::Public(PublicRecord {
-            record: mask(
+            record: crate::personal::mask_fields(
                 &collection.fields,
                 crate::derived::apply(collection, record, as_of),
             ),
             last_day,
         }),
         NoticeStatus::Expired { last_day } => Decided::TakenDown(TakenDown {
-            organisations: crate::org::mentions(collection, &record.values),
+            organisations: org_mentions(collection, &record.values),
             id: record.id,
             published: record.notice.published,
             ended: last_day,
             withdrawn_reason: None,
         }),
         NoticeStatus::Withdrawn { date, reason } => Decided::TakenDown(TakenDown {
-            organisations: crate::org::mentions(collection, &record.values),
+            organisations: org_mentions(collection, &record.values),
             id: record.id,
             published: record.notice.published,
             ended: date,
@@ -248,83 +283,6 @@ fn decide(collection: &Collection, record: Record, as_of: NaiveDate) -> Option<D
         }),
         NoticeStatus::Embargoed | NoticeStatus::NotPublished => return None,
     })
-}
-
-/// Removes or masks every field marked personal, in nested objects too.
-fn mask(fields: &[FieldDef], mut record: Record) -> Record {
-    record.values = mask_values(fields, std::mem::take(&mut record.values));
-    record
-}
-
-/// Which of `fields` `keep_first_char` masks in this record. Decided on the values as read: a
-/// mask's condition names another field of the record.
-pub(crate) fn masks_applying(fields: &[FieldDef], values: &[Option<Value>]) -> Vec<bool> {
-    fields
-        .iter()
-        .map(|field| is_masked(fields, values, field))
-        .collect()
-}
-
-fn mask_values(fields: &[FieldDef], values: Vec<Option<Value>>) -> Vec<Option<Value>> {
-    let masked = masks_applying(fields, &values);
-    fields
-        .iter()
-        .zip(values)
-        .zip(masked)
-        .map(|((field, value), masked)| {
-            let value = value?;
-            let value = match &field.ty {
-                FieldType::Object(sub) => {
-                    map_objects(value, &|o| Value::Object(mask_values(sub, o)))
-                }
-                _ => value,
-            };
-            match &field.personal {
-                Personal::Public => Some(value),
-                Personal::Omit => None,
-                Personal::KeepFirstChar { .. } if masked => {
-                    Some(map_text(&value, crate::text::mask_keep_first_char))
-                }
-                Personal::KeepFirstChar { .. } => Some(value),
-            }
-        })
-        .collect()
-}
-
-/// Whether `field` of a record with `values` is masked (`keep_first_char` whose condition
-/// holds). A condition whose field has no value counts as holding: masking is the safe side.
-/// Published records keep the values a condition reads unless those are personal too, in which
-/// case they are gone and the field still counts as masked.
-pub fn is_masked(fields: &[FieldDef], values: &[Option<Value>], field: &FieldDef) -> bool {
-    match &field.personal {
-        Personal::KeepFirstChar { when: None } => true,
-        Personal::KeepFirstChar {
-            when: Some((key, allowed)),
-        } => fields
-            .iter()
-            .position(|f| &f.key == key)
-            .and_then(|i| values.get(i)?.as_ref())
-            .is_none_or(|v| allowed.contains(&v.plain_text())),
-        Personal::Public | Personal::Omit => false,
-    }
-}
-
-fn map_objects(value: Value, f: &dyn Fn(Vec<Option<Value>>) -> Value) -> Value {
-    match value {
-        Value::Object(o) => f(o),
-        Value::List(items) => Value::List(items.into_iter().map(|i| map_objects(i, f)).collect()),
-        other => other,
-    }
-}
-
-fn map_text(value: &Value, f: fn(&str) -> String) -> Value {
-    match value {
-        Value::Text(s) => Value::Text(f(s)),
-        Value::Markdown(s) => Value::Markdown(f(s)),
-        Value::List(items) => Value::List(items.iter().map(|i| map_text(i, f)).collect()),
-        // Structured values (codes, dates) carry no name to mask; omit them rather than leak.
-        _ => Value::Text("**".into()),
-    }
 }
 
 fn english<S: serde::Serializer>(say: &Say, s: S) -> Result<S::Ok, S::Error> {

@@ -4,7 +4,7 @@
 //! (`organisation:` on a credit-code field, see [`crate::config::OrgField`]).
 //!
 //! Privacy: a code that any record names in a masked field (a natural person or an individual
-//! business, see [`crate::notice::is_masked`]) belongs to a masked party. Such a code gets no
+//! business, see [`crate::personal::is_masked`]) belongs to a masked party. Such a code gets no
 //! page and joins nothing, even where other records name it unmasked: a page listing them
 //! would join a person's records, which masking exists to prevent.
 
@@ -12,41 +12,6 @@ use crate::config::{Collection, FieldType, SiteConfig};
 use crate::notice::PublishedSet;
 use crate::record::{Money, Value};
 use std::collections::{HashMap, HashSet};
-
-/// An organisation a record names: its credit code, its name as the record gives it, and
-/// whether that name is masked (then the code must not be joined).
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrgMention {
-    pub code: String,
-    pub name: Option<String>,
-    pub masked: bool,
-}
-
-/// The organisations a record with `values` names through its collection's `organisation:`
-/// fields.
-pub fn mentions(collection: &Collection, values: &[Option<Value>]) -> Vec<OrgMention> {
-    let fields = &collection.fields;
-    collection
-        .organisations
-        .iter()
-        .filter_map(|of| {
-            let Some(Some(Value::CreditCode(code))) = values.get(of.code) else {
-                return None;
-            };
-            let name_field = &fields[of.name];
-            let code_field = &fields[of.code];
-            Some(OrgMention {
-                code: code.to_string(),
-                name: values
-                    .get(of.name)
-                    .and_then(Option::as_ref)
-                    .map(Value::plain_text),
-                masked: crate::notice::is_masked(fields, values, name_field)
-                    || crate::notice::is_masked(fields, values, code_field),
-            })
-        })
-        .collect()
-}
 
 /// One organisation's records, per collection in the set's order (newest first).
 #[derive(Debug, Clone)]
@@ -106,7 +71,7 @@ impl OrgIndex {
                 );
             }
             for (ri, r) in pc.records.iter().enumerate() {
-                for m in mentions(c, &r.record.values) {
+                for m in crate::notice::org_mentions(c, &r.record.values) {
                     if m.masked {
                         masked.insert(m.code);
                         continue;

@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub max_file_bytes: u64,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Minify the theme's CSS and JavaScript and the site-level pages (see
+    /// [`crate::render::minify`]); only in a gongshi built with the `minify` feature.
+    pub minify: bool,
     /// Told when each stage starts, for a progress display.
     pub on_stage: Option<fn(Stage)>,
 }
@@ -56,6 +59,7 @@ impl BuildOptions {
             previous: None,
             max_file_bytes: crate::load::DEFAULT_MAX_FILE_BYTES,
             strict: false,
+            minify: false,
             on_stage: None,
         }
     }
@@ -77,6 +81,11 @@ pub enum BuildError {
     Previous(PathBuf, String),
     #[error("{0}")]
     Stage(String),
+    /// `--minify` asked of a gongshi built without the `minify` feature.
+    #[error(
+        "--minify needs gongshi built with minification: cargo build --release --features minify"
+    )]
+    MinifyNotBuilt,
 }
 
 /// Time and output of one stage, for progress and the benchmark.
@@ -179,6 +188,9 @@ pub fn build_live(opts: &BuildOptions, live: Live) -> Result<BuildSummary, Build
 
 /// The one schedule of every build; `live` makes it a rebuild in place (see [`crate::live`]).
 fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildError> {
+    if opts.minify && !crate::render::minify::AVAILABLE {
+        return Err(BuildError::MinifyNotBuilt);
+    }
     let mut stages = Vec::new();
     let started = Instant::now();
     // Before anything else: a build into the wrong folder would delete it.
@@ -210,18 +222,13 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         Some(Live { state, pages_ready }) => (Some(state), Some(pages_ready)),
         None => (None, None),
     };
-    let staging = match &state {
-        Some(state) => Staging::live(&opts.out, state.output.clone())?,
-        None => Staging::new(&opts.out)?,
-    };
-    if let Some(state) = &state {
-        state.pages.start_build();
-    }
+    let staging = open_staging(&opts.out, state.as_deref())?;
     let outputs = Outputs {
         config: &config,
         set: &set,
         previous: previous.as_ref(),
         memo: state.as_deref().map(|s| &s.pages),
+        minify: opts.minify,
     };
     let mut after_render = |staging: &Staging| -> Result<(), BuildError> {
         let in_place = staging.overlay().is_some_and(|o| !o.is_first());
@@ -245,19 +252,7 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
     report(Stage::Swap);
     let t = Instant::now();
     let rendered_pages = state.as_ref().map(|s| s.pages.rendered());
-    match state {
-        Some(state) => match staging.finish_live() {
-            Ok(index) => {
-                state.output = index;
-                state.pages.advance();
-            }
-            Err(e) => {
-                *state = LiveState::default();
-                return Err(e.into());
-            }
-        },
-        None => staging.commit()?,
-    }
+    swap_in(staging, state)?;
     stages.push(timing("swap", t, 0, 0));
     Ok(BuildSummary {
         warnings: diagnostics,
@@ -268,6 +263,36 @@ fn run(opts: &BuildOptions, live: Option<Live>) -> Result<BuildSummary, BuildErr
         rendered_pages,
         staff,
     })
+}
+
+/// A new staging folder beside `out`; a live rebuild's starts from the files of the build
+/// `state` remembers.
+fn open_staging(out: &Path, state: Option<&LiveState>) -> Result<Staging, BuildError> {
+    let Some(state) = state else {
+        return Ok(Staging::new(out)?);
+    };
+    let staging = Staging::live(out, state.output.clone())?;
+    state.pages.start_build();
+    Ok(staging)
+}
+
+/// Puts the staged output in place of `--out`; a live rebuild remembers what it wrote, or
+/// forgets everything when the swap fails.
+fn swap_in(staging: Staging, state: Option<&mut LiveState>) -> Result<(), BuildError> {
+    let Some(state) = state else {
+        return Ok(staging.commit()?);
+    };
+    match staging.finish_live() {
+        Ok(index) => {
+            state.output = index;
+            state.pages.advance();
+            Ok(())
+        }
+        Err(e) => {
+            *state = LiveState::default();
+            Err(e.into())
+        }
+    }
 }
 
 /// The front half, with the build's options applied: nothing to write when it has errors.
@@ -337,6 +362,7 @@ struct Outputs<'a> {
     previous: Option<&'a Manifest>,
     /// Live rebuilds: the previous build's page hashes.
     memo: Option<&'a PageMemo>,
+    minify: bool,
 }
 
 /// Times the stages of the output half in turn, with the files and bytes each wrote.
@@ -393,6 +419,7 @@ fn write_outputs(
         set,
         previous,
         memo,
+        minify,
     } = *outputs;
     let pages_first = memo.is_some();
     let mut clock = Clock::new(staging);
@@ -404,21 +431,12 @@ fn write_outputs(
             || scope.spawn(|| timed(|| crate::search::write(config, set, &search_staging)));
         let early_search = (!pages_first).then(start_search);
         // The renderer first: a theme that fails to load needs no folders.
-        let renderer = Renderer::new(config, set, staging, pages)?.with_memo(memo);
+        let renderer = Renderer::new(config, set, staging, pages, minify)?.with_memo(memo);
         let maker = std::thread::Builder::new()
             .name("gongshi-folders".into())
             .spawn_scoped(scope, || folders.make_all(set, staging, &record_files))
             .map_err(|e| BuildError::Stage(format!("starting the folder thread: {e}")))?;
-        let inputs = crate::export::Inputs {
-            previous,
-            strings: renderer.i18n(),
-            orgs: renderer.orgs(),
-            content_slugs: renderer
-                .content_pages()
-                .iter()
-                .map(|p| p.slug.as_str())
-                .collect(),
-        };
+        let inputs = export_inputs(&renderer, previous);
         let export = || {
             timed(|| crate::export::export(config, set, &inputs, &export_staging, &record_files))
         };
@@ -433,9 +451,7 @@ fn write_outputs(
             folders.abandon();
         }
         // A folder error explains the page errors that followed from it.
-        maker
-            .join()
-            .map_err(|_| BuildError::Stage("the folder thread panicked".into()))??;
+        joined(maker, "the folder thread")??;
         rendered?;
         clock.done("render", stages);
         after_render(staging)?;
@@ -452,9 +468,7 @@ fn write_outputs(
             stages.push(beside("export (beside)", export_seconds, &export_staging));
         }
 
-        let (result, seconds) = search
-            .join()
-            .map_err(|_| BuildError::Stage("search indexing panicked".into()))?;
+        let (result, seconds) = joined(search, "search indexing")?;
         let stats = result.map_err(|e| BuildError::Stage(e.to_string()))?;
         renderer.search_page(&stats.manifest)?;
         clock.done("search wait", stages);
@@ -463,4 +477,29 @@ fn write_outputs(
         staging.absorb(&search_staging);
         Ok::<(), BuildError>(())
     })
+}
+
+/// What export reads besides the published set: the earlier manifest, and what the renderer
+/// has already made (the theme's words, the organisations, the content pages).
+fn export_inputs<'a>(
+    renderer: &'a Renderer,
+    previous: Option<&'a Manifest>,
+) -> crate::export::Inputs<'a> {
+    crate::export::Inputs {
+        previous,
+        strings: renderer.i18n(),
+        orgs: renderer.orgs(),
+        content_slugs: renderer
+            .content_pages()
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect(),
+    }
+}
+
+/// The result of a stage's thread; `what` names it when it panicked.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>, what: &str) -> Result<T, BuildError> {
+    thread
+        .join()
+        .map_err(|_| BuildError::Stage(format!("{what} panicked")))
 }

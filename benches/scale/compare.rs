@@ -117,9 +117,20 @@ pub fn run(
         run_pagefind(opts, n, &hugo_out)
     };
 
+    print_comparison(n, gongshi, &hugo, pagefind, render_seconds);
+}
+
+/// gongshi's figures against Hugo's, and against Hugo and Pagefind together.
+fn print_comparison(
+    n: u64,
+    gongshi: &Figures,
+    hugo: &Figures,
+    pagefind: Option<Figures>,
+    render_seconds: f64,
+) {
     println!("-- {n} records: gongshi (pages+datasets+search) vs Hugo (pages) vs Hugo+Pagefind");
     print_line("gongshi", gongshi);
-    print_line("hugo", &hugo);
+    print_line("hugo", hugo);
     println!(
         "  gongshi/hugo         wall {:.2}  peak {:.2}  (gongshi pages alone: {render_seconds:.2} s, {:.2} of hugo)",
         gongshi.seconds / hugo.seconds,

@@ -4,7 +4,7 @@ use super::{as_of, print_diagnostics, Verbosity};
 use anyhow::Context as _;
 use gongshi::messages::{Lang, Say};
 use gongshi::out_guard;
-use gongshi::pipeline::{self, BuildError, BuildOptions};
+use gongshi::pipeline::{self, BuildError, BuildOptions, StageTiming};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,31 +37,73 @@ pub struct Args {
     /// file paths) to this file, which must lie outside --out: it is not for the public.
     #[arg(long)]
     staff_report: Option<PathBuf>,
+    /// Minify the theme's CSS and JavaScript and the site-level pages (home, listings, /stats/,
+    /// /data/, …; not the record pages). Needs gongshi built with `--features minify`.
+    #[arg(long)]
+    minify: bool,
 }
 
 /// The spinner's language: `on_stage` is a plain function (it cannot capture `lang`).
 static STAGES_IN_CHINESE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 pub fn run(args: Args, verbosity: Verbosity, lang: Lang) -> anyhow::Result<ExitCode> {
-    let Args {
-        site,
-        out,
-        as_of: date,
-        base_url,
-        previous,
-        strict,
-        max_file_bytes,
-        timings,
-        staff_report,
-    } = args;
-    if let Some(file) = &staff_report {
-        refuse_report_inside_out(file, &out, lang)?;
+    if args.minify && !gongshi::render::minify::AVAILABLE {
+        return Err(BuildError::MinifyNotBuilt.into());
     }
-    let mut opts = BuildOptions::new(site, out, as_of(date.as_deref(), lang)?);
-    opts.base_url = base_url;
-    opts.previous = previous;
-    opts.strict = strict;
-    opts.max_file_bytes = max_file_bytes;
+    if let Some(file) = &args.staff_report {
+        refuse_report_inside_out(file, &args.out, lang)?;
+    }
+    let opts = options(&args, lang)?;
+    gongshi::progress::start("gongshi build");
+    let built = pipeline::build(&opts);
+    gongshi::progress::finish();
+    match built {
+        Ok(summary) => {
+            print_diagnostics(&summary.warnings, verbosity, lang);
+            if args.timings {
+                print_timings(&summary.stages);
+            }
+            if let Some(file) = &args.staff_report {
+                let text = gongshi::notice::staff_report_text(&summary.staff, lang);
+                std::fs::write(file, text).with_context(|| {
+                    let file = file.clone();
+                    Say::WritingStaffReport { file }.render(lang)
+                })?;
+            }
+            if verbosity != Verbosity::Quiet {
+                let built = Say::Built {
+                    files: summary.files,
+                    bytes: summary.bytes,
+                    published: summary.published,
+                    as_of: opts.as_of,
+                    out: opts.out.clone(),
+                };
+                eprintln!("{}", built.render(lang));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Invalid(diags)) => {
+            print_diagnostics(&diags, verbosity, lang);
+            let errors = diags.iter().filter(|d| d.is_error() || args.strict).count();
+            eprintln!("{}", Say::BuildFailed { errors }.render(lang));
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The pipeline's options from the command line, with stage messages in `lang`.
+fn options(args: &Args, lang: Lang) -> anyhow::Result<BuildOptions> {
+    let mut opts = BuildOptions::new(
+        args.site.clone(),
+        args.out.clone(),
+        as_of(args.as_of.as_deref(), lang)?,
+    );
+    opts.base_url = args.base_url.clone();
+    opts.previous = args.previous.clone();
+    opts.strict = args.strict;
+    opts.max_file_bytes = args.max_file_bytes;
+    opts.minify = args.minify;
     STAGES_IN_CHINESE.store(lang == Lang::Zh, std::sync::atomic::Ordering::Relaxed);
     opts.on_stage = Some(|stage| {
         gongshi::progress::message(gongshi::progress::stage_message(
@@ -69,52 +111,21 @@ pub fn run(args: Args, verbosity: Verbosity, lang: Lang) -> anyhow::Result<ExitC
             STAGES_IN_CHINESE.load(std::sync::atomic::Ordering::Relaxed),
         ))
     });
-    gongshi::progress::start("gongshi build");
-    let built = pipeline::build(&opts);
-    gongshi::progress::finish();
-    match built {
-        Ok(summary) => {
-            print_diagnostics(&summary.warnings, verbosity, lang);
-            if timings {
-                for s in &summary.stages {
-                    eprintln!(
-                            "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7.2} s cpu {:>7} MB peak",
-                            s.stage,
-                            s.seconds,
-                            s.files,
-                            s.bytes,
-                            s.cpu_seconds,
-                            s.peak_rss >> 20
-                        );
-                }
-            }
-            if let Some(file) = &staff_report {
-                let text = gongshi::notice::staff_report_text(&summary.staff, lang);
-                std::fs::write(file, text).with_context(|| {
-                    let file = file.clone();
-                    Say::WritingStaffReport { file }.render(lang)
-                })?;
-            }
-            if verbosity == Verbosity::Quiet {
-                return Ok(ExitCode::SUCCESS);
-            }
-            let built = Say::Built {
-                files: summary.files,
-                bytes: summary.bytes,
-                published: summary.published,
-                as_of: opts.as_of,
-                out: opts.out.clone(),
-            };
-            eprintln!("{}", built.render(lang));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(BuildError::Invalid(diags)) => {
-            print_diagnostics(&diags, verbosity, lang);
-            let errors = diags.iter().filter(|d| d.is_error() || strict).count();
-            eprintln!("{}", Say::BuildFailed { errors }.render(lang));
-            Ok(ExitCode::from(1))
-        }
-        Err(e) => Err(e.into()),
+    Ok(opts)
+}
+
+/// `--timings`: each stage's wall time, output, CPU time and peak memory.
+fn print_timings(stages: &[StageTiming]) {
+    for s in stages {
+        eprintln!(
+            "stage {:<16} {:>8.2} s {:>9} files {:>13} bytes {:>7.2} s cpu {:>7} MB peak",
+            s.stage,
+            s.seconds,
+            s.files,
+            s.bytes,
+            s.cpu_seconds,
+            s.peak_rss >> 20
+        );
     }
 }
 

@@ -16,10 +16,10 @@ pub(super) fn resolve_fields(
 ) -> Vec<FieldDef> {
     let mut fields = Vec::new();
     for (key, rf) in raw {
-        if crate::record::SYSTEM_KEYS.contains(&key.as_str()) {
+        if crate::domain::SYSTEM_KEYS.contains(&key.as_str()) {
             report(SiteProblem::ReservedField {
                 key: key.clone(),
-                reserved: crate::record::SYSTEM_KEYS.join(", "),
+                reserved: crate::domain::SYSTEM_KEYS.join(", "),
             });
             continue;
         }

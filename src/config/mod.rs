@@ -3,10 +3,13 @@
 //! `fields` make it). Collections are declared here, never hard-coded, so a bureau adds one by
 //! configuration alone.
 
+mod expiry;
 mod fields;
+pub mod national;
 mod raw;
 mod resolve;
 
+pub use expiry::Expiry;
 pub use raw::{Footer, Licence, SiteMeta, TileMap};
 
 use crate::diagnostic::Diagnostic;
@@ -37,9 +40,9 @@ pub struct Collection {
     pub fields: Vec<FieldDef>,
     pub notice: NoticeConfig,
     pub id_template: Option<String>,
-    pub national: Option<crate::national::NationalFormat>,
+    pub national: Option<national::NationalFormat>,
     /// Fields whose value follows from a date at the as-of date (see [`crate::derived`]).
-    pub expiries: Vec<crate::derived::Expiry>,
+    pub expiries: Vec<Expiry>,
     /// Fields (top level) whose value names the record itself: its name and its own
     /// identifiers. Search ranks the record a query names above records that mention it.
     /// Default: the title field and the `unique` fields.

@@ -119,9 +119,9 @@ pub(super) struct RawCollection {
     /// How `gongshi import` names new records, e.g. "{task_number}-{subject_credit_code}".
     #[serde(default)]
     pub(super) id_template: Option<String>,
-    /// The national 双公示 column layout (see [`crate::national`]).
+    /// The national 双公示 column layout (see [`super::national`]).
     #[serde(default)]
-    pub(super) national: Option<crate::national::RawNationalFormat>,
+    pub(super) national: Option<super::national::RawNationalFormat>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,7 +158,7 @@ pub(super) struct RawField {
     #[serde(default)]
     pub(super) aliases: Vec<String>,
     #[serde(default)]
-    pub(super) expires: Option<crate::derived::RawExpiry>,
+    pub(super) expires: Option<super::expiry::RawExpiry>,
     /// On a credit-code field: the code identifies an organisation, named by another field.
     #[serde(default)]
     pub(super) organisation: Option<RawOrganisation>,

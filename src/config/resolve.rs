@@ -89,7 +89,7 @@ fn resolve_collection(
         .collect();
     let notice = resolve_notice(&rc.notice, &fields, report);
     let national = rc.national.as_ref().and_then(|raw| {
-        crate::national::resolve(raw, &fields)
+        national::resolve(raw, &fields)
             .map_err(|detail| report(SiteProblem::National { detail }))
             .ok()
     });
@@ -119,14 +119,14 @@ fn resolve_expiries(
     rc: &RawCollection,
     fields: &[FieldDef],
     report: &mut dyn FnMut(SiteProblem),
-) -> Vec<crate::derived::Expiry> {
+) -> Vec<Expiry> {
     let mut expiries = Vec::new();
     for (field_key, rf) in &rc.fields {
         let (Some(raw), Some(i)) = (&rf.expires, fields.iter().position(|f| &f.key == field_key))
         else {
             continue;
         };
-        match crate::derived::resolve(raw, i, fields) {
+        match expiry::resolve(raw, i, fields) {
             Ok(expiry) => expiries.push(expiry),
             Err(detail) => report(SiteProblem::Field {
                 key: field_key.clone(),

@@ -12,8 +12,9 @@ pub use crate::exported::{Change, ChangeList, TakedownReason};
 pub use crate::manifest::{
     read_manifest, read_previous, Manifest, ManifestEntry, PreviousError, MANIFEST_FORMAT,
 };
-use crate::notice::PublishedSet;
+use crate::notice::{PublicRecord, PublishedCollection, PublishedSet, TakenDown};
 use crate::output::Staging;
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
 /// Compares the earlier manifest with this build's. `titles` gives each published record's
@@ -25,16 +26,8 @@ pub fn diff(
     current: &Manifest,
     title: &dyn Fn(usize, usize) -> String,
 ) -> ChangeList {
-    let before: HashMap<(&str, &str), &str> = previous
-        .records
-        .iter()
-        .map(|r| ((r.collection.as_str(), r.id.as_str()), r.hash.as_str()))
-        .collect();
-    let now: HashMap<(&str, &str), &str> = current
-        .records
-        .iter()
-        .map(|r| ((r.collection.as_str(), r.id.as_str()), r.hash.as_str()))
-        .collect();
+    let before = hashes(previous);
+    let now = hashes(current);
     let base = &config.site.base_url;
     let mut list = ChangeList {
         since: previous.as_of,
@@ -64,49 +57,90 @@ pub fn diff(
                     .added
                     .push(change(Some(r.record.notice.published), None)),
                 (Some(old), Some(new)) if old != new => {
-                    let recent: Vec<_> = r
-                        .record
-                        .notice
-                        .history
-                        .iter()
-                        .filter(|h| h.date > previous.as_of)
-                        .collect();
-                    let date = recent.iter().map(|h| h.date).max().unwrap_or(set.as_of);
-                    let detail = (!recent.is_empty()).then(|| {
-                        recent
-                            .iter()
-                            .map(|h| h.summary.as_str())
-                            .collect::<Vec<_>>()
-                            .join("；")
-                    });
+                    let (date, detail) = corrections_since(r, previous.as_of, set.as_of);
                     list.corrected.push(change(Some(date), detail));
                 }
                 _ => {}
             }
         }
-        let taken: BTreeMap<&str, &crate::notice::TakenDown> =
-            pc.taken_down.iter().map(|t| (t.id.as_str(), t)).collect();
-        for r in previous.records.iter().filter(|r| r.collection == c.key) {
-            if now.contains_key(&(c.key.as_str(), r.id.as_str())) {
-                continue;
-            }
-            let t = taken.get(r.id.as_str());
-            let reason = match t {
-                Some(t) if t.withdrawn_reason.is_some() => TakedownReason::Withdrawn,
-                Some(_) => TakedownReason::Expired,
-                None => TakedownReason::Removed,
-            };
-            list.taken_down.push(Change {
-                collection: c.key.clone(),
-                id: r.id.clone(),
-                url: format!("{base}{}/{}/", c.key, r.id),
-                title: None,
-                date: t.map(|t| t.ended),
-                detail: t.and_then(|t| t.withdrawn_reason.clone()),
-                reason: Some(reason),
-            });
-        }
+        list.taken_down
+            .extend(taken_down_since(pc, previous, &now, base));
     }
+    sort_changes(config, &mut list);
+    list
+}
+
+/// Each record's content hash in `manifest`, by (collection, id).
+fn hashes(manifest: &Manifest) -> HashMap<(&str, &str), &str> {
+    manifest
+        .records
+        .iter()
+        .map(|r| ((r.collection.as_str(), r.id.as_str()), r.hash.as_str()))
+        .collect()
+}
+
+/// A changed record's date and detail: its newest correction since `since` and their
+/// summaries, or the as-of date and no detail when its history records none.
+fn corrections_since(
+    r: &PublicRecord,
+    since: NaiveDate,
+    as_of: NaiveDate,
+) -> (NaiveDate, Option<String>) {
+    let recent: Vec<_> = r
+        .record
+        .notice
+        .history
+        .iter()
+        .filter(|h| h.date > since)
+        .collect();
+    let date = recent.iter().map(|h| h.date).max().unwrap_or(as_of);
+    let detail = (!recent.is_empty()).then(|| {
+        recent
+            .iter()
+            .map(|h| h.summary.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    });
+    (date, detail)
+}
+
+/// The records of `pc`'s collection the earlier build published and this one does not, and
+/// why: withdrawn, expired, or gone from the data.
+fn taken_down_since(
+    pc: &PublishedCollection,
+    previous: &Manifest,
+    now: &HashMap<(&str, &str), &str>,
+    base: &str,
+) -> Vec<Change> {
+    let c = &pc.def;
+    let taken: BTreeMap<&str, &TakenDown> =
+        pc.taken_down.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut changes = Vec::new();
+    for r in previous.records.iter().filter(|r| r.collection == c.key) {
+        if now.contains_key(&(c.key.as_str(), r.id.as_str())) {
+            continue;
+        }
+        let t = taken.get(r.id.as_str());
+        let reason = match t {
+            Some(t) if t.withdrawn_reason.is_some() => TakedownReason::Withdrawn,
+            Some(_) => TakedownReason::Expired,
+            None => TakedownReason::Removed,
+        };
+        changes.push(Change {
+            collection: c.key.clone(),
+            id: r.id.clone(),
+            url: format!("{base}{}/{}/", c.key, r.id),
+            title: None,
+            date: t.map(|t| t.ended),
+            detail: t.and_then(|t| t.withdrawn_reason.clone()),
+            reason: Some(reason),
+        });
+    }
+    changes
+}
+
+/// Newest first, then in site.yaml's collection order, then by id.
+fn sort_changes(config: &SiteConfig, list: &mut ChangeList) {
     let order =
         |c: &SiteConfig, x: &Change| c.collections.iter().position(|k| k.key == x.collection);
     for changes in [&mut list.added, &mut list.corrected, &mut list.taken_down] {
@@ -117,7 +151,6 @@ pub fn diff(
                 .then_with(|| a.id.cmp(&b.id))
         });
     }
-    list
 }
 
 /// `/changes/changes.json`: the list as data (render makes the `/changes/` page).
@@ -130,7 +163,6 @@ pub fn write_json(list: &ChangeList, staging: &Staging) -> Result<(), ExportErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     #[test]
     fn manifest_round_trips() {

@@ -288,13 +288,6 @@ fn atom(
     as_of: NaiveDate,
     text: &FeedText,
 ) -> Vec<u8> {
-    let Feed {
-        path,
-        page,
-        title,
-        subtitle,
-    } = *feed;
-    let base = &config.site.base_url;
     let updated = entries
         .iter()
         .map(|e| e.date)
@@ -302,12 +295,38 @@ fn atom(
         .max()
         .unwrap_or(as_of);
     let mut x = String::with_capacity(1024 + entries.len() * 512);
+    push_head(&mut x, config, feed, updated, !deleted.is_empty());
+    for e in entries {
+        push_entry(&mut x, config, e, text);
+    }
+    for d in deleted {
+        push_deleted(&mut x, config, d, text);
+    }
+    x.push_str("</feed>\n");
+    x.into_bytes()
+}
+
+/// The XML declaration, the `<feed>` element and the feed's own elements, up to its entries.
+fn push_head(
+    x: &mut String,
+    config: &SiteConfig,
+    feed: &Feed,
+    updated: NaiveDate,
+    deletions: bool,
+) {
+    let Feed {
+        path,
+        page,
+        title,
+        subtitle,
+    } = *feed;
+    let base = &config.site.base_url;
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     // The tombstone namespace only where there are deletions: other feeds keep their bytes.
-    let tombstones = if deleted.is_empty() {
-        String::new()
-    } else {
+    let tombstones = if deletions {
         format!(" xmlns:at=\"{TOMBSTONES_NS}\"")
+    } else {
+        String::new()
     };
     x.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\"{tombstones} xml:lang=\"{}\">\n",
@@ -335,62 +354,61 @@ fn atom(
         x.push_str(&format!("<rights>{}</rights>\n", esc(&l.name)));
     }
     x.push_str("<generator>gongshi</generator>\n");
-    for e in entries {
-        let c = &config.collections[e.collection];
-        let (r, ri) = (e.record, e.index);
-        let url = format!("{base}{}/{}/", c.key, r.record.id);
-        let record_title = &text.titles[e.collection][ri];
-        let (id, entry_title, summary, published) = match &e.kind {
-            Kind::Notice => (
-                url.clone(),
-                record_title.clone(),
-                text.summaries[e.collection][ri].clone(),
-                r.record.notice.published,
-            ),
-            Kind::Correction(summary) => (
-                format!(
-                    "{url}#correction-{}-{}",
-                    e.date,
-                    &crate::output::sha256_hex(summary.as_bytes())[..8]
-                ),
-                format!("{}：{record_title}", text.t("correction", "更正")),
-                summary.clone(),
+}
+
+/// One `<entry>`: a new notice, a correction from its history, or a change found against the
+/// earlier build.
+fn push_entry(x: &mut String, config: &SiteConfig, e: &Entry, text: &FeedText) {
+    let base = &config.site.base_url;
+    let c = &config.collections[e.collection];
+    let (r, ri) = (e.record, e.index);
+    let url = format!("{base}{}/{}/", c.key, r.record.id);
+    let record_title = &text.titles[e.collection][ri];
+    let (id, entry_title, summary, published) = match &e.kind {
+        Kind::Notice => (
+            url.clone(),
+            record_title.clone(),
+            text.summaries[e.collection][ri].clone(),
+            r.record.notice.published,
+        ),
+        Kind::Correction(summary) => (
+            format!(
+                "{url}#correction-{}-{}",
                 e.date,
+                &crate::output::sha256_hex(summary.as_bytes())[..8]
             ),
-            Kind::Changed => (
-                format!("{url}#changed-{}", e.date),
-                format!("{}：{record_title}", text.t("correction", "更正")),
-                text.t("content_changed", "公示内容已更新").to_string(),
-                e.date,
-            ),
-        };
-        x.push_str("<entry>\n");
-        x.push_str(&format!("<id>{}</id>\n", esc(&id)));
-        x.push_str(&format!("<title>{}</title>\n", esc(&entry_title)));
+            format!("{}：{record_title}", text.t("correction", "更正")),
+            summary.clone(),
+            e.date,
+        ),
+        Kind::Changed => (
+            format!("{url}#changed-{}", e.date),
+            format!("{}：{record_title}", text.t("correction", "更正")),
+            text.t("content_changed", "公示内容已更新").to_string(),
+            e.date,
+        ),
+    };
+    x.push_str("<entry>\n");
+    x.push_str(&format!("<id>{}</id>\n", esc(&id)));
+    x.push_str(&format!("<title>{}</title>\n", esc(&entry_title)));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        esc(&url)
+    ));
+    x.push_str(&format!("<published>{}</published>\n", day(published)));
+    x.push_str(&format!("<updated>{}</updated>\n", day(e.date)));
+    x.push_str(&format!(
+        "<category term=\"{}\" label=\"{}\"/>\n",
+        esc(&c.key),
+        esc(&c.title)
+    ));
+    if !summary.is_empty() {
         x.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            esc(&url)
+            "<summary type=\"text\">{}</summary>\n",
+            esc(&summary)
         ));
-        x.push_str(&format!("<published>{}</published>\n", day(published)));
-        x.push_str(&format!("<updated>{}</updated>\n", day(e.date)));
-        x.push_str(&format!(
-            "<category term=\"{}\" label=\"{}\"/>\n",
-            esc(&c.key),
-            esc(&c.title)
-        ));
-        if !summary.is_empty() {
-            x.push_str(&format!(
-                "<summary type=\"text\">{}</summary>\n",
-                esc(&summary)
-            ));
-        }
-        x.push_str("</entry>\n");
     }
-    for d in deleted {
-        push_deleted(&mut x, config, d, text);
-    }
-    x.push_str("</feed>\n");
-    x.into_bytes()
+    x.push_str("</entry>\n");
 }
 
 /// An `at:deleted-entry` whose `ref` is the notice's entry id (its page's URL).

@@ -22,7 +22,7 @@ use crate::notice::{PublicRecord, PublishedCollection, PublishedSet};
 use crate::org::OrgIndex;
 use crate::output::{sha256_hex_of_parts, OutputError, Staging};
 use catalogue::{CollectionEntry, DataFile};
-use changes::{Manifest, ManifestEntry};
+use changes::{ChangeList, Manifest, ManifestEntry};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -113,14 +113,9 @@ pub fn export(
         .iter_mut()
         .map(|e| std::mem::take(&mut e.summaries))
         .collect();
-    let change_list = previous.map(|p| {
-        changes::diff(config, set, p, &manifest, &|ci, ri| {
-            set.collections[ci].titles[ri].clone()
-        })
-    });
-    if let Some(list) = &change_list {
-        changes::write_json(list, staging)?;
-    }
+    let change_list = previous
+        .map(|p| change_list(config, set, p, &manifest, staging))
+        .transpose()?;
     let text = feeds::FeedText {
         titles: set.collections.iter().map(|pc| &pc.titles[..]).collect(),
         summaries: &summaries,
@@ -128,16 +123,13 @@ pub fn export(
     };
     write_feeds(config, set, change_list.as_ref(), orgs, &text, staging)?;
 
+    let has_changes = change_list.is_some();
     let pages = sitemap::SitePages {
         content_slugs: inputs.content_slugs.clone(),
-        has_changes: change_list.is_some(),
+        has_changes,
         orgs,
     };
-    for (path, bytes) in sitemap::sitemaps(config, set, &pages) {
-        staging.write(&path, &bytes)?;
-    }
-    staging.write("robots.txt", &sitemap::robots(config))?;
-    let has_changes = change_list.is_some();
+    write_sitemaps(config, set, &pages, staging)?;
     let entries: Vec<CollectionEntry> = exported.into_iter().map(|e| e.entry).collect();
     let catalogue = catalogue::catalogue(
         config,
@@ -151,6 +143,36 @@ pub fn export(
         catalogue,
         changes: change_list,
     })
+}
+
+/// What changed since the build `previous` describes, also written as
+/// `/changes/changes.json`.
+fn change_list(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    previous: &Manifest,
+    manifest: &Manifest,
+    staging: &Staging,
+) -> Result<ChangeList, ExportError> {
+    let list = changes::diff(config, set, previous, manifest, &|ci, ri| {
+        set.collections[ci].titles[ri].clone()
+    });
+    changes::write_json(&list, staging)?;
+    Ok(list)
+}
+
+/// The sitemaps and `robots.txt`, which names them.
+fn write_sitemaps(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    pages: &sitemap::SitePages,
+    staging: &Staging,
+) -> Result<(), ExportError> {
+    for (path, bytes) in sitemap::sitemaps(config, set, pages) {
+        staging.write(&path, &bytes)?;
+    }
+    staging.write("robots.txt", &sitemap::robots(config))?;
+    Ok(())
 }
 
 /// `/data/manifest.json`: every published record's content hash, for the next build's change
@@ -307,7 +329,7 @@ fn export_collection<'a>(
 fn national_files(
     config: &SiteConfig,
     c: &Collection,
-    layout: &crate::national::NationalFormat,
+    layout: &crate::config::national::NationalFormat,
     pc: &PublishedCollection,
     set: &PublishedSet,
     staging: &Staging,
@@ -475,20 +497,7 @@ fn datasets<'a>(
     };
     let csv = || csv_file(c, &columns, &rows, staging);
     let json = || json_files(c, pc, &columns, &rows, staging, json_written);
-    let xlsx = || {
-        (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
-            let name = format!("{}.xlsx", c.key);
-            let bytes = xlsx::xlsx_bytes(&sheet).map_err(|e| format_error(&name)(e.to_string()))?;
-            staging.write(&format!("data/{name}"), &bytes)?;
-            Ok(DataFile::new(
-                name,
-                "XLSX",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                Some(n),
-                &bytes,
-            ))
-        })
-    };
+    let xlsx = || xlsx_file(&sheet, &c.key, staging);
     let (csv, (json, xlsx)) = rayon::join(csv, || rayon::join(json, xlsx));
     let csv = csv?;
     let (json, ndjson, manifest) = json?;
@@ -527,6 +536,27 @@ fn datasets<'a>(
             dictionary,
             note,
         },
+    })
+}
+
+/// The collection's XLSX file, made in memory; `None` past Excel's row limit.
+fn xlsx_file(
+    sheet: &xlsx::Sheet,
+    key: &str,
+    staging: &Staging,
+) -> Option<Result<DataFile, ExportError>> {
+    let n = sheet.rows.len();
+    (n < xlsx::MAX_ROWS).then(|| -> Result<DataFile, ExportError> {
+        let name = format!("{key}.xlsx");
+        let bytes = xlsx::xlsx_bytes(sheet).map_err(|e| format_error(&name)(e.to_string()))?;
+        staging.write(&format!("data/{name}"), &bytes)?;
+        Ok(DataFile::new(
+            name,
+            "XLSX",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Some(n),
+            &bytes,
+        ))
     })
 }
 

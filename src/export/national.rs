@@ -1,12 +1,12 @@
-//! A collection's records in the national 双公示 column layout (see [`crate::national`]), as
-//! CSV and XLSX under `/data/<collection>-national.*`: the standard's columns in its order,
-//! then every other public field under its label and the record's id and notice start, so
-//! `gongshi import` reads the file back into the same records. Columns the site does not keep
+//! A collection's records in the national 双公示 column layout (see
+//! [`crate::config::national`]), as CSV and XLSX under `/data/<collection>-national.*`: the
+//! standard's columns in its order, then every other public field under its label and the
+//! record's id and notice start, so `gongshi import` reads the file back into the same records. Columns the site does not keep
 //! stay empty; personal fields the site never publishes (证件号码) stay empty too.
 
 use super::tabular::{neutralise_formula, value_cell, Cell, OnNotice};
+use crate::config::national::{yuan_to_wan, ColumnSource, NationalFormat, Unit};
 use crate::config::{Collection, FieldType, Personal};
-use crate::national::{yuan_to_wan, ColumnSource, NationalFormat, Unit};
 use crate::notice::PublishedCollection;
 use crate::record::Value;
 use chrono::NaiveDate;

@@ -2,8 +2,8 @@
 //! amounts with thousands separators or in 万元, lists split on Chinese and ASCII separators.
 //! A cell that does not convert is kept as text, so validation reports it with its own words.
 
+use crate::config::national::{wan_to_yuan, Unit};
 use crate::config::{FieldDef, FieldType};
-use crate::national::{wan_to_yuan, Unit};
 use serde_yaml::Value as Yaml;
 
 /// The YAML value of a non-empty cell for `field`.

@@ -1,9 +1,9 @@
 //! Which column of a spreadsheet goes into which field: by the field's key, its label, its
 //! declared aliases, the collection's national 双公示 headers, or an explicit mapping file.
 
+use crate::config::national::{ColumnSource, Unit};
 use crate::config::{Collection, FieldType};
 use crate::messages::Msg;
-use crate::national::{ColumnSource, Unit};
 use std::collections::HashMap;
 
 /// What one column of the table fills.

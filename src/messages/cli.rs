@@ -326,6 +326,10 @@ fn error_zh(e: &(dyn std::error::Error + 'static)) -> Option<String> {
                 "--previous {}：无法读取上次构建的清单：{why}",
                 path.display()
             )),
+            BuildError::MinifyNotBuilt => Some(
+                "--minify 需要启用压缩功能构建的 gongshi：cargo build --release --features minify"
+                    .into(),
+            ),
             _ => None,
         };
     }

@@ -8,6 +8,7 @@ mod datapages;
 mod fold;
 mod listing;
 pub mod memo;
+pub mod minify;
 mod org;
 mod stats;
 pub mod theme;
@@ -72,6 +73,8 @@ pub struct Renderer<'a> {
     field_names: Vec<view::FieldNames>,
     /// Per collection: it has a location field, so its record pages may show the map.
     has_location: Vec<bool>,
+    /// `--minify`: site-level pages are minified (see [`minify`]).
+    minify: bool,
 }
 
 #[derive(Serialize)]
@@ -91,9 +94,10 @@ impl<'a> Renderer<'a> {
         set: &'a PublishedSet,
         staging: &'a Staging,
         pages: Vec<ContentPage>,
+        minify: bool,
     ) -> Result<Self, RenderError> {
-        let theme = theme::Theme::load(config).map_err(RenderError::Theme)?;
-        let nav = set
+        let mut theme = theme::Theme::load(config, minify).map_err(RenderError::Theme)?;
+        let nav: Vec<NavItem> = set
             .collections
             .iter()
             .map(|pc| NavItem {
@@ -102,50 +106,13 @@ impl<'a> Renderer<'a> {
                 count: pc.records.len(),
             })
             .collect();
-        let page_links: Vec<PageLink> = pages
-            .iter()
-            .map(|p| PageLink {
-                slug: &p.slug,
-                title: &p.title,
-            })
-            .collect();
-        // What every page shares goes into tera's global context once, rather than being
-        // copied into each of 100,000 pages' contexts.
-        let mut shared = PageVars::shared();
-        shared.insert("site", &config.site);
-        // Sorted, so live rebuilds' hash of the shared variables is the same every build.
-        let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();
-        shared.insert("t", &strings);
-        shared.insert("nav", &nav);
-        shared.insert("content_pages", &page_links);
-        shared.insert("as_of", &set.as_of.to_string());
-        shared.insert("asset_version", &theme.asset_version);
-        shared.insert("noindex", &false);
-        shared.insert("alternates", &Vec::<(String, String, String)>::new());
-        let mut hasher = HashWriter::new();
-        shared.hash_into(&mut hasher);
-        std::hash::Hash::hash(&theme.templates_hash, &mut hasher.0);
-        std::hash::Hash::hash(&theme.asset_version, &mut hasher.0);
-        let shared_hash = std::hash::Hasher::finish(&hasher.0);
-        let mut theme = theme;
+        let shared = shared_vars(config, set, &theme, &nav, &pages);
+        let shared_hash = shared_hash(&shared, &theme);
         *theme.tera.global_context() = shared.into_context();
-        let collection_values = config
-            .collections
-            .iter()
-            .map(|c| tera::Value::from_serializable(&collection_ctx(c)))
-            .collect();
         let record_templates = config
             .collections
             .iter()
-            .map(|c| {
-                let name = c
-                    .template
-                    .clone()
-                    .filter(|t| theme.has(t))
-                    .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| theme.has(t)))
-                    .unwrap_or_else(|| "record.html".to_string());
-                RecordTemplate::of(&theme.tera, name)
-            })
+            .map(|c| record_template(&theme, c))
             .collect::<Result<_, _>>()?;
         Ok(Renderer {
             links: LinkIndex::new(config, set),
@@ -159,7 +126,11 @@ impl<'a> Renderer<'a> {
             memo: None,
             shared_hash,
             chrome: chrome::Chrome::default(),
-            collection_values,
+            collection_values: config
+                .collections
+                .iter()
+                .map(|c| tera::Value::from_serializable(&collection_ctx(c)))
+                .collect(),
             record_templates,
             field_names: config
                 .collections
@@ -175,6 +146,7 @@ impl<'a> Renderer<'a> {
                         .any(|f| f.ty == crate::config::FieldType::Geo)
                 })
                 .collect(),
+            minify,
         })
     }
 
@@ -227,8 +199,30 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
-    /// Renders `template` with the shared context plus the page's own `ctx`, and writes it.
-    fn write_page(&self, template: &str, path: &str, mut ctx: PageVars) -> Result<(), RenderError> {
+    /// Renders a site-level page (`template` with the shared context plus the page's own
+    /// `ctx`) and writes it, minified under `--minify`.
+    fn write_page(&self, template: &str, path: &str, ctx: PageVars) -> Result<(), RenderError> {
+        self.render_page(template, path, ctx, self.minify)
+    }
+
+    /// Renders and writes one of the many pages of single records and organisations, which
+    /// are never minified (see [`minify`]).
+    fn write_entity_page(
+        &self,
+        template: &str,
+        path: &str,
+        ctx: PageVars,
+    ) -> Result<(), RenderError> {
+        self.render_page(template, path, ctx, false)
+    }
+
+    fn render_page(
+        &self,
+        template: &str,
+        path: &str,
+        mut ctx: PageVars,
+        minify: bool,
+    ) -> Result<(), RenderError> {
         let file = if path.ends_with(".html") {
             path.to_string()
         } else {
@@ -268,6 +262,9 @@ impl<'a> Renderer<'a> {
                 template: template.to_string(),
                 message: error_chain(&e),
             })?;
+        if minify {
+            html = minify::page(&html);
+        }
         self.staging.write(&file, &html)?;
         Ok(())
     }
@@ -444,7 +441,7 @@ impl<'a> Renderer<'a> {
                 "JSON".to_string(),
             )],
         );
-        self.write_page(&template.name, &path, ctx)
+        self.write_entity_page(&template.name, &path, ctx)
     }
 
     fn takedown_page(&self, ci: usize, t: &TakenDown) -> Result<(), RenderError> {
@@ -454,8 +451,60 @@ impl<'a> Renderer<'a> {
         ctx.insert_value("collection", self.collection_values[ci].clone());
         ctx.insert("notice", t);
         ctx.insert("noindex", &true);
-        self.write_page("takedown.html", &path, ctx)
+        self.write_entity_page("takedown.html", &path, ctx)
     }
+}
+
+/// What every page shares, which goes into tera's global context once rather than being
+/// copied into each of 100,000 pages' contexts.
+fn shared_vars(
+    config: &SiteConfig,
+    set: &PublishedSet,
+    theme: &theme::Theme,
+    nav: &[NavItem],
+    pages: &[ContentPage],
+) -> PageVars {
+    let page_links: Vec<PageLink> = pages
+        .iter()
+        .map(|p| PageLink {
+            slug: &p.slug,
+            title: &p.title,
+        })
+        .collect();
+    let mut shared = PageVars::shared();
+    shared.insert("site", &config.site);
+    // Sorted, so live rebuilds' hash of the shared variables is the same every build.
+    let strings: BTreeMap<&String, &String> = theme.strings.iter().collect();
+    shared.insert("t", &strings);
+    shared.insert("nav", nav);
+    shared.insert("content_pages", &page_links);
+    shared.insert("as_of", &set.as_of.to_string());
+    shared.insert("asset_version", &theme.asset_version);
+    shared.insert("noindex", &false);
+    shared.insert("alternates", &Vec::<(String, String, String)>::new());
+    shared
+}
+
+/// The hash of what all pages share (variables, templates, static files), which goes into
+/// each page's hash for live rebuilds.
+fn shared_hash(shared: &PageVars, theme: &theme::Theme) -> u64 {
+    let mut hasher = HashWriter::new();
+    shared.hash_into(&mut hasher);
+    std::hash::Hash::hash(&theme.templates_hash, &mut hasher.0);
+    std::hash::Hash::hash(&theme.asset_version, &mut hasher.0);
+    std::hash::Hasher::finish(&hasher.0)
+}
+
+/// Collection `c`'s record template: the one site.yaml names, else `record-<key>.html`, else
+/// `record.html`.
+fn record_template(theme: &theme::Theme, c: &Collection) -> Result<RecordTemplate, RenderError> {
+    let name = c
+        .template
+        .clone()
+        .filter(|t| theme.has(t))
+        .or_else(|| Some(format!("record-{}.html", c.key)).filter(|t| theme.has(t)))
+        .unwrap_or_else(|| "record.html".to_string());
+    RecordTemplate::of(&theme.tera, name)
 }
 
 /// A collection's record template, and which of the two forms of a record's fields it prints:

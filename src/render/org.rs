@@ -4,7 +4,7 @@
 use super::view::{self, CellView};
 use super::{root_for, RenderError, Renderer};
 use crate::notice::PublicRecord;
-use crate::org::{Org, OrgIndex};
+use crate::org::{Org, OrgIndex, Summary};
 use serde::Serialize;
 
 /// Records of one organisation on a record page: at most this many per collection, then a
@@ -154,7 +154,7 @@ impl Renderer<'_> {
                 ),
             ],
         );
-        self.write_page("org.html", &path, ctx)
+        self.write_entity_page("org.html", &path, ctx)
     }
 
     /// One collection's part of an organisation's page: its line in the status at a glance,
@@ -165,9 +165,18 @@ impl Renderer<'_> {
         ci: usize,
         records: &[usize],
     ) -> (tera::Value, tera::Value, JsonGroup<'v>) {
+        let summary = crate::org::summarise(&self.config.collections[ci], self.set, ci, records);
+        let line = self.org_status_line(vc, ci, &summary);
+        let group = self.org_records(vc, ci, records);
+        let json = self.org_json(ci, records, &summary);
+        (line, group, json)
+    }
+
+    /// Collection `ci`'s line in an organisation's status at a glance: how many records, the
+    /// money sums, the certificates in force, and the newest record's listed fields.
+    fn org_status_line(&self, vc: &view::ViewCtx, ci: usize, summary: &Summary) -> tera::Value {
         let c = &self.config.collections[ci];
         let pc = &self.set.collections[ci];
-        let summary = crate::org::summarise(c, self.set, ci, records);
         // "Status at a glance": the newest record's listed fields (but the organisation's
         // own name and code, which would only repeat the heading), and each money sum.
         let latest = summary.newest.map(|ri| {
@@ -213,14 +222,20 @@ impl Renderer<'_> {
                 ])
             })
             .collect();
-        let line = object([
+        object([
             ("key", c.key.as_str().into()),
             ("title", c.title.as_str().into()),
             ("count", summary.count.into()),
             ("totals", totals.into()),
             ("in_force", in_force.into()),
             ("latest", latest.into()),
-        ]);
+        ])
+    }
+
+    /// Collection `ci`'s records about an organisation, as its page lists them.
+    fn org_records(&self, vc: &view::ViewCtx, ci: usize, records: &[usize]) -> tera::Value {
+        let c = &self.config.collections[ci];
+        let pc = &self.set.collections[ci];
         let rows: Vec<tera::Value> = records
             .iter()
             .map(|&ri| view::row(vc, ci, &pc.records[ri]).to_value())
@@ -230,14 +245,20 @@ impl Renderer<'_> {
             .iter()
             .map(|&i| c.fields[i].label.as_str().into())
             .collect();
-        let group = object([
+        object([
             ("key", c.key.as_str().into()),
             ("title", c.title.as_str().into()),
             ("count", records.len().into()),
             ("labels", labels.into()),
             ("rows", rows.into()),
-        ]);
-        let json = JsonGroup {
+        ])
+    }
+
+    /// Collection `ci`'s part of an organisation's JSON file.
+    fn org_json<'v>(&'v self, ci: usize, records: &[usize], summary: &Summary) -> JsonGroup<'v> {
+        let c = &self.config.collections[ci];
+        let pc = &self.set.collections[ci];
+        JsonGroup {
             key: &c.key,
             title: &c.title,
             count: records.len(),
@@ -273,15 +294,14 @@ impl Renderer<'_> {
                     }
                 })
                 .collect(),
-        };
-        (line, group, json)
+        }
     }
 
     /// The organisations record `r` names, each with its other records.
     pub(super) fn same_org(&self, ci: usize, r: &PublicRecord, root: &str) -> Vec<SameOrg> {
         let c = &self.config.collections[ci];
         let mut out: Vec<SameOrg> = Vec::new();
-        for m in crate::org::mentions(c, &r.record.values) {
+        for m in crate::notice::org_mentions(c, &r.record.values) {
             let Some(org) = self.orgs.get(&m.code) else {
                 continue;
             };

@@ -357,17 +357,11 @@ impl Renderer<'_> {
     /// categories (spot-check results per year), with each category's share.
     fn categories_by_year(&self, ci: usize, root: &str) -> Vec<Chart> {
         let c = &self.config.collections[ci];
-        let facets = self.facets(ci);
-        let Some(grouping) = facets.iter().find(|f| {
-            c.fields[f.field].facet == Some(FacetKind::Value)
-                && matches!(c.fields[f.field].ty, FieldType::Enum(_))
-                && f.values.len() > 1
-                && f.values.len() <= MOST_STACKED
-        }) else {
+        let Some(grouping) = self.stacking_facet(ci) else {
             return Vec::new();
         };
-        let (gi, groups) = (&grouping.field, &grouping.values);
-        let group_field = &c.fields[*gi];
+        let groups = &grouping.values;
+        let group_field = &c.fields[grouping.field];
         let records = self.set.collections[ci].records.len();
         let mut of_record = vec![usize::MAX; records];
         for (k, group) in groups.iter().enumerate() {
@@ -378,29 +372,7 @@ impl Renderer<'_> {
         let mut charts = Vec::new();
         for year_facet in self.year_facets(ci) {
             let year_field = &c.fields[year_facet.field];
-            let table: Vec<(String, Vec<u64>)> = year_facet
-                .values
-                .iter()
-                .map(
-                    |FacetValue {
-                         value: year,
-                         records: ids,
-                     }| {
-                        let mut parts = vec![0u64; groups.len()];
-                        for &r in ids {
-                            if let Some(n) = parts.get_mut(of_record[r]) {
-                                *n += 1;
-                            }
-                        }
-                        (year.clone(), parts)
-                    },
-                )
-                .collect();
-            let scale = table
-                .iter()
-                .map(|t| t.1.iter().sum::<u64>())
-                .max()
-                .unwrap_or(0);
+            let table = group_counts(year_facet, &of_record, groups.len());
             let all: u64 = table.iter().map(|t| t.1.iter().sum::<u64>()).sum();
             let first: u64 = table.iter().map(|t| t.1[0]).sum();
             let summary = fill(
@@ -421,34 +393,31 @@ impl Renderer<'_> {
                     ("year", year_field.label.as_str()),
                 ],
             );
+            let year_path = format!("{root}{}/{}/", c.key, year_field.key);
             charts.push(Chart {
                 id: format!("{}-{}-{}", c.key, group_field.key, year_field.key),
                 title,
                 summary,
                 label_header: year_field.label.clone(),
                 value_headers,
-                rows: table
-                    .into_iter()
-                    .map(|(year, parts)| {
-                        let total: u64 = parts.iter().sum();
-                        let mut values: Vec<String> = parts
-                            .iter()
-                            .map(|&n| format!("{n}（{}）", share(n, total)))
-                            .collect();
-                        values.push(total.to_string());
-                        ChartRow {
-                            href: Some(format!("{root}{}/{}/{year}/", c.key, year_field.key)),
-                            label: year,
-                            segments: segments(&parts, scale),
-                            values,
-                        }
-                    })
-                    .collect(),
+                rows: stacked_rows(table, &year_path),
                 all_values: None,
                 map: None,
             });
         }
         charts
+    }
+
+    /// The first value facet of collection `ci` over an enum with a few categories, to stack
+    /// its years by.
+    fn stacking_facet(&self, ci: usize) -> Option<&super::Facet> {
+        let c = &self.config.collections[ci];
+        self.facets(ci).iter().find(|f| {
+            c.fields[f.field].facet == Some(FacetKind::Value)
+                && matches!(c.fields[f.field].ty, FieldType::Enum(_))
+                && f.values.len() > 1
+                && f.values.len() <= MOST_STACKED
+        })
     }
 
     fn year_facets(&self, ci: usize) -> Vec<&super::Facet> {
@@ -458,6 +427,60 @@ impl Renderer<'_> {
             .filter(|f| c.fields[f.field].facet == Some(FacetKind::Year))
             .collect()
     }
+}
+
+/// Per year of `year_facet`: how many of its records fall in each of `groups` categories
+/// (`of_record` gives each record's category; records in none are not counted).
+fn group_counts(
+    year_facet: &super::Facet,
+    of_record: &[usize],
+    groups: usize,
+) -> Vec<(String, Vec<u64>)> {
+    year_facet
+        .values
+        .iter()
+        .map(
+            |FacetValue {
+                 value: year,
+                 records: ids,
+             }| {
+                let mut parts = vec![0u64; groups];
+                for &r in ids {
+                    if let Some(n) = parts.get_mut(of_record[r]) {
+                        *n += 1;
+                    }
+                }
+                (year.clone(), parts)
+            },
+        )
+        .collect()
+}
+
+/// A stacked chart's rows: per year, each category's count and share, and the year's total;
+/// bars scaled to the largest year. `year_path` is the year facet's folder.
+fn stacked_rows(table: Vec<(String, Vec<u64>)>, year_path: &str) -> Vec<ChartRow> {
+    let scale = table
+        .iter()
+        .map(|t| t.1.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    table
+        .into_iter()
+        .map(|(year, parts)| {
+            let total: u64 = parts.iter().sum();
+            let mut values: Vec<String> = parts
+                .iter()
+                .map(|&n| format!("{n}（{}）", share(n, total)))
+                .collect();
+            values.push(total.to_string());
+            ChartRow {
+                href: Some(format!("{year_path}{year}/")),
+                label: year,
+                segments: segments(&parts, scale),
+                values,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -76,7 +76,12 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn load(config: &SiteConfig) -> Result<Self, String> {
+    /// The site's theme over the bundled one; `minify` minifies its CSS and JavaScript files
+    /// (see [`super::minify`]).
+    pub fn load(config: &SiteConfig, minify: bool) -> Result<Self, String> {
+        if minify && !super::minify::AVAILABLE {
+            return Err(crate::pipeline::BuildError::MinifyNotBuilt.to_string());
+        }
         let dir = config.root.join("themes").join(&config.site.theme);
         if config.site.theme != "default" && !dir.is_dir() {
             return Err(format!(
@@ -124,6 +129,12 @@ impl Theme {
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
         read_dir_into(&dir.join("static"), &mut static_files, Some)?;
+        if minify {
+            for (name, bytes) in static_files.iter_mut() {
+                super::minify::static_file(name, bytes);
+            }
+        }
+        // Of the files as published, so a minified file has its own version.
         let mut all = Vec::new();
         for (name, bytes) in &static_files {
             all.extend_from_slice(name.as_bytes());

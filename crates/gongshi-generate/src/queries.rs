@@ -100,16 +100,26 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
             *code_count.entry(c).or_default() += 1;
         }
     }
-    let mut queries = Vec::new();
-    let push = |queries: &mut Vec<Query>, kind, query: String, m: Option<&Meta>| {
-        queries.push(Query {
+    let mut queries = name_queries(&live, meta, &name_count);
+    queries.extend(code_queries(&live, &code_count));
+    queries.extend(number_queries(&live));
+    queries.extend(identity_queries(&live, meta));
+    queries.extend(phrase_queries(&live));
+    for (kind, words) in [("common", &COMMON), ("no_hit", &NO_HIT)] {
+        queries.extend(words.iter().map(|w| Query {
             kind,
-            expected: m.and_then(|m| expected(m, &query)),
-            query,
-        })
-    };
+            query: w.to_string(),
+            expected: None,
+        }));
+    }
+    queries
+}
 
-    // Names used by exactly one record, so the expected answer is unambiguous.
+/// Whole names used by exactly one record, so the expected answer is unambiguous; then pieces
+/// of company names: 4–5 characters from the place and trade-name part, kept when fewer than
+/// 10 generated names contain them.
+fn name_queries(live: &[&Meta], meta: &[Meta], name_count: &HashMap<&str, usize>) -> Vec<Query> {
+    let mut queries = Vec::new();
     let named: Vec<&Meta> = live
         .iter()
         .copied()
@@ -118,11 +128,9 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
         })
         .collect();
     for m in spread(&named, 10) {
-        push(&mut queries, "name", m.name.clone(), Some(m));
+        queries.push(query("name", m.name.clone(), m));
     }
 
-    // Pieces of names: 4–5 characters from the place and trade-name part, kept when fewer
-    // than 10 generated names contain them.
     let companies: Vec<&Meta> = live
         .iter()
         .copied()
@@ -158,23 +166,24 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
             break;
         }
         if let Some(p) = pieces.iter().find(|p| piece_count[p.as_str()] < 10) {
-            push(&mut queries, "name_piece", p.clone(), Some(m));
+            queries.push(query("name_piece", p.clone(), m));
             found += 1;
         }
     }
+    queries
+}
 
+/// Credit codes only one record has, whole and as prefixes.
+fn code_queries(live: &[&Meta], code_count: &HashMap<&str, usize>) -> Vec<Query> {
+    let mut queries = Vec::new();
     let coded: Vec<&Meta> = live
         .iter()
         .copied()
         .filter(|m| m.credit_code.as_deref().is_some_and(|c| code_count[c] == 1))
         .collect();
     for m in spread(&coded, 10) {
-        push(
-            &mut queries,
-            "credit_code",
-            m.credit_code.clone().unwrap_or_default(),
-            Some(m),
-        );
+        let code = m.credit_code.clone().unwrap_or_default();
+        queries.push(query("credit_code", code, m));
     }
 
     // The first 8 characters are the registering authority, kind and division: thousands of
@@ -191,26 +200,22 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
         let before = i.checked_sub(1).map_or(0, |j| lcp(sorted[j], code));
         let after = sorted.get(i + 1).map_or(0, |n| lcp(n, code));
         let len = (before.max(after) + 1).max(10).min(code.len());
-        push(
-            &mut queries,
-            "credit_code_prefix",
-            code[..len].to_string(),
-            Some(m),
-        );
+        queries.push(query("credit_code_prefix", code[..len].to_string(), m));
     }
+    queries
+}
 
+/// CMA numbers, and decision numbers in each kind of bracket people type.
+fn number_queries(live: &[&Meta]) -> Vec<Query> {
+    let mut queries = Vec::new();
     let labs: Vec<&Meta> = live
         .iter()
         .copied()
         .filter(|m| m.cma_number.is_some())
         .collect();
     for m in spread(&labs, 10) {
-        push(
-            &mut queries,
-            "cma_number",
-            m.cma_number.clone().unwrap_or_default(),
-            Some(m),
-        );
+        let cma = m.cma_number.clone().unwrap_or_default();
+        queries.push(query("cma_number", cma, m));
     }
 
     let penalties: Vec<&Meta> = live
@@ -228,17 +233,8 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
             ("【", "】"),
         ] {
             let form = number.replace('〔', open).replace('〕', close);
-            push(&mut queries, "decision_number", form, Some(m));
+            queries.push(query("decision_number", form, m));
         }
-    }
-
-    queries.extend(identity_queries(&live, meta));
-    queries.extend(phrase_queries(&live));
-    for w in COMMON {
-        push(&mut queries, "common", w.to_string(), None);
-    }
-    for w in NO_HIT {
-        push(&mut queries, "no_hit", w.to_string(), None);
     }
     queries
 }
@@ -266,16 +262,39 @@ fn query(kind: &'static str, query: String, m: &Meta) -> Query {
 /// Names and identifiers in the forms people type: short names, middle pieces, decision
 /// numbers without brackets or 号 or as year + number, labelled and spaced identifiers.
 fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
-    let mut out = Vec::new();
-    let mut name_count: HashMap<&str, usize> = HashMap::new();
-    for m in meta {
-        *name_count.entry(&m.name).or_default() += 1;
-    }
     let labs: Vec<&Meta> = live
         .iter()
         .copied()
         .filter(|m| m.collection == "labs")
         .collect();
+    let penalties: Vec<&Meta> = live
+        .iter()
+        .copied()
+        .filter(|m| m.decision_number.is_some())
+        .collect();
+    let mut out = short_name_queries(&labs, meta);
+    out.extend(decision_form_queries(&penalties, meta));
+    for (i, m) in spread(&labs, 12).enumerate() {
+        let cma = m.cma_number.clone().unwrap_or_default();
+        let code = m.credit_code.clone().unwrap_or_default();
+        let (kind, form) = match i % 4 {
+            0 => ("labelled_ident", format!("CMA {cma}")),
+            1 => ("labelled_ident", format!("信用代码：{code}")),
+            2 => ("spaced_ident", grouped(&cma, 4, '-')),
+            _ => ("spaced_ident", grouped(&code.to_lowercase(), 6, ' ')),
+        };
+        out.push(query(kind, form, m));
+    }
+    for m in spread(&penalties, 30).skip(27) {
+        let number = m.decision_number.clone().unwrap_or_default();
+        out.push(query("labelled_ident", format!("文号 {number}"), m));
+    }
+    out
+}
+
+/// Labs' names without the legal form, held by no other name; then middle pieces of them.
+fn short_name_queries(labs: &[&Meta], meta: &[Meta]) -> Vec<Query> {
+    let mut out = Vec::new();
     // Short names: only this lab's name (as lab, inspected party or penalised party) holds it.
     let short: Vec<(&Meta, &str)> = labs
         .iter()
@@ -321,12 +340,13 @@ fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
             out.push(query("name_middle", p.clone(), m));
         }
     }
-    let penalties: Vec<&Meta> = live
-        .iter()
-        .copied()
-        .filter(|m| m.decision_number.is_some())
-        .collect();
-    // Year and number alone name one decision only when no other authority used them.
+    out
+}
+
+/// Decision numbers without brackets, without 号, and as year and number alone (only where no
+/// other authority used them).
+fn decision_form_queries(penalties: &[&Meta], meta: &[Meta]) -> Vec<Query> {
+    let mut out: Vec<Query> = Vec::new();
     let year_number = |number: &str| {
         let (_, from_year) = number.split_once('〔').unwrap_or(("", number));
         from_year.replacen('〕', " ", 1)
@@ -337,7 +357,7 @@ fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
             *tails.entry(year_number(n)).or_default() += 1;
         }
     }
-    for m in spread(&penalties, 200).skip(4) {
+    for m in spread(penalties, 200).skip(4) {
         let number = m.decision_number.as_deref().unwrap_or_default();
         let bare = number.replace(['〔', '〕'], "");
         let tail = year_number(number);
@@ -353,21 +373,6 @@ fn identity_queries(live: &[&Meta], meta: &[Meta]) -> Vec<Query> {
                 out.push(query(kind, form, m));
             }
         }
-    }
-    for (i, m) in spread(&labs, 12).enumerate() {
-        let cma = m.cma_number.clone().unwrap_or_default();
-        let code = m.credit_code.clone().unwrap_or_default();
-        let (kind, form) = match i % 4 {
-            0 => ("labelled_ident", format!("CMA {cma}")),
-            1 => ("labelled_ident", format!("信用代码：{code}")),
-            2 => ("spaced_ident", grouped(&cma, 4, '-')),
-            _ => ("spaced_ident", grouped(&code.to_lowercase(), 6, ' ')),
-        };
-        out.push(query(kind, form, m));
-    }
-    for m in spread(&penalties, 30).skip(27) {
-        let number = m.decision_number.clone().unwrap_or_default();
-        out.push(query("labelled_ident", format!("文号 {number}"), m));
     }
     out
 }

@@ -46,6 +46,33 @@ pub struct Meta {
     pub place_product: Option<(String, String)>,
 }
 
+impl Meta {
+    /// A record's facts for the query set, with no identifiers besides its id.
+    pub(crate) fn new(
+        collection: &'static str,
+        id: &str,
+        name: &str,
+        published: NaiveDate,
+        withdrawn: bool,
+        notice: Notice,
+    ) -> Self {
+        Meta {
+            collection,
+            id: id.to_string(),
+            name: name.to_string(),
+            credit_code: None,
+            org: false,
+            cma_number: None,
+            decision_number: None,
+            published,
+            withdrawn,
+            notice,
+            facts: None,
+            place_product: None,
+        }
+    }
+}
+
 pub(crate) struct Lab {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -153,41 +180,18 @@ impl Generator {
             1 => CITIES[city].short,
             _ => county,
         };
-        let name = loop {
-            let n = names::company(&mut self.rng, place, &LAB_INDUSTRIES);
-            if self.lab_names.insert(n.clone()) {
-                break n;
-            }
-            // Retry with a different place once the city's combinations thin out.
-            if self.rng.chance(20) {
-                let n = names::company(&mut self.rng, county, &LAB_INDUSTRIES);
-                if self.lab_names.insert(n.clone()) {
-                    break n;
-                }
-            }
-        };
+        let name = self.unique_lab_name(place, county);
         let credit_code = self.unique_credit_code('1', division);
         let published = self.publication_day();
         // Years of issue stop at 2024 so any 2025 build date accepts every CMA number.
         let last_issue = published.min(date(2024, 12, 31));
         let cert_issued = self.day_between(date(2015, 1, 1), last_issue);
-        let cma = loop {
-            let c = codes::cma_number(&mut self.rng, cert_issued.year());
-            if self.cma_numbers.insert(c.clone()) {
-                break c;
-            }
-        };
+        let cma = self.unique_cma_number(cert_issued.year());
         let cert_expires = cert_issued
             .checked_add_months(Months::new(72))
             .unwrap_or(cert_issued);
         let n_scopes = self.rng.range(1, 4) as usize;
-        let mut scopes: Vec<&str> = Vec::new();
-        while scopes.len() < n_scopes {
-            let s = self.rng.pick(&LAB_SCOPES);
-            if !scopes.contains(&s) {
-                scopes.push(s);
-            }
-        }
+        let scopes = self.rng.distinct(&LAB_SCOPES, n_scopes);
         let status = self
             .rng
             .weighted(&[("有效", 85), ("暂停", 5), ("撤销", 5), ("注销", 5)]);
@@ -232,18 +236,10 @@ impl Generator {
         let withdrawn = self.notice_extras(&mut w, published);
 
         self.meta.push(Meta {
-            collection: "labs",
-            id: id.clone(),
-            name: name.clone(),
             credit_code: Some(credit_code.clone()),
             org: true,
             cma_number: Some(cma),
-            decision_number: None,
-            published,
-            withdrawn,
-            notice: Notice::Forever,
-            facts: None,
-            place_product: None,
+            ..Meta::new("labs", &id, &name, published, withdrawn, Notice::Forever)
         });
         self.labs.push(Lab {
             id,
@@ -253,18 +249,39 @@ impl Generator {
         });
     }
 
+    /// A lab name no other lab has, from `place` (or, as combinations thin out, `county`).
+    fn unique_lab_name(&mut self, place: &str, county: &str) -> String {
+        loop {
+            let n = names::company(&mut self.rng, place, &LAB_INDUSTRIES);
+            if self.lab_names.insert(n.clone()) {
+                return n;
+            }
+            // Retry with a different place once the city's combinations thin out.
+            if self.rng.chance(20) {
+                let n = names::company(&mut self.rng, county, &LAB_INDUSTRIES);
+                if self.lab_names.insert(n.clone()) {
+                    return n;
+                }
+            }
+        }
+    }
+
+    /// A CMA number issued in `year` that no other lab has.
+    fn unique_cma_number(&mut self, year: i32) -> String {
+        loop {
+            let c = codes::cma_number(&mut self.rng, year);
+            if self.cma_numbers.insert(c.clone()) {
+                return c;
+            }
+        }
+    }
+
     pub fn park(&mut self, index: usize, out: &mut String) {
         let id = format!("park-{:07}", index + 1);
         let city = self.city();
         let (county, _) = self.county(city);
         let n_products = self.rng.range(1, 3) as usize;
-        let mut products: Vec<&str> = Vec::new();
-        while products.len() < n_products {
-            let p = self.rng.pick(&PARK_PRODUCTS);
-            if !products.contains(&p) {
-                products.push(p);
-            }
-        }
+        let products = self.rng.distinct(&PARK_PRODUCTS, n_products);
         let name = if self.rng.chance(50) {
             format!("{county}{}有机产业示范园", products[0])
         } else {
@@ -313,18 +330,15 @@ impl Generator {
         let withdrawn = self.notice_extras(&mut w, published);
 
         self.meta.push(Meta {
-            collection: "organic-parks",
-            id,
-            name,
-            credit_code: None,
-            org: false,
-            cma_number: None,
-            decision_number: None,
-            published,
-            withdrawn,
-            notice: Notice::Forever,
-            facts: None,
             place_product: Some((county.to_string(), products[0].to_string())),
+            ..Meta::new(
+                "organic-parks",
+                &id,
+                &name,
+                published,
+                withdrawn,
+                Notice::Forever,
+            )
         });
     }
 
@@ -363,25 +377,7 @@ impl Generator {
     pub fn inspection(&mut self, index: usize, out: &mut String) {
         let id = format!("insp-{:07}", index + 1);
         let on_lab = !self.labs.is_empty() && self.rng.chance(30);
-        let (city, lab, name, code) = if on_lab {
-            let l = self.rng.below(self.labs.len() as u64) as usize;
-            let lab = &self.labs[l];
-            (
-                lab.city,
-                Some(lab.id.clone()),
-                lab.name.clone(),
-                Some(lab.credit_code.clone()),
-            )
-        } else {
-            let city = self.city();
-            let (name, code) = self.business(city);
-            let code = if self.rng.chance(90) {
-                Some(code)
-            } else {
-                None
-            };
-            (city, None, name, code)
-        };
+        let (city, lab, name, code) = self.inspected(on_lab);
         let inspected = self.day_between(date(2020, 12, 1), date(2025, 11, 30));
         let published = self.published_after(inspected);
         let (authority, _) = self.authority(city);
@@ -402,16 +398,7 @@ impl Generator {
             inspected.year(),
             CITIES[city].name
         );
-        let result = self.rng.weighted(&[
-            ("未发现问题", 60),
-            ("未按规定公示应当公示的信息", 6),
-            ("公示信息隐瞒真实情况、弄虚作假", 2),
-            ("通过登记的住所（经营场所）无法联系", 6),
-            ("发现问题已责令改正", 16),
-            ("发现问题待后续处理", 5),
-            ("不配合检查，情节严重", 1),
-            ("未发现开展本次抽查涉及的经营活动", 4),
-        ]);
+        let result = self.rng.weighted(&INSPECTION_RESULTS);
         let items: &[&str] = if on_lab {
             &[
                 "检验检测机构资质认定条件符合性",
@@ -450,18 +437,51 @@ impl Generator {
         let withdrawn = self.notice_extras(&mut w, published);
 
         self.meta.push(Meta {
-            collection: "inspections",
-            id,
-            name,
             org: code.is_some(),
             credit_code: code,
-            cma_number: None,
-            decision_number: None,
-            published,
-            withdrawn,
-            notice: Notice::ThreeYears,
-            facts: None,
-            place_product: None,
+            ..Meta::new(
+                "inspections",
+                &id,
+                &name,
+                published,
+                withdrawn,
+                Notice::ThreeYears,
+            )
         });
     }
+
+    /// The inspected party: a lab (`on_lab`) or a business, as (city, lab id, name, credit
+    /// code); a business's code is sometimes unknown.
+    fn inspected(&mut self, on_lab: bool) -> (usize, Option<String>, String, Option<String>) {
+        if on_lab {
+            let l = self.rng.below(self.labs.len() as u64) as usize;
+            let lab = &self.labs[l];
+            return (
+                lab.city,
+                Some(lab.id.clone()),
+                lab.name.clone(),
+                Some(lab.credit_code.clone()),
+            );
+        }
+        let city = self.city();
+        let (name, code) = self.business(city);
+        let code = if self.rng.chance(90) {
+            Some(code)
+        } else {
+            None
+        };
+        (city, None, name, code)
+    }
 }
+
+/// Spot-check results and how often each occurs.
+const INSPECTION_RESULTS: [(&str, u64); 8] = [
+    ("未发现问题", 60),
+    ("未按规定公示应当公示的信息", 6),
+    ("公示信息隐瞒真实情况、弄虚作假", 2),
+    ("通过登记的住所（经营场所）无法联系", 6),
+    ("发现问题已责令改正", 16),
+    ("发现问题待后续处理", 5),
+    ("不配合检查，情节严重", 1),
+    ("未发现开展本次抽查涉及的经营活动", 4),
+];

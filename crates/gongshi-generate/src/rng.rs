@@ -35,6 +35,18 @@ impl Rng {
         items[self.below(items.len() as u64) as usize]
     }
 
+    /// `n` different items (n at most `items.len()`), picked in turn.
+    pub fn distinct<T: Copy + PartialEq>(&mut self, items: &[T], n: usize) -> Vec<T> {
+        let mut picked = Vec::new();
+        while picked.len() < n {
+            let item = self.pick(items);
+            if !picked.contains(&item) {
+                picked.push(item);
+            }
+        }
+        picked
+    }
+
     /// Picks by weight from (item, weight) pairs.
     pub fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
         let total: u64 = items.iter().map(|(_, w)| w).sum();

@@ -14,7 +14,7 @@
 //! | `$bureau` | the site's bureau (数据来源单位) |
 //! | `""` | left empty (a column the site does not keep) |
 
-use crate::config::{FieldDef, FieldType};
+use super::{FieldDef, FieldType};
 use indexmap::IndexMap;
 use serde::Deserialize;
 

@@ -17,6 +17,10 @@
 //! [`scrub_record`] applies this to every text a record publishes; validation calls it on each
 //! record it makes, so no later stage (pages, feeds, datasets, search) ever holds the raw number.
 
+mod fields;
+
+pub use fields::{is_masked, mask_fields};
+
 use crate::config::{FieldDef, FieldType, Personal};
 use crate::record::{Record, Value};
 use crate::text::fold_char;
@@ -392,7 +396,7 @@ fn scrub_values(
     path: &mut Vec<Step>,
     found: &mut Vec<Masked>,
 ) {
-    let wholly_masked = crate::notice::masks_applying(fields, values);
+    let wholly_masked = fields::masks_applying(fields, values);
     for ((field, value), wholly_masked) in fields.iter().zip(values.iter_mut()).zip(wholly_masked) {
         let Some(value) = value else { continue };
         if field.personal == Personal::Omit || wholly_masked {
