@@ -62,14 +62,13 @@ impl TextQuery {
 
     /// The terms and units of one Han run of two or more characters.
     fn han_run(&mut self, run: &[char]) {
+        // The longest legal form the run ends with, if two characters or more are left.
         let run = LEGAL_FORMS
             .iter()
-            .find_map(|form| {
-                let form: Vec<char> = form.chars().collect();
-                run.ends_with(&form)
-                    .then(|| &run[..run.len() - form.len()])
-                    .filter(|rest| rest.len() >= 2)
-            })
+            .map(|form| form.chars().collect::<Vec<char>>())
+            .find(|form| run.ends_with(form))
+            .map(|form| &run[..run.len() - form.len()])
+            .filter(|rest| rest.len() >= 2)
             .unwrap_or(run);
         let terms: Vec<(usize, usize)> = (0..run.len() - 1)
             .map(|a| (a, self.term(run[a..a + 2].iter().collect())))

@@ -599,10 +599,15 @@ mod tests {
         let q = text_query("德晟检测有限公司");
         assert_eq!(q.terms, ["德晟", "晟检", "检测"]);
         assert_eq!(
-            text_query("X股份有限公司 检测有限公司").terms,
-            ["x", "股份", "检测"]
+            text_query("陕西华测股份有限公司").terms,
+            ["陕西", "西华", "华测"]
         );
-        // Too little left without it: the run is read whole.
+        // Too little left without the longest form it ends with: the run is read whole.
+        assert_eq!(
+            text_query("X股份有限公司").terms,
+            ["x", "股份", "份有", "有限", "限公", "公司"]
+        );
+        assert_eq!(text_query("华股份有限公司").terms.len(), 6);
         assert_eq!(text_query("有限公司").terms, ["有限", "限公", "公司"]);
         assert_eq!(text_query("A有限公司").terms, ["a", "有限", "限公", "公司"]);
     }

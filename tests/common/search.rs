@@ -194,7 +194,9 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
             mode: text(a, "mode"),
             total: a["total"].as_u64().unwrap_or(0) as usize,
             complete: a["complete"].as_bool().unwrap_or(false),
-            ranked: a["ranked"].as_bool().unwrap_or(false),
+            ranked: a["ranked"]
+                .as_bool()
+                .expect("the engine says whether it ranked"),
             bytes: a["bytes"].as_u64().unwrap_or(0),
             hits: a["hits"]
                 .as_array()

@@ -8,9 +8,9 @@ const CAND = 400; // lists this short are loaded whole
 const VERIFY = 24; // candidates checked per round by random access
 const EPS = 0.01; // stop when no unseen record can beat the last shown by more than 1 %
 const ROUNDS = 10;
-// Index bytes a first page may read (a cold query stays within 200 kB with the page's own
-// files); past it the page shows the matches found so far, says their order is not final,
-// and counts them as a lower bound.
+// Index bytes after which a first page that has matches reads no further blocks: it shows the
+// matches found, says their order is not final, and counts them as a lower bound. A query with
+// no match yet reads on until it has one.
 const BUDGET = 140000;
 const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
 // Records the key finds rank first, by their key score: such a score is TIER + key score.
@@ -81,10 +81,11 @@ export function textQuery(q) {
   };
   const hanRun = (chars) => {
     let run = chars;
+    // The longest legal form the run ends with, if two characters or more are left.
     for (const form of LEGAL_FORMS) {
       const f = [...form];
-      if (run.length - f.length >= 2 && f.every((c, i) => run[run.length - f.length + i] === c)) {
-        run = run.slice(0, run.length - f.length);
+      if (run.length >= f.length && f.every((c, i) => run[run.length - f.length + i] === c)) {
+        if (run.length - f.length >= 2) run = run.slice(0, run.length - f.length);
         break;
       }
     }
@@ -181,9 +182,11 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // reading a few kB between two pages of one list costs less than asking for them apart.
   const GAP = 8192;
   let queue = [];
-  // Bytes read, and their count when the current query started.
+  // Bytes asked for, and their count when the current search started; the current search's
+  // number (a newer search stops an older one at its next round, see rank()).
   let spent = 0;
   let base = 0;
+  let current = 0;
   const flush = () => {
     const byFile = new Map();
     for (const r of queue) (byFile.get(r.p) || byFile.set(r.p, []).get(r.p)).push(r);
@@ -196,9 +199,10 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
         while (j + 1 < rs.length && rs[j + 1].a <= b + GAP) b = Math.max(b, rs[++j].b);
         const a = rs[i].a;
         const part = rs.slice(i, j + 1);
+        // Counted when asked for, so that a read still in flight counts for the search that asked.
+        spent += b - a;
         load(p, a, b).then(
           (buf) => {
-            spent += buf ? buf.length : 0;
             part.forEach((r) => r.ok(buf && buf.length >= r.b - a ? buf.subarray(r.a - a, r.b - a) : null));
           },
           (e) => part.forEach((r) => r.no(e)),
@@ -414,9 +418,11 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // indices, any of which covers it; its score is the sum of its terms'). Loads blocks and
   // checks candidates' pages round by round, as long as an unseen or unsettled record could
   // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
-  // can be reached (a first page stops instead where that would pass BUDGET). `settled(exact, n)` hears after each round that the first n of the matches
-  // so far are final. Returns the settled matches ranked and whether nothing is left unsettled.
-  async function rank(lists, key, units, need, K, filters, deep, settled) {
+  // can be reached. A first page that has matches stops instead where the next round's blocks
+  // would pass the budget (then `cut`). `settled(exact, n)` hears after each round that the
+  // first n of the matches so far are final. `mine`: the search's number; a newer search ends
+  // this one. Returns the matches ranked and whether nothing is left unsettled.
+  async function rank(lists, key, units, need, K, filters, deep, settled, mine) {
     // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
     const alone = new Set(units.filter((u) => u.length === 1).map((u) => u[0]));
     const order = lists.map((_, i) => i).sort((x, y) => alone.has(y) - alone.has(x) || lists[x].df - lists[y].df);
@@ -425,6 +431,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     // (every result is reachable).
     const over = (bytes, found) => !deep && found > 0 && spent - base + bytes > budget;
     for (let round = 0; ; round++) {
+      if (mine !== current) throw new Error('superseded by a newer search');
       const { exact, open } = standings(lists, key, units, need, order, filters);
       exact.sort((x, y) => y.s - x.s || x.o - y.o);
       // A record in no loaded posting: in none of the lists known whole.
@@ -459,7 +466,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       }
       // Lists whose next block this round reads: those that may still name a better record.
       const next = more || !todo.length ? lists.filter((L) => !L.done) : [];
-      if (over(next.reduce((n, L) => n + L.bl[L.next], 0), exact.length)) return { exact, complete: false, cut: true };
+      if (over(next.reduce((n, L) => n + (L.next < L.nb ? L.bl[L.next] : 0), 0), exact.length)) return { exact, complete: false, cut: true };
       const jobs = next.map(block);
       // A candidate is first checked against its rarest missing list only, which rules most
       // candidates out for one read; one that survives is checked against all at once.
@@ -489,6 +496,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   async function search({ q = '', filters = [], page: pg = 0, size = 10, early = null, full = false }) {
     await prepare();
     base = spent;
+    const mine = ++current;
     const K = (pg + 1) * size;
     const P = parseQuery(q);
     // The key and every term are looked up at once: one round of requests.
@@ -517,7 +525,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       key = lists.length - 1;
       units = P.text.units;
     }
-    if (!lists.some((L) => L.df)) return { mode, total: 0, complete: true, hits: [], matched: [] };
+    if (!lists.some((L) => L.df)) return { mode, total: 0, complete: true, ranked: true, hits: [], matched: [] };
     // Several lists: checking candidates will need the page directories, adjacent to block 0.
     const loading = lists.filter((L) => !L.done);
     if (loading.length > 1) for (const L of loading) if (L.df > CAND) dir(L);
@@ -544,10 +552,10 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
     await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
     const deep = pg > 0 || full;
-    let r = await rank(lists, key, units, units.length, K, filters, deep, settled);
+    let r = await rank(lists, key, units, units.length, K, filters, deep, settled, mine);
     if (!r.exact.length && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
-      r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep);
+      r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep, null, mine);
       if (r.exact.length) mode = 'partial';
     }
     const { exact } = r;

@@ -148,7 +148,10 @@ function page() {
     show(r.mode, r.hits);
     if (r.ranked === false) {
       const all = el('button', { type: 'button' }, say('rankAll'));
-      all.addEventListener('click', () => run(true));
+      all.addEventListener('click', () => {
+        input.focus();
+        run(true);
+      });
       note = el('p', { class: 'search-note' }, say('unranked'), ' ', all);
       status.after(note);
     }
