@@ -73,12 +73,13 @@ fn prerequisites() {
 
 /// Runs `node tests/js/<script> <site>` on the sample site.
 fn run(script: &str) {
-    run_on(script, site());
+    run_on(script, site(), &[]);
 }
 
-/// Runs `node tests/js/<script> <out>`; panics with its output unless it succeeds. Browser
-/// scripts run one at a time: the machine is small and Lighthouse's timings suffer under load.
-fn run_on(script: &str, out: &Path) {
+/// Runs `node tests/js/<script> <out> <args>`; panics with its output unless it succeeds.
+/// Browser scripts run one at a time: the machine is small and Lighthouse's timings suffer
+/// under load.
+fn run_on(script: &str, out: &Path, args: &[&str]) {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     prerequisites();
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -86,6 +87,7 @@ fn run_on(script: &str, out: &Path) {
     let output = Command::new("node")
         .arg(repo().join("tests/js").join(script))
         .arg(out)
+        .args(args)
         .env("CHROME_PATH", CHROMIUM)
         .env("SCREENSHOT_DIR", &shots)
         .output()
@@ -179,7 +181,7 @@ fn a_new_bureaus_site_from_init_and_import() {
         "--as-of".as_ref(),
         AS_OF.as_ref(),
     ]);
-    run_on("new-site.mjs", &out);
+    run_on("new-site.mjs", &out, &[]);
 }
 
 /// The sample site with `language: en`: English labels are longer and headings do not wrap, so
@@ -213,5 +215,34 @@ fn the_english_ui_fits_the_window() {
         "build: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    run_on("english-widths.mjs", &out);
+    run_on("english-widths.mjs", &out, &[]);
+}
+
+/// A generated site large enough that two common words are read in blocks; the script makes
+/// the search budget small, so the first page stops, says so, and ranks whole on request.
+#[test]
+fn a_stopped_first_page_says_so_and_ranks_whole() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    gongshi_generate::generate(&gongshi_generate::Options {
+        records: 20_000,
+        out: site.clone(),
+        seed: 4242,
+    })
+    .expect("generate");
+    let out = tmp.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+        .args(["build", "--quiet", "--site"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .args(["--as-of", AS_OF])
+        .output()
+        .expect("run gongshi");
+    assert!(
+        run.status.success(),
+        "build: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    run_on("rank-all.mjs", &out, &["宝鸡 检测"]);
 }
