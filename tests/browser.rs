@@ -202,19 +202,7 @@ fn the_english_ui_fits_the_window() {
     let yaml = yaml.replace("  language: zh-CN\n", "  language: en\n");
     std::fs::write(site.join("site.yaml"), yaml).expect("write site.yaml");
     let out = tmp.path().join("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
-        .args(["build", "--site"])
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .args(["--as-of", AS_OF])
-        .output()
-        .expect("run gongshi");
-    assert!(
-        run.status.success(),
-        "build: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::build_with_binary(&site, &out, AS_OF);
     run_on("english-widths.mjs", &out, &[]);
 }
 
@@ -231,18 +219,6 @@ fn a_stopped_first_page_says_so_and_ranks_whole() {
     })
     .expect("generate");
     let out = tmp.path().join("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
-        .args(["build", "--quiet", "--site"])
-        .arg(&site)
-        .arg("--out")
-        .arg(&out)
-        .args(["--as-of", AS_OF])
-        .output()
-        .expect("run gongshi");
-    assert!(
-        run.status.success(),
-        "build: {}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::build_with_binary(&site, &out, AS_OF);
     run_on("rank-all.mjs", &out, &["宝鸡 检测"]);
 }

@@ -54,20 +54,7 @@ fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
         seed: 4242,
     })
     .expect("generate");
-    let run = common::gongshi(&[
-        "build",
-        "--site",
-        site.to_str().expect("utf-8 path"),
-        "--out",
-        out.to_str().expect("utf-8 path"),
-        "--as-of",
-        AS_OF,
-    ]);
-    assert!(
-        run.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::build_with_binary(&site, &out, AS_OF);
     let index = query::open(&out).expect("open index");
     let texts = two_word_queries(&site);
     let budgeted = |full: bool| -> Vec<Q> {

@@ -40,6 +40,24 @@ pub fn build(site: &Path, out: &Path, as_of: &str) -> Result<BuildSummary, pipel
     pipeline::build(&BuildOptions::new(site, out, date(as_of)))
 }
 
+/// Builds `site` into `out` at `as_of` with the real binary; panics with its messages if it fails.
+pub fn build_with_binary(site: &Path, out: &Path, as_of: &str) {
+    let run = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+        .args(["build", "--as-of", as_of, "--site"])
+        .arg(site)
+        .arg("--out")
+        .arg(out)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run gongshi");
+    assert!(
+        run.status.success(),
+        "build of {} failed:\n{}",
+        site.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Every file of a tree, by '/'-separated relative path.
 pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();

@@ -70,20 +70,7 @@ pub fn build_site() -> Site {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let fixture = super::fixture("search");
-    let run = super::gongshi(&[
-        "build",
-        "--site",
-        fixture.to_str().expect("utf-8 path"),
-        "--out",
-        out.to_str().expect("utf-8 path"),
-        "--as-of",
-        AS_OF,
-    ]);
-    assert!(
-        run.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    super::build_with_binary(&fixture, &out, AS_OF);
     let index = query::open(&out).expect("open index");
     let mut published = BTreeMap::new();
     let mut raw = BTreeMap::new();
