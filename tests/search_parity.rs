@@ -519,7 +519,7 @@ fn the_browser_engine_reads_dictionary_tails() {
     std::fs::write(search.join("t/0.bin"), pack).unwrap();
     std::fs::write(search.join("d/0.bin"), docs).unwrap();
     let manifest = serde_json::json!({
-        "version": 4, "n": count, "shard_bits": 0, "inline_max": 24, "block0": 128,
+        "version": 5, "n": count, "shard_bits": 0, "inline_max": 24, "block0": 128,
         "dict_pack_bits": 6, "dict_slot": DICT_SLOT, "x_pack_bits": 5, "doc_pack_bits": 10,
         "doc_slot": DOC_SLOT, "q_scale": 2048.0, "q_offset": 12.0,
         "collections": [{"key": "labs", "title": "L", "start": 0, "count": count, "facets": []}],

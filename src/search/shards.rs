@@ -21,18 +21,20 @@
 //!   bucket). There are enough buckets that tails are rare (see [`dict_shard_bits`]). Entry:
 //!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
 //!   list (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
-//!   offset of the term's region in its list file), one varint length per impact block and the
-//!   varint length of the page directory. Text terms are the tokens themselves; identifier
+//!   offset of the term's region in its list file), one varint length per impact block, the
+//!   varint length of the page directory and that of the pages. Text terms are the tokens themselves; identifier
 //!   terms are `#` and an identifier prefix, one for every prefix a query may use (see
 //!   [`super::prefix`]), so a prefix query costs the client one lookup like any other.
 //! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms, one region per term, the
 //!   regions concatenated (no header: entries address them). A region is: impact block 0, the
-//!   page directory (one varint byte length per page), impact blocks 1.., then the pages. Block
+//!   page directory (one varint byte length per page), the pages, then impact blocks 1... Block
 //!   b holds the postings ranked `[B0·(4^b − 1)/3, B0·(4^(b+1) − 1)/3)` by score (ties by
 //!   ordinal), so the first page of results needs only block 0 and the smallest score loaded
 //!   bounds the rest; block 0 and the directory are adjacent so a query of several terms reads
 //!   both at once. Page k holds ordinals `[k << shift, (k + 1) << shift)` (about
-//!   [`PAGE_TARGET`] postings), for checking whether a given record has the term.
+//!   [`PAGE_TARGET`] postings), for checking whether a given record has the term. The directory
+//!   and the pages are adjacent too: together they are the whole list in ordinal order, which a
+//!   query checking many records against a mid-sized list reads in one request.
 //! - `search/d/<ord >> DOC_PACK_BITS>.bin`: display data of each record or organisation
 //!   ([`super::display`]), JSON padded with
 //!   spaces to [`DOC_SLOT`] bytes, in slot `ord & (2^DOC_PACK_BITS - 1)`. Text that would not
@@ -251,14 +253,14 @@ struct RegionScratch {
 }
 
 /// Appends the region of one external term (see the module comment) to `out`. Returns the
-/// lengths of its impact blocks and of its page directory.
+/// lengths of its impact blocks, of its page directory and of its pages.
 fn external_region(
     postings: &[(u32, u16)],
     n: u64,
     facets: &Facets,
     scratch: &mut RegionScratch,
     out: &mut Vec<u8>,
-) -> (Vec<u64>, u64) {
+) -> (Vec<u64>, u64, u64) {
     let RegionScratch {
         ranked,
         block,
@@ -300,15 +302,15 @@ fn external_region(
         let before = out.len();
         encode(out, block, 0, Some(facets));
         lens.push((out.len() - before) as u64);
-        // The directory sits between block 0 and the others.
+        // The directory and the pages sit between block 0 and the others.
         if b == 0 {
             out.extend_from_slice(directory);
+            out.extend_from_slice(pages);
         }
         start = end;
         b += 1;
     }
-    out.extend_from_slice(pages);
-    (lens, directory.len() as u64)
+    (lens, directory.len() as u64, pages.len() as u64)
 }
 
 /// Where an external term's region went, as its dictionary entry names it.
@@ -321,6 +323,8 @@ struct PlacedRegion {
     blocks: Vec<u64>,
     /// Byte length of the page directory.
     directory: u64,
+    /// Byte length of the pages.
+    pages: u64,
 }
 
 /// The external terms' list files (`search/x/`), each written as soon as its
@@ -352,7 +356,7 @@ impl<'a> ListFiles<'a> {
         facets: &Facets,
     ) -> Result<PlacedRegion, SearchError> {
         let (id, at) = (self.next_id, self.file.len() as u64);
-        let (blocks, directory) =
+        let (blocks, directory, pages) =
             external_region(postings, n, facets, &mut self.scratch, &mut self.file);
         self.next_id += 1;
         if self.next_id & ((1 << X_PACK_BITS) - 1) == 0 {
@@ -363,6 +367,7 @@ impl<'a> ListFiles<'a> {
             at,
             blocks,
             directory,
+            pages,
         })
     }
 
@@ -406,6 +411,7 @@ fn add_term(
             varint(entry, len);
         }
         varint(entry, placed.directory);
+        varint(entry, placed.pages);
     });
     Ok(())
 }
@@ -462,7 +468,7 @@ pub fn export(
         }));
     }
     let manifest = json!({
-        "version": 4, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
+        "version": 5, "n": n, "shard_bits": shard_bits, "inline_max": INLINE_MAX,
         "block0": BLOCK0, "dict_pack_bits": DICT_PACK_BITS, "dict_slot": DICT_SLOT,
         "x_pack_bits": X_PACK_BITS, "doc_pack_bits": DOC_PACK_BITS, "doc_slot": DOC_SLOT, "q_scale": Q_SCALE, "q_offset": Q_OFFSET,
         "collections": collections,

@@ -53,6 +53,8 @@ pub struct Answer {
     pub ranked: bool,
     /// Bytes the browser engine read.
     pub bytes: u64,
+    /// Sequential rounds of range reads the browser engine made.
+    pub rounds: u64,
     pub hits: Vec<(String, f64)>,
 }
 
@@ -132,6 +134,7 @@ pub fn rust_answer(site: &Site, query: &Q, all: bool) -> Answer {
         complete: true,
         ranked: true,
         bytes: 0,
+        rounds: 0,
         hits: r
             .hits
             .iter()
@@ -185,6 +188,7 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
                 .as_bool()
                 .expect("the engine says whether it ranked"),
             bytes: a["bytes"].as_u64().unwrap_or(0),
+            rounds: a["rounds"].as_u64().expect("the engine's rounds"),
             hits: a["hits"]
                 .as_array()
                 .expect("hits")

@@ -2,8 +2,9 @@
 // site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
 //   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10,
 //   "budget": bytes (optional), "full": false}]}
-// Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes}
-// where files/bytes count the requests and bytes a cold query fetched.
+// Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes, rounds}
+// where files/bytes count the requests and bytes a cold query fetched, rounds its sequential
+// rounds of range reads.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -39,8 +40,15 @@ for (const q of queries) {
   // A new engine per query: every query starts cold, as in a fresh browser tab.
   let files = 0;
   let bytes = 0;
+  // Sequential rounds of range reads (the manifest, read whole, is inline in a real page): a
+  // read asked for after another has ended is in a later round than that one.
+  let ended = 0;
+  let rounds = 0;
   const engine = createEngine(async (p, a, b) => {
+    const round = ended + 1;
+    if (a !== undefined) rounds = Math.max(rounds, round);
     const whole = await file(p);
+    if (a !== undefined) ended = Math.max(ended, round);
     if (!whole) return null;
     const part = a === undefined ? whole : whole.subarray(a, b);
     files += 1;
@@ -57,6 +65,7 @@ for (const q of queries) {
     hits: r.hits.map((h) => ({ collection: man.collections[h.doc.c].key, id: h.doc.id, score: h.score })),
     files,
     bytes,
+    rounds,
   });
 }
 process.stdout.write(JSON.stringify(results));

@@ -5,14 +5,20 @@
 // search-page.js (src/render/theme.rs joins them: one request, one module).
 
 const CAND = 400; // lists this short are loaded whole
-const VERIFY = 24; // candidates checked per round by random access
+const VERIFY = 48; // candidates checked per round by random access
 const EPS = 0.01; // stop when no unseen record can beat the last shown by more than 1 %
 const ROUNDS = 10;
 // Index bytes after which a first page that has matches reads no further blocks: it shows the
 // matches found, says their order is not final, and counts them as a lower bound. A query with
 // no match yet reads on until it has one.
 const BUDGET = 140000;
-const ANCHOR = 48; // records an anchoring unit may name (about two rounds of checks)
+// Bytes of blocks an anchoring unit's lists may have: loaded whole in the second round, they
+// name every record that can match, so the other lists are only checked for those records.
+const ANCHOR = 16384;
+// A list checked for an anchor's records is read whole in ordinal order (its page directory
+// and pages, one request) when that is at most this many bytes, rather than page by page in
+// later rounds.
+const PAGED = 24576;
 // Records the key finds rank first, by their key score: such a score is TIER + key score.
 const TIER = 2 ** 36;
 
@@ -267,16 +273,19 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
         const bl = [];
         for (let k = 0; k < nb; k++) bl.push(r.v());
         const pd = r.v();
+        const pl = r.v();
         if (same) {
+          // Block 0, the page directory, the pages, then blocks 1...
+          const pat = at + bl[0] + pd;
           const bo = [at];
-          at += bl[0] + pd;
+          at = pat + pl;
           for (let k = 1; k < nb; k++) {
             bo.push(at);
             at += bl[k];
           }
           const x = `x/${hex(Math.floor(id / 2 ** man.x_pack_bits))}.bin`;
           // thr: the highest score not yet loaded; before any block, the highest there is.
-          return { df, x, bo, bl, pd, pat: at, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 65535, done: false };
+          return { df, x, bo, bl, pd, pat, pl, nb, span: 2 ** shift, p: new Map(), pv: new Map(), next: 0, n: 0, thr: 65535, done: false, paged: false };
         }
       } else {
         const p = postings(r, df, 0, true, new Map());
@@ -324,16 +333,31 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     L.done = true;
   }
 
-  // The page directory (byte offsets of the ordinal pages), read right after block 0.
-  const dir = (L) =>
-    (L.dir =
-      L.dir ||
-      get(L.x, L.bo[0] + L.bl[0], L.bo[0] + L.bl[0] + L.pd).then((buf) => {
-        const r = reader(buf || new Uint8Array());
-        const off = [L.pat];
-        while (!r.end()) off.push(off[off.length - 1] + r.v());
-        return off;
-      }));
+  // Byte offsets of the ordinal pages, from the page directory `buf`.
+  const offsets = (L, buf) => {
+    const r = reader(buf || new Uint8Array());
+    const off = [L.pat];
+    while (!r.end()) off.push(off[off.length - 1] + r.v());
+    return off;
+  };
+
+  // The page directory, read right after block 0.
+  const dir = (L) => (L.dir = L.dir || get(L.x, L.pat - L.pd, L.pat).then((buf) => offsets(L, buf)));
+
+  // The directory and every page at once: the whole list in ordinal order, without facets.
+  // Whether a record has the term is then known for every record.
+  function paged(L) {
+    L.paged = true;
+    const all = get(L.x, L.pat - L.pd, L.pat + L.pl);
+    L.dir = all.then((buf) => offsets(L, buf && buf.subarray(0, L.pd)));
+    return all.then(async (buf) => {
+      const off = await L.dir;
+      for (let k = 0; k + 1 < off.length; k++) {
+        const page = buf ? buf.subarray(off[k] - L.pat + L.pd, off[k + 1] - L.pat + L.pd) : new Uint8Array();
+        L.pv.set(k, postings(reader(page), Infinity, k * L.span, false, new Map()));
+      }
+    });
+  }
 
   async function page(L, k) {
     if (!L.pv.has(k)) {
@@ -350,7 +374,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     if (x) return x.q;
     if (L.done) return -1;
     const pg = L.pv.get(Math.floor(o / L.span));
-    return pg ? (pg.get(o) || { q: -1 }).q : 0;
+    return pg ? (pg.get(o) || { q: -1 }).q : L.paged ? -1 : 0;
   };
 
   const passes = (o, f, filters) => {
@@ -465,8 +489,12 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
         continue;
       }
       // Lists whose next block this round reads: those that may still name a better record.
-      const next = more || !todo.length ? lists.filter((L) => !L.done) : [];
-      if (over(next.reduce((n, L) => n + (L.next < L.nb ? L.bl[L.next] : 0), 0), exact.length)) return { exact, complete: false, cut: true };
+      let next = more || !todo.length ? lists.filter((L) => !L.done) : [];
+      const nextBytes = (L) => (L.next < L.nb ? L.bl[L.next] : 0);
+      if (over(next.reduce((n, L) => n + nextBytes(L), 0), exact.length)) return { exact, complete: false, cut: true };
+      // A first page with no match yet, past its budget, reads on one block at a time (the
+      // smallest next): blocks grow fourfold, and reading every list's at once overshoots.
+      if (next.length > 1 && over(next.reduce((n, L) => n + nextBytes(L), 0), 1)) next = [next.reduce((a, L) => (nextBytes(L) < nextBytes(a) ? L : a))];
       const jobs = next.map(block);
       // A candidate is first checked against its rarest missing list only, which rules most
       // candidates out for one read; one that survives is checked against all at once.
@@ -477,6 +505,29 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       }
       await Promise.all(jobs);
     }
+  }
+
+  // The second round of a search: what it reads of each list once the dictionary has answered.
+  // Lists of at most CAND postings are read whole. When the key's list is small and some unit's
+  // lists (the anchor) have at most ANCHOR bytes of blocks, every match is the key's or among
+  // the anchor's records: the anchor is read whole, and each other list only in ordinal order,
+  // whole when at most PAGED bytes (its matches are then settled without another round), else
+  // page by page for the records that need it. Otherwise each list's best block comes first,
+  // with its page directory when candidates will need checking.
+  function secondRound(lists, key, units) {
+    const small = (L) => L.done || L.df <= CAND;
+    const blockBytes = (u) => u.reduce((n, i) => n + (lists[i].done ? 0 : lists[i].bl.reduce((a, b) => a + b, 0)), 0);
+    // A unit no list of which any record has: only the key can match (or a partial match).
+    const possible = units.length && units.every((u) => u.some((i) => lists[i].df));
+    const anchor = possible && small(lists[key]) ? units.reduce((a, u) => (blockBytes(u) < blockBytes(a) ? u : a)) : [];
+    const anchored = anchor.length > 0 && blockBytes(anchor) <= ANCHOR;
+    const several = lists.filter((L) => !L.done).length > 1;
+    return lists.map((L, i) => {
+      if (L.done) return 0;
+      if (L.df <= CAND || (anchored && anchor.includes(i))) return whole(L);
+      if (anchored) return L.pd + L.pl <= PAGED ? paged(L) : dir(L);
+      return several ? Promise.all([block(L), dir(L)]) : block(L);
+    });
   }
 
   // Display data of the ranked matches `hs`, as results.
@@ -526,12 +577,6 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       units = P.text.units;
     }
     if (!lists.some((L) => L.df)) return { mode, total: 0, complete: true, ranked: true, hits: [], matched: [] };
-    // Several lists: checking candidates will need the page directories, adjacent to block 0.
-    const loading = lists.filter((L) => !L.done);
-    if (loading.length > 1) for (const L of loading) if (L.df > CAND) dir(L);
-    // Anchored: some unit's lists (and the key list) are short enough to load whole and
-    // together name few records. Every match is among those, so the long lists are only
-    // checked page by page for them; their blocks are not needed.
     let told = pg * size;
     const settled = early && ((exact, n) => {
       const upto = Math.min(n, K);
@@ -548,9 +593,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       first.sort((x, y) => y.s - x.s || x.o - y.o);
       settled(first, first.length);
     }
-    const small = (L) => L.done || L.df <= CAND;
-    const anchored = small(lists[key]) && units.some((u) => u.every((i) => small(lists[i])) && u.reduce((n, i) => n + lists[i].df, 0) <= ANCHOR);
-    await Promise.all(loading.map((L) => (L.df <= CAND ? whole(L) : anchored ? 0 : block(L))));
+    await Promise.all(secondRound(lists, key, units));
     const deep = pg > 0 || full;
     let r = await rank(lists, key, units, units.length, K, filters, deep, settled, mine);
     if (!r.exact.length && mode === 'text') {
