@@ -125,6 +125,10 @@ export class RequestLog {
  * A browser context over a brand-new empty profile (removed on close), every request logged.
  * `options` go to the context (viewport, javaScriptEnabled, acceptDownloads, ...).
  */
+// Browsers still open: a failed check skips a script's own close, and an open browser keeps its
+// connections to the test server alive, so the server would never finish closing.
+const openBrowsers = new Set();
+
 export async function openBrowser(log, options = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gongshi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -137,9 +141,11 @@ export async function openBrowser(log, options = {}) {
   log.watch(context);
   const close = context.close.bind(context);
   context.close = async () => {
+    openBrowsers.delete(context);
     await close();
     fs.rmSync(profile, { recursive: true, force: true });
   };
+  openBrowsers.add(context);
   return context;
 }
 
@@ -231,6 +237,7 @@ export async function main(body) {
     console.error(`FAIL: ${e.stack || e}`);
     process.exitCode = 1;
   } finally {
+    for (const context of [...openBrowsers]) await context.close().catch(() => {});
     await server.close();
   }
 }
