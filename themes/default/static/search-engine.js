@@ -497,9 +497,12 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       if (next.length > 1 && over(next.reduce((n, L) => n + nextBytes(L), 0), 1)) next = [next.reduce((a, L) => (nextBytes(L) < nextBytes(a) ? L : a))];
       const jobs = next.map(block);
       // A candidate is first checked against its rarest missing list only, which rules most
-      // candidates out for one read; one that survives is checked against all at once.
+      // candidates out for one read; one that survives is checked against all at once. When
+      // no unseen record can match and every candidate fits in this round, each is checked
+      // against all its missing lists at once: one round rather than two.
+      const last = unseen === -Infinity && todo.length <= VERIFY;
       for (const d of todo.slice(0, VERIFY)) {
-        const check = checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
+        const check = last || checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
         checked.add(d.o);
         for (const L of check) jobs.push(page(L, Math.floor(d.o / L.span)));
       }
@@ -510,10 +513,11 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // The second round of a search: what it reads of each list once the dictionary has answered.
   // Lists of at most CAND postings are read whole. When the key's list is small and some unit's
   // lists (the anchor) have at most ANCHOR bytes of blocks, every match is the key's or among
-  // the anchor's records: the anchor is read whole, and each other list only in ordinal order,
-  // whole when at most PAGED bytes (its matches are then settled without another round), else
-  // page by page for the records that need it. Otherwise each list's best block comes first,
-  // with its page directory when candidates will need checking.
+  // the anchor's records: the anchor is read whole, and each other list in ordinal order, whole
+  // when at most PAGED bytes (its matches are then settled without another round), else page
+  // by page for the records that need it, after its best block (whose lowest score bounds what
+  // the list can add to a record, so that most candidates need no check). Otherwise each list's
+  // best block comes first, with its page directory when candidates will need checking.
   function secondRound(lists, key, units) {
     const small = (L) => L.done || L.df <= CAND;
     const blockBytes = (u) => u.reduce((n, i) => n + (lists[i].done ? 0 : lists[i].bl.reduce((a, b) => a + b, 0)), 0);
@@ -525,7 +529,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     return lists.map((L, i) => {
       if (L.done) return 0;
       if (L.df <= CAND || (anchored && anchor.includes(i))) return whole(L);
-      if (anchored) return L.pd + L.pl <= PAGED ? paged(L) : dir(L);
+      if (anchored) return L.pd + L.pl <= PAGED ? paged(L) : Promise.all([block(L), dir(L)]);
       return several ? Promise.all([block(L), dir(L)]) : block(L);
     });
   }
