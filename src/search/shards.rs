@@ -22,9 +22,10 @@
 //!   varint term length, term bytes, varint `df << 1 | external`; then either the whole posting
 //!   list (when `df <=` [`INLINE_MAX`]), or varint term id, varint page shift, varint `at` (byte
 //!   offset of the term's region in its list file), one varint length per impact block, the
-//!   varint length of the page directory and that of the pages. Text terms are the tokens themselves; identifier
-//!   terms are `#` and an identifier prefix, one for every prefix a query may use (see
-//!   [`super::prefix`]), so a prefix query costs the client one lookup like any other.
+//!   varint length of the page directory and that of the pages. Text terms are the tokens
+//!   themselves; identifier terms are `#` and an identifier prefix, one for every prefix a query
+//!   may use (see [`super::prefix`]), so a prefix query costs the client one lookup like any
+//!   other.
 //! - `search/x/<id >> X_PACK_BITS>.bin`: the lists of external terms, one region per term, the
 //!   regions concatenated (no header: entries address them). A region is: impact block 0, the
 //!   page directory (one varint byte length per page), the pages, then impact blocks 1... Block
