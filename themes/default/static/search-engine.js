@@ -342,14 +342,14 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   };
 
   // The page directory, read right after block 0.
-  const dir = (L) => (L.dir = L.dir || get(L.x, L.pat - L.pd, L.pat).then((buf) => offsets(L, buf)));
+  const dir = (L) => (L.dir = L.dir || get(L.x, L.pat - L.pd, L.pat).then((buf) => (L.off = offsets(L, buf))));
 
   // The directory and every page at once: the whole list in ordinal order, without facets.
   // Whether a record has the term is then known for every record.
   function paged(L) {
     L.paged = true;
     const all = get(L.x, L.pat - L.pd, L.pat + L.pl);
-    L.dir = all.then((buf) => offsets(L, buf && buf.subarray(0, L.pd)));
+    L.dir = all.then((buf) => (L.off = offsets(L, buf && buf.subarray(0, L.pd))));
     return all.then(async (buf) => {
       const off = await L.dir;
       for (let k = 0; k + 1 < off.length; k++) {
@@ -357,6 +357,31 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
         L.pv.set(k, postings(reader(page), Infinity, k * L.span, false, new Map()));
       }
     });
+  }
+
+  // What reading pages `checks` ([list, page number]) costs, merged as flush() merges the ranges
+  // of one file: a round's checks count against the budget like its blocks. A page whose list's
+  // directory is not in yet counts nothing.
+  function pagesBytes(checks) {
+    const byFile = new Map();
+    for (const [L, k] of checks) {
+      if (!L.off || L.pv.has(k) || k + 1 >= L.off.length) continue;
+      (byFile.get(L.x) || byFile.set(L.x, []).get(L.x)).push([L.off[k], L.off[k + 1]]);
+    }
+    let n = 0;
+    for (const rs of byFile.values()) {
+      rs.sort((x, y) => x[0] - y[0]);
+      let [a, b] = rs[0];
+      for (const [x, y] of rs.slice(1)) {
+        if (x <= b + GAP) b = Math.max(b, y);
+        else {
+          n += b - a;
+          [a, b] = [x, y];
+        }
+      }
+      n += b - a;
+    }
+    return n;
   }
 
   async function page(L, k) {
@@ -442,8 +467,8 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // indices, any of which covers it; its score is the sum of its terms'). Loads blocks and
   // checks candidates' pages round by round, as long as an unseen or unsettled record could
   // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
-  // can be reached. A first page that has matches stops instead where the next round's blocks
-  // would pass the budget (then `cut`). `settled(exact, n)` hears after each round that the
+  // can be reached. A first page that has matches stops instead where the next round's reads
+  // (blocks and pages) would pass the budget (then `cut`). `settled(exact, n)` hears after each round that the
   // first n of the matches so far are final. `mine`: the search's number; a newer search ends
   // this one. Returns the matches ranked and whether nothing is left unsettled.
   async function rank(lists, key, units, need, K, filters, deep, settled, mine) {
@@ -491,22 +516,23 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       // Lists whose next block this round reads: those that may still name a better record.
       let next = more || !todo.length ? lists.filter((L) => !L.done) : [];
       const nextBytes = (L) => (L.next < L.nb ? L.bl[L.next] : 0);
-      if (over(next.reduce((n, L) => n + nextBytes(L), 0), exact.length)) return { exact, complete: false, cut: true };
-      // A first page with no match yet, past its budget, reads on one block at a time (the
-      // smallest next): blocks grow fourfold, and reading every list's at once overshoots.
-      if (next.length > 1 && over(next.reduce((n, L) => n + nextBytes(L), 0), 1)) next = [next.reduce((a, L) => (nextBytes(L) < nextBytes(a) ? L : a))];
-      const jobs = next.map(block);
       // A candidate is first checked against its rarest missing list only, which rules most
       // candidates out for one read; one that survives is checked against all at once. When
       // no unseen record can match and every candidate fits in this round, each is checked
       // against all its missing lists at once: one round rather than two.
       const last = unseen === -Infinity && todo.length <= VERIFY;
+      const checks = [];
       for (const d of todo.slice(0, VERIFY)) {
         const check = last || checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
         checked.add(d.o);
-        for (const L of check) jobs.push(page(L, Math.floor(d.o / L.span)));
+        for (const L of check) checks.push([L, Math.floor(d.o / L.span)]);
       }
-      await Promise.all(jobs);
+      const blocks = next.reduce((n, L) => n + nextBytes(L), 0);
+      if (over(blocks + pagesBytes(checks), exact.length)) return { exact, complete: false, cut: true };
+      // A first page with no match yet, past its budget, reads on one block at a time (the
+      // smallest next): blocks grow fourfold, and reading every list's at once overshoots.
+      if (next.length > 1 && over(blocks, 1)) next = [next.reduce((a, L) => (nextBytes(L) < nextBytes(a) ? L : a))];
+      await Promise.all([...next.map(block), ...checks.map(([L, k]) => page(L, k))]);
     }
   }
 
@@ -526,10 +552,14 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     const anchor = possible && small(lists[key]) ? units.reduce((a, u) => (blockBytes(u) < blockBytes(a) ? u : a)) : [];
     const anchored = anchor.length > 0 && blockBytes(anchor) <= ANCHOR;
     const several = lists.filter((L) => !L.done).length > 1;
+    // A list up to twice PAGED is read whole too when the anchor names a record for each of its
+    // pages: checking them would read most pages anyway, over several rounds.
+    const candidates = anchored ? anchor.reduce((n, i) => n + lists[i].df, 0) : 0;
+    const pageable = (L) => L.pd + L.pl <= PAGED || (L.pd + L.pl <= 2 * PAGED && candidates >= man.n / L.span);
     return lists.map((L, i) => {
       if (L.done) return 0;
       if (L.df <= CAND || (anchored && anchor.includes(i))) return whole(L);
-      if (anchored) return L.pd + L.pl <= PAGED ? paged(L) : Promise.all([block(L), dir(L)]);
+      if (anchored) return pageable(L) ? paged(L) : Promise.all([block(L), dir(L)]);
       return several ? Promise.all([block(L), dir(L)]) : block(L);
     });
   }
