@@ -19,6 +19,9 @@ const ANCHOR = 16384;
 // and pages, one request) when that is at most this many bytes, rather than page by page in
 // later rounds.
 const PAGED = 24576;
+// Bytes a query with no key may read in its second round to have its whole answer there: its
+// anchor and every other list in record order.
+const WHOLE = 98304;
 // Records the key finds rank first, by their key score: such a score is TIER + key score.
 const TIER = 2 ** 36;
 
@@ -549,13 +552,23 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     const blockBytes = (u) => u.reduce((n, i) => n + (lists[i].done ? 0 : lists[i].bl.reduce((a, b) => a + b, 0)), 0);
     // A unit no list of which any record has: only the key can match (or a partial match).
     const possible = units.length && units.every((u) => u.some((i) => lists[i].df));
-    const anchor = possible && small(lists[key]) ? units.reduce((a, u) => (blockBytes(u) < blockBytes(a) ? u : a)) : [];
-    const anchored = anchor.length > 0 && blockBytes(anchor) <= ANCHOR;
+    const best = possible && small(lists[key]) ? units.reduce((a, u) => (blockBytes(u) < blockBytes(a) ? u : a)) : [];
+    // Lists to check the anchor's records against, and what reading them in record order costs.
+    const others = lists.filter((L, i) => L.df && i !== key && !best.includes(i));
+    const anchor = others.length ? best : [];
+    const rest = others.reduce((n, L) => n + (L.done || L.df <= CAND ? 0 : L.pd + L.pl), 0);
+    // With no key to show first, a query whose anchor and other lists together fit in WHOLE is
+    // read that way whatever the anchor's size, when the anchor names at most half the records
+    // of each other list (else the best blocks of lists that large settle a first page sooner):
+    // its answer is then known in the second round.
+    const count = anchor.reduce((n, i) => n + lists[i].df, 0);
+    const selective = others.every((L) => L.done || L.df <= CAND || 2 * count <= L.df);
+    const all = anchor.length > 0 && !lists[key].df && selective && blockBytes(anchor) + rest <= WHOLE;
+    const anchored = all || (anchor.length > 0 && blockBytes(anchor) <= ANCHOR);
     const several = lists.filter((L) => !L.done).length > 1;
     // A list up to twice PAGED is read whole too when the anchor names a record for each of its
     // pages: checking them would read most pages anyway, over several rounds.
-    const candidates = anchored ? anchor.reduce((n, i) => n + lists[i].df, 0) : 0;
-    const pageable = (L) => L.pd + L.pl <= PAGED || (L.pd + L.pl <= 2 * PAGED && candidates >= man.n / L.span);
+    const pageable = (L) => all || L.pd + L.pl <= PAGED || (L.pd + L.pl <= 2 * PAGED && anchored && count >= man.n / L.span);
     return lists.map((L, i) => {
       if (L.done) return 0;
       if (L.df <= CAND || (anchored && anchor.includes(i))) return whole(L);
