@@ -17,13 +17,16 @@ main(async ({ origin, log }) => {
     const response = await route.fetch();
     const text = await response.text();
     // No anchoring either: a query with one rare part is answered whole before any budget check.
-    const small = text.replace(/const BUDGET = \d+;/, 'const BUDGET = 3000;').replace(/const ANCHOR = \d+;/, 'const ANCHOR = 0;');
-    rewritten = small.includes('const BUDGET = 3000;') && small.includes('const ANCHOR = 0;');
+    const small = text
+      .replace(/const BUDGET = \d+;/, 'const BUDGET = 3000;')
+      .replace(/const ANCHOR = \d+;/, 'const ANCHOR = 0;')
+      .replace(/const WHOLE = \d+;/, 'const WHOLE = 0;');
+    rewritten = ['BUDGET = 3000', 'ANCHOR = 0', 'WHOLE = 0'].every((s) => small.includes(`const ${s};`));
     await route.fulfill({ response, body: small });
   });
   await page.goto(`${origin}/search/?q=${encodeURIComponent(query)}`);
   await page.waitForSelector('.search-note button', { timeout: 20000 });
-  check(rewritten, 'search.js no longer declares `const BUDGET = <bytes>;` and `const ANCHOR = <bytes>;`');
+  check(rewritten, 'search.js no longer declares `const BUDGET`, `const ANCHOR` and `const WHOLE` as `= <bytes>;`');
   const status = page.locator('#search-status');
   const about = (await status.getAttribute('data-about')).split('{n}')[0];
   const before = await status.textContent();

@@ -471,8 +471,8 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // checks candidates' pages round by round, as long as an unseen or unsettled record could
   // still reach the K-th score; after ROUNDS rounds, loads the lists whole so that every result
   // can be reached. A first page that has matches stops instead where the next round's reads
-  // (blocks and pages) would pass the budget (then `cut`). `settled(exact, n)` hears after each round that the
-  // first n of the matches so far are final. `mine`: the search's number; a newer search ends
+  // (blocks and pages) would pass the budget (then `cut`). `settled(exact, n)` hears after each
+  // round that the first n of the matches so far are final. `mine`: the search's number; a newer search ends
   // this one. Returns the matches ranked and whether nothing is left unsettled.
   async function rank(lists, key, units, need, K, filters, deep, settled, mine) {
     // Lists that alone cover a unit first (a record missing one is ruled out), rarest first.
