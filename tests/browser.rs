@@ -210,15 +210,6 @@ fn the_english_ui_fits_the_window() {
 /// the search budget small, so the first page stops, says so, and ranks whole on request.
 #[test]
 fn a_stopped_first_page_says_so_and_ranks_whole() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let site = tmp.path().join("site");
-    gongshi_generate::generate(&gongshi_generate::Options {
-        records: 20_000,
-        out: site.clone(),
-        seed: 4242,
-    })
-    .expect("generate");
-    let out = tmp.path().join("public");
-    common::build_with_binary(&site, &out, AS_OF);
+    let (_dir, _site, out) = common::generated_build(20_000, 4242, AS_OF);
     run_on("rank-all.mjs", &out, &["宝鸡 检测"]);
 }

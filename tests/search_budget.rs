@@ -27,36 +27,16 @@ fn cli(index: &tantivy::Index, text: &str) -> Vec<(String, f64)> {
         .collect()
 }
 
-fn two_word_queries(site: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(site.join("queries.json")).expect("queries.json");
-    let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("queries json");
-    let picked: Vec<String> = all
-        .iter()
-        .filter(|x| x["kind"] == "city_kind")
-        .filter_map(|x| x["query"].as_str().map(str::to_string))
-        .collect();
-    assert!(
-        picked.len() >= 3,
-        "generator wrote {} city_kind queries",
-        picked.len()
-    );
-    picked
-}
-
 #[test]
 fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let site = dir.path().join("site");
-    let out = dir.path().join("out");
-    gongshi_generate::generate(&gongshi_generate::Options {
-        records: 20_000,
-        out: site.clone(),
-        seed: 4242,
-    })
-    .expect("generate");
-    common::build_with_binary(&site, &out, AS_OF);
+    let (_dir, site, out) = common::generated_build(20_000, 4242, AS_OF);
     let index = query::open(&out).expect("open index");
-    let texts = two_word_queries(&site);
+    let texts = common::generated_queries(&site, &["city_kind"]);
+    assert!(
+        texts.len() >= 3,
+        "generator wrote {} city_kind queries",
+        texts.len()
+    );
     let budgeted = |full: bool| -> Vec<Q> {
         texts
             .iter()

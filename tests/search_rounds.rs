@@ -12,29 +12,11 @@ use gongshi::search::query::{self, Request};
 /// Dictionary, lists, display.
 const ROUNDS: u64 = 3;
 
-fn generated_queries(site: &std::path::Path, kinds: &[&str]) -> Vec<String> {
-    let text = std::fs::read_to_string(site.join("queries.json")).expect("queries.json");
-    let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("queries json");
-    all.iter()
-        .filter(|x| kinds.iter().any(|k| x["kind"] == *k))
-        .filter_map(|x| x["query"].as_str().map(str::to_string))
-        .collect()
-}
-
 #[test]
 fn a_distinctive_part_of_a_name_is_answered_in_three_rounds() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let site = dir.path().join("site");
-    let out = dir.path().join("out");
-    gongshi_generate::generate(&gongshi_generate::Options {
-        records: 20_000,
-        out: site.clone(),
-        seed: 977,
-    })
-    .expect("generate");
-    common::build_with_binary(&site, &out, AS_OF);
+    let (_dir, site, out) = common::generated_build(20_000, 977, AS_OF);
     let index = query::open(&out).expect("open index");
-    let texts = generated_queries(&site, &["name_piece", "name_middle"]);
+    let texts = common::generated_queries(&site, &["name_piece", "name_middle"]);
     assert!(texts.len() >= 10, "generator wrote {} pieces", texts.len());
     let answers = js_answers_in(&out, &texts.iter().map(|t| q(t)).collect::<Vec<_>>());
     let mut slow = Vec::new();

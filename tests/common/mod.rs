@@ -58,6 +58,36 @@ pub fn build_with_binary(site: &Path, out: &Path, as_of: &str) {
     );
 }
 
+/// A generated site of `records` records (`seed`) built with the real binary at `as_of`: the
+/// temporary folder holding both, the site (with the generator's `queries.json`) and the output.
+pub fn generated_build(
+    records: usize,
+    seed: u64,
+    as_of: &str,
+) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site");
+    let out = dir.path().join("public");
+    gongshi_generate::generate(&gongshi_generate::Options {
+        records,
+        out: site.clone(),
+        seed,
+    })
+    .expect("generate");
+    build_with_binary(&site, &out, as_of);
+    (dir, site, out)
+}
+
+/// The generator's queries of the given kinds, from a generated site's `queries.json`.
+pub fn generated_queries(site: &Path, kinds: &[&str]) -> Vec<String> {
+    let text = std::fs::read_to_string(site.join("queries.json")).expect("queries.json");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&text).expect("queries json");
+    all.iter()
+        .filter(|x| kinds.iter().any(|k| x["kind"] == *k))
+        .filter_map(|x| x["query"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// Every file of a tree, by '/'-separated relative path.
 pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
