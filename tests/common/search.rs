@@ -20,6 +20,9 @@ pub struct Q {
     pub budget: Option<u64>,
     /// Rank the first page whatever it reads.
     pub full: bool,
+    /// The browser engine's plan limits in bytes (`anchor`, `whole`, `ordered`), where a test
+    /// sets them to follow one plan on a small site.
+    pub limits: BTreeMap<&'static str, u64>,
 }
 
 pub fn q(text: &str) -> Q {
@@ -29,6 +32,7 @@ pub fn q(text: &str) -> Q {
         page: 0,
         budget: None,
         full: false,
+        limits: BTreeMap::new(),
     }
 }
 
@@ -56,6 +60,8 @@ pub struct Answer {
     /// Sequential rounds of range reads the browser engine made.
     pub rounds: u64,
     pub hits: Vec<(String, f64)>,
+    /// The browser engine's facet counts: `[[group, [[value, count]]]]` (Null from the CLI).
+    pub facets: Value,
 }
 
 pub struct Site {
@@ -135,6 +141,7 @@ pub fn rust_answer(site: &Site, query: &Q, all: bool) -> Answer {
         ranked: true,
         bytes: 0,
         rounds: 0,
+        facets: Value::Null,
         hits: r
             .hits
             .iter()
@@ -160,7 +167,7 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
         "out": out,
         "queries": queries.iter().map(|q| serde_json::json!({
             "q": q.q, "filters": q.filters, "page": q.page, "size": PAGE,
-            "budget": q.budget, "full": q.full,
+            "budget": q.budget, "full": q.full, "limits": q.limits,
         })).collect::<Vec<_>>(),
     });
     let file = out.parent().expect("parent").join("queries.json");
@@ -189,6 +196,7 @@ pub fn js_answers_in(out: &std::path::Path, queries: &[Q]) -> Vec<Answer> {
                 .expect("the engine says whether it ranked"),
             bytes: a["bytes"].as_u64().unwrap_or(0),
             rounds: a["rounds"].as_u64().expect("the engine's rounds"),
+            facets: a["facets"].clone(),
             hits: a["hits"]
                 .as_array()
                 .expect("hits")

@@ -1,8 +1,9 @@
 // Runs the browser search engine (themes/default/static/search-engine.js) under Node against a built
 // site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
 //   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10,
-//   "budget": bytes (optional), "full": false}]}
-// Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes, rounds}
+//   "budget": bytes (optional), "limits": {"anchor", "whole", "ordered"} (optional), "full": false}]}
+// Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes, rounds,
+// facets: [[group key, [[value, count]]]]}
 // where files/bytes count the requests and bytes a cold query fetched, rounds its sequential
 // rounds of range reads.
 import { readFile } from 'node:fs/promises';
@@ -54,7 +55,7 @@ for (const q of queries) {
     files += 1;
     bytes += part.length;
     return part;
-  }, null, q.budget ? { budget: q.budget } : {});
+  }, null, { ...(q.budget ? { budget: q.budget } : {}), limits: q.limits || {} });
   const r = await engine.search({ q: q.q, filters: q.filters || [], page: q.page || 0, size: q.size || 10, full: !!q.full });
   const man = engine.manifest();
   results.push({
@@ -66,6 +67,7 @@ for (const q of queries) {
     files,
     bytes,
     rounds,
+    facets: engine.facetCounts(r.matched).map((g) => [g.key, g.values]),
   });
 }
 process.stdout.write(JSON.stringify(results));

@@ -22,6 +22,9 @@ const PAGED = 24576;
 // Bytes a query with no key may read in its second round to have its whole answer there: its
 // anchor and every other list in record order.
 const WHOLE = 98304;
+// Bytes a query with no key and no anchor may read in its second round to have every list in
+// record order: its whole answer, ranked, though without the facets of most matches.
+const ORDERED = 122880;
 // Records the key finds rank first, by their key score: such a score is TIER + key score.
 const TIER = 2 ** 36;
 
@@ -181,9 +184,11 @@ function reader(buf) {
  * the bytes (Uint8Array) of a file under it, or of its byte range [from, to) when given, or
  * null when missing. `manifest`: the parsed `manifest.json` when the caller has it already
  * (the search page carries it inline), else it is fetched. `budget`: the bytes a first page may
- * read (tests set it small).
+ * read; `limits`: {anchor, whole, ordered}, the plans' limits in bytes (tests set them, to
+ * follow one plan or another on a small site).
  */
-export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
+export function createEngine(load, manifest = null, { budget = BUDGET, limits = {} } = {}) {
+  const limit = { anchor: ANCHOR, whole: WHOLE, ordered: ORDERED, ...limits };
   let man = manifest;
   const files = new Map();
   // Range reads asked for in the same turn are merged per file when they lie close together:
@@ -405,10 +410,12 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     return pg ? (pg.get(o) || { q: -1 }).q : L.paged ? -1 : 0;
   };
 
+  // Whether record o, of facets f (null: not known), passes the filters; a facet filter needs f.
   const passes = (o, f, filters) => {
     const c = man.collections[coll(o)];
     return filters.every(([k, v]) => {
       if (k === 'collection') return c.key === v;
+      if (!f) return false;
       const j = c.facets.findIndex((x) => x.key === k);
       return j >= 0 && f[j] > 0 && c.facets[j].values[f[j] - 1] === v;
     });
@@ -425,6 +432,9 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   function standings(lists, key, units, need, order, filters) {
     const seen = new Map();
     for (const L of lists) for (const [o, x] of L.p) if (!seen.has(o)) seen.set(o, x.f);
+    // A list read in record order names every record that has it; their facets, unless a block
+    // has them too, are not known (null).
+    for (const L of lists) if (L.paged) for (const pg of L.pv.values()) for (const o of pg?.keys() || []) if (!seen.has(o)) seen.set(o, null);
     const exact = [];
     const open = [];
     for (const [o, f] of seen) {
@@ -487,14 +497,14 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       const { exact, open } = standings(lists, key, units, need, order, filters);
       exact.sort((x, y) => y.s - x.s || x.o - y.o);
       // A record in no loaded posting: in none of the lists known whole.
-      const live = lists.map((L) => !L.done);
+      const live = lists.map((L) => !L.done && !L.paged);
       let coverable = 0;
       for (const u of units) if (u.some((i) => live[i])) coverable++;
       let unseen = -Infinity;
       if (live[key]) unseen = TIER + dq(lists[key].thr);
       else if (units.length && coverable >= need) {
         unseen = 0;
-        for (const L of lists) if (!L.done) unseen += dq(L.thr);
+        for (const [i, L] of lists.entries()) if (live[i]) unseen += dq(L.thr);
       }
       if (settled) {
         const bound = open.reduce((m, d) => Math.max(m, d.ub), unseen);
@@ -546,8 +556,9 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
   // when at most PAGED bytes (its matches are then settled without another round), else page
   // by page for the records that need it, after its best block (whose lowest score bounds what
   // the list can add to a record, so that most candidates need no check). Otherwise each list's
-  // best block comes first, with its page directory when candidates will need checking.
-  function secondRound(lists, key, units) {
+  // best block comes first, with its page directory when candidates will need checking, unless
+  // every list fits in ORDERED read in record order (see below).
+  function secondRound(lists, key, units, filters) {
     const small = (L) => L.done || L.df <= CAND;
     const blockBytes = (u) => u.reduce((n, i) => n + (lists[i].done ? 0 : lists[i].bl.reduce((a, b) => a + b, 0)), 0);
     // A unit no list of which any record has: only the key can match (or a partial match).
@@ -563,9 +574,19 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     // its answer is then known in the second round.
     const count = anchor.reduce((n, i) => n + lists[i].df, 0);
     const selective = others.every((L) => L.done || L.df <= CAND || 2 * count <= L.df);
-    const all = anchor.length > 0 && !lists[key].df && selective && blockBytes(anchor) + rest <= WHOLE;
-    const anchored = all || (anchor.length > 0 && blockBytes(anchor) <= ANCHOR);
+    const all = anchor.length > 0 && !lists[key].df && selective && blockBytes(anchor) + rest <= limit.whole;
+    const anchored = all || (anchor.length > 0 && blockBytes(anchor) <= limit.anchor);
     const several = lists.filter((L) => !L.done).length > 1;
+    // Two common words (a city and a kind): no list small enough to anchor, and their best
+    // blocks seldom share a record, so ranking them block by block takes many rounds. When
+    // their lists in record order fit in ORDERED they are read so: every match and its score
+    // is then known in this round. Their facets are not (pages carry none), so a facet filter
+    // rules this out.
+    const long = lists.filter((L) => !L.done && L.df > CAND);
+    const ordered =
+      !anchored && !lists[key].df && long.length > 1 && filters.every(([k]) => k === 'collection') &&
+      long.reduce((n, L) => n + L.pd + L.pl, 0) <= Math.min(limit.ordered, budget - (spent - base));
+    if (ordered) return lists.map((L) => (L.done ? 0 : L.df <= CAND ? whole(L) : paged(L)));
     // A list up to twice PAGED is read whole too when the anchor names a record for each of its
     // pages: checking them would read most pages anyway, over several rounds.
     const pageable = (L) => all || L.pd + L.pl <= PAGED || (L.pd + L.pl <= 2 * PAGED && anchored && count >= man.n / L.span);
@@ -575,6 +596,20 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       if (anchored) return pageable(L) ? paged(L) : Promise.all([block(L), dir(L)]);
       return several ? Promise.all([block(L), dir(L)]) : block(L);
     });
+  }
+
+  // Matches that lists read in record order named have no facets yet. The blocks of the unit
+  // that costs least to read whole name every match (each has one of its terms) with its
+  // facets: they are read with the display data when the budget allows. Else the facet counts
+  // leave out the groups they cannot count whole (see facetCounts).
+  async function facetsOf(lists, units, exact) {
+    if (!units.length || exact.every((h) => h.f)) return;
+    const left = (i) => (lists[i].done ? 0 : lists[i].bl.slice(lists[i].next).reduce((a, b) => a + b, 0));
+    const cost = (u) => u.reduce((n, i) => n + left(i), 0);
+    const u = units.reduce((a, v) => (cost(v) < cost(a) ? v : a));
+    if (spent - base + cost(u) > budget) return;
+    await Promise.all(u.map((i) => (lists[i].done ? 0 : whole(lists[i]))));
+    for (const h of exact) for (const L of lists) if (!h.f && L.p.has(h.o)) h.f = L.p.get(h.o).f;
   }
 
   // Display data of the ranked matches `hs`, as results.
@@ -640,7 +675,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
       first.sort((x, y) => y.s - x.s || x.o - y.o);
       settled(first, first.length);
     }
-    await Promise.all(secondRound(lists, key, units));
+    await Promise.all(secondRound(lists, key, units, filters));
     const deep = pg > 0 || full;
     let r = await rank(lists, key, units, units.length, K, filters, deep, settled, mine);
     if (!r.exact.length && mode === 'text') {
@@ -655,14 +690,21 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     const single = live.length === 1 && units.length <= 1 && !filters.length && mode !== 'partial';
     if (single) total = Math.max(total, live[0].df);
     const complete = r.complete || single;
+    const facets = facetsOf(lists, units, exact);
     const hits = await shown(exact.slice(pg * size, K));
+    await facets;
     // ranked: false when the first page stopped at its budget: its hits are matches, but
     // better ones may exist.
     return { mode, total, complete, ranked: !r.cut, hits, matched: exact };
   }
 
-  /** Facet counts over the matched records: [{key, label, values: [[value, count]]}]. */
+  /**
+   * Facet counts over the matched records: [{key, label, values: [[value, count]]}]. A group
+   * is left out when some match's facets are not known (a first page read in record order):
+   * its counts would be short. The collection group is always whole.
+   */
   function facetCounts(matched) {
+    const whole = matched.every((h) => h.f);
     const groups = new Map();
     const add = (key, label, value, field) => {
       if (!groups.has(key)) groups.set(key, { key, label, field, values: new Map() });
@@ -672,7 +714,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET } = {}) {
     for (const { o, f } of matched) {
       const c = man.collections[coll(o)];
       add('collection', null, c.key, c.title);
-      c.facets.forEach((x, j) => f[j] && add(x.key, x.label, x.values[f[j] - 1]));
+      if (whole) c.facets.forEach((x, j) => f[j] && add(x.key, x.label, x.values[f[j] - 1]));
     }
     return [...groups.values()].map((g) => ({ ...g, values: [...g.values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) }));
   }
