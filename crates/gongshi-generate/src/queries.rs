@@ -115,9 +115,10 @@ pub fn build(meta: &[Meta]) -> Vec<Query> {
     queries
 }
 
-/// Whole names used by exactly one record, so the expected answer is unambiguous; then pieces
-/// of company names: 4–5 characters from the place and trade-name part, kept when fewer than
-/// 10 generated names contain them.
+/// Whole names used by exactly one record, so the expected answer is unambiguous; then
+/// distinctive pieces of company names: 4–5 characters from the place and trade-name part that
+/// no other generated name contains (a piece several companies share, such as a county and the
+/// first character of a trade name, names none of them in particular).
 fn name_queries(live: &[&Meta], meta: &[Meta], name_count: &HashMap<&str, usize>) -> Vec<Query> {
     let mut queries = Vec::new();
     let named: Vec<&Meta> = live
@@ -136,7 +137,7 @@ fn name_queries(live: &[&Meta], meta: &[Meta], name_count: &HashMap<&str, usize>
         .copied()
         .filter(|m| m.name.ends_with("公司") && name_count[m.name.as_str()] == 1)
         .collect();
-    let candidates: Vec<(&Meta, Vec<String>)> = spread(&companies, 20)
+    let candidates: Vec<(&Meta, Vec<String>)> = spread(&companies, 40)
         .map(|m| {
             let chars: Vec<char> = m.name.chars().collect();
             let mut pieces = Vec::new();
@@ -150,22 +151,20 @@ fn name_queries(live: &[&Meta], meta: &[Meta], name_count: &HashMap<&str, usize>
             (*m, pieces)
         })
         .collect();
-    let all_pieces: Vec<&String> = candidates.iter().flat_map(|(_, p)| p).collect();
-    let counts: Vec<usize> = all_pieces
-        .par_iter()
-        .map(|p| meta.iter().filter(|m| m.name.contains(p.as_str())).count())
-        .collect();
-    let piece_count: HashMap<&str, usize> = all_pieces
-        .iter()
-        .zip(counts)
-        .map(|(p, c)| (p.as_str(), c))
-        .collect();
+    // The company's name is its one record's: a piece in one record's name is in that one only.
+    let alone = |piece: &str| {
+        meta.par_iter()
+            .filter(|m| m.name.contains(piece))
+            .take_any(2)
+            .count()
+            == 1
+    };
     let mut found = 0;
     for (m, pieces) in &candidates {
         if found == 10 {
             break;
         }
-        if let Some(p) = pieces.iter().find(|p| piece_count[p.as_str()] < 10) {
+        if let Some(p) = pieces.iter().find(|p| alone(p)) {
             queries.push(query("name_piece", p.clone(), m));
             found += 1;
         }
