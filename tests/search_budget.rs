@@ -1,14 +1,17 @@
 //! The browser engine's byte budget. A cold first page reads about its budget at most; past it
 //! a page that has found matches says its order is not final (`ranked: false`),
 //! shows only records that do match, and counts them as a lower bound. Asked to rank whole (`full`), it agrees with
-//! `gongshi search`. Run on a generated site whose word lists are long enough to be read in
-//! blocks, with the generator's own two-word queries (a city and a kind of record).
+//! `gongshi search`. A page with no match yet reads on, up to a hard limit where it stops and
+//! says so rather than showing nothing as if nothing matched. Run on a generated site whose word
+//! lists are long enough to be read in blocks, with the generator's own two-word queries (a city
+//! and a kind of record).
 
 mod common;
 
 use common::search::{js_answers_in, q, Answer, AS_OF, PAGE, Q, TIE};
 use gongshi::search::query::{self, Request};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 /// Small enough that a query of two common words cannot be ranked within it.
 const SMALL_BUDGET: u64 = 3_000;
@@ -32,6 +35,11 @@ fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
     let (_dir, site, out) = common::generated_build(20_000, 4242, AS_OF);
     let index = query::open(&out).expect("open index");
     let texts = common::generated_queries(&site, &["city_kind"]);
+    stops_with_matches(&index, &out, &texts);
+    stops_with_none_yet(&index, &out, &texts);
+}
+
+fn stops_with_matches(index: &tantivy::Index, out: &Path, texts: &[String]) {
     assert!(
         texts.len() >= 3,
         "generator wrote {} city_kind queries",
@@ -47,12 +55,12 @@ fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
             })
             .collect()
     };
-    let cut = js_answers_in(&out, &budgeted(false));
-    let whole = js_answers_in(&out, &budgeted(true));
-    let unlimited = js_answers_in(&out, &texts.iter().map(|t| q(t)).collect::<Vec<_>>());
+    let cut = js_answers_in(out, &budgeted(false));
+    let whole = js_answers_in(out, &budgeted(true));
+    let unlimited = js_answers_in(out, &texts.iter().map(|t| q(t)).collect::<Vec<_>>());
     let mut stopped = 0;
     for (((text, cut), whole), unlimited) in texts.iter().zip(&cut).zip(&whole).zip(&unlimited) {
-        let all = cli(&index, text);
+        let all = cli(index, text);
         let scores: HashMap<&str, f64> = all.iter().map(|(id, s)| (id.as_str(), *s)).collect();
         check_ranked_whole(text, whole, &all);
         if cut.ranked {
@@ -87,6 +95,53 @@ fn a_first_page_stops_at_its_budget_and_ranks_whole_on_request() {
     assert!(
         stopped > 0,
         "no query of {texts:?} reached a budget of {SMALL_BUDGET} bytes: the test proves nothing"
+    );
+}
+
+/// With the record-order and anchored plans off and a hard limit of one byte, a first page
+/// reads its lists' best blocks and stops: those that found no match in them say so (no
+/// count, not partial, not ranked), and ranked whole they are the CLI's first page.
+fn stops_with_none_yet(index: &tantivy::Index, out: &Path, texts: &[String]) {
+    let limited = |full: bool| -> Vec<Q> {
+        texts
+            .iter()
+            .map(|t| Q {
+                budget: Some(SMALL_BUDGET),
+                full,
+                limits: BTreeMap::from([("anchor", 0), ("whole", 0), ("ordered", 0), ("hard", 1)]),
+                ..q(t)
+            })
+            .collect()
+    };
+    let cut = js_answers_in(out, &limited(false));
+    let whole = js_answers_in(out, &limited(true));
+    let mut none_yet = 0;
+    for ((text, cut), whole) in texts.iter().zip(&cut).zip(&whole) {
+        let all = cli(index, text);
+        check_ranked_whole(text, whole, &all);
+        assert!(!all.is_empty(), "{text}: the CLI finds nothing");
+        // Records holding every word exist: partial matches would hide that.
+        assert_eq!(
+            cut.mode, "text",
+            "{text}: a stopped page shown as {}",
+            cut.mode
+        );
+        if !cut.hits.is_empty() {
+            continue;
+        }
+        none_yet += 1;
+        assert!(
+            !cut.ranked && !cut.complete && cut.total == 0,
+            "{text}: a page stopped before a match must say so"
+        );
+        assert!(
+            cut.bytes < whole.bytes,
+            "{text}: stopped after reading everything"
+        );
+    }
+    assert!(
+        none_yet > 0,
+        "every query of {texts:?} found a match in its best blocks: the test proves nothing"
     );
 }
 

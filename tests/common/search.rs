@@ -20,7 +20,7 @@ pub struct Q {
     pub budget: Option<u64>,
     /// Rank the first page whatever it reads.
     pub full: bool,
-    /// The browser engine's plan limits in bytes (`anchor`, `whole`, `ordered`), where a test
+    /// The browser engine's plan limits in bytes (`anchor`, `whole`, `ordered`, `hard`), where a test
     /// sets them to follow one plan on a small site.
     pub limits: BTreeMap<&'static str, u64>,
 }

@@ -1,7 +1,7 @@
 // Runs the browser search engine (themes/default/static/search-engine.js) under Node against a built
 // site, for tests/search_parity.rs. Input (a file named on the command line, or stdin):
 //   {"out": "<build output dir>", "queries": [{"q": "...", "filters": [["k", "v"]], "page": 0, "size": 10,
-//   "budget": bytes (optional), "limits": {"anchor", "whole", "ordered"} (optional), "full": false}]}
+//   "budget": bytes (optional), "limits": {"anchor", "whole", "ordered", "hard"} (optional), "full": false}]}
 // Output: one JSON array, per query {mode, total, complete, ranked, hits: [{collection, id, score}], files, bytes, rounds,
 // facets: [[group key, [[value, count]]]]}
 // where files/bytes count the requests and bytes a cold query fetched, rounds its sequential

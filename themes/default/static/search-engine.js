@@ -12,6 +12,10 @@ const ROUNDS = 10;
 // matches found, says their order is not final, and counts them as a lower bound. A query with
 // no match yet reads on until it has one.
 const BUDGET = 140000;
+// Bytes after which even a first page with no match yet stops (saying so, with the button that
+// ranks whole): with the page's own files and the results' display data, a cold query stays
+// under 200 kB.
+const HARD = 157500;
 // Bytes of blocks an anchoring unit's lists may have: loaded whole in the second round, they
 // name every record that can match, so the other lists are only checked for those records.
 const ANCHOR = 16384;
@@ -184,11 +188,11 @@ function reader(buf) {
  * the bytes (Uint8Array) of a file under it, or of its byte range [from, to) when given, or
  * null when missing. `manifest`: the parsed `manifest.json` when the caller has it already
  * (the search page carries it inline), else it is fetched. `budget`: the bytes a first page may
- * read; `limits`: {anchor, whole, ordered}, the plans' limits in bytes (tests set them, to
- * follow one plan or another on a small site).
+ * read; `limits`: {anchor, whole, ordered, hard}, the plans' limits in bytes (tests set them,
+ * to follow one plan or another on a small site).
  */
 export function createEngine(load, manifest = null, { budget = BUDGET, limits = {} } = {}) {
-  const limit = { anchor: ANCHOR, whole: WHOLE, ordered: ORDERED, ...limits };
+  const limit = { anchor: ANCHOR, whole: WHOLE, ordered: ORDERED, hard: HARD, ...limits };
   let man = manifest;
   const files = new Map();
   // Range reads asked for in the same turn are merged per file when they lie close together:
@@ -534,17 +538,24 @@ export function createEngine(load, manifest = null, { budget = BUDGET, limits = 
       // no unseen record can match and every candidate fits in this round, each is checked
       // against all its missing lists at once: one round rather than two.
       const last = unseen === -Infinity && todo.length <= VERIFY;
-      const checks = [];
-      for (const d of todo.slice(0, VERIFY)) {
-        const check = last || checked.has(d.o) ? d.miss : d.miss.slice(0, 1);
-        checked.add(d.o);
-        for (const L of check) checks.push([L, Math.floor(d.o / L.span)]);
-      }
+      const checksOf = (n) =>
+        todo.slice(0, n).flatMap((d) => (last || checked.has(d.o) ? d.miss : d.miss.slice(0, 1)).map((L) => [L, Math.floor(d.o / L.span)]));
+      let verify = VERIFY;
+      let checks = checksOf(verify);
       const blocks = next.reduce((n, L) => n + nextBytes(L), 0);
       if (over(blocks + pagesBytes(checks), exact.length)) return { exact, complete: false, cut: true };
       // A first page with no match yet, past its budget, reads on one block at a time (the
-      // smallest next): blocks grow fourfold, and reading every list's at once overshoots.
+      // smallest next): blocks grow fourfold, and reading every list's at once overshoots. Past
+      // HARD it reads no block and checks fewer candidates, and stops when even one check would
+      // pass HARD.
       if (next.length > 1 && over(blocks, 1)) next = [next.reduce((a, L) => (nextBytes(L) < nextBytes(a) ? L : a))];
+      const hard = (n) => !deep && spent - base + n > limit.hard;
+      if (next.length && hard(nextBytes(next[0]) + pagesBytes(checks)) && checks.length) next = [];
+      while (!next.length && verify > 1 && hard(pagesBytes(checks))) checks = checksOf((verify = Math.floor(verify / 2)));
+      if (hard(next.reduce((n, L) => n + nextBytes(L), 0) + pagesBytes(checks)) || (!next.length && !checks.length)) {
+        return { exact, complete: false, cut: true };
+      }
+      for (const d of todo.slice(0, verify)) checked.add(d.o);
       await Promise.all([...next.map(block), ...checks.map(([L, k]) => page(L, k))]);
     }
   }
@@ -678,8 +689,9 @@ export function createEngine(load, manifest = null, { budget = BUDGET, limits = 
     await Promise.all(secondRound(lists, key, units, filters));
     const deep = pg > 0 || full;
     let r = await rank(lists, key, units, units.length, K, filters, deep, settled, mine);
-    if (!r.exact.length && mode === 'text') {
+    if (!r.exact.length && !r.cut && mode === 'text') {
       // No record holds every part: the records holding at least half of them, said partial.
+      // (A first page stopped before finding one says so instead: matches may exist.)
       r = await rank(lists, key, units, Math.ceil(units.length / 2), K, filters, deep, null, mine);
       if (r.exact.length) mode = 'partial';
     }

@@ -144,7 +144,9 @@ function page() {
     const man = manifest();
     // The count is exact when complete, else a lower bound ("at least").
     const count = r.complete ? 'found' : 'about';
-    status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say('none');
+    // No match yet is not no match when the first page stopped at its budget.
+    const none = r.ranked === false ? 'notYet' : 'none';
+    status.textContent = r.total ? say(r.mode === 'partial' ? 'partial' : count, r.total) : say(none);
     show(r.mode, r.hits);
     if (r.ranked === false) {
       const all = el('button', { type: 'button' }, say('rankAll'));
@@ -152,7 +154,7 @@ function page() {
         input.focus();
         run(true);
       });
-      note = el('p', { class: 'search-note' }, say('unranked'), ' ', all);
+      note = r.total ? el('p', { class: 'search-note' }, say('unranked'), ' ', all) : el('p', { class: 'search-note' }, all);
       status.after(note);
     }
     // Facets and pager after the results are on screen, in a task of their own.
@@ -179,6 +181,8 @@ function page() {
       }
       facets.append(box);
     }
+    // Groups left out because some matches' facets are not known (see facetCounts).
+    if (r.matched.some((h) => !h.f)) facets.append(el('p', { class: 'facet-note' }, say('facetsPartial')));
     if (s.filters.length) {
       const b = el('button', { type: 'button' }, say('clear'));
       b.addEventListener('click', () => go({ ...s, filters: [], page: 0 }));
