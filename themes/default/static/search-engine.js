@@ -10,7 +10,7 @@ const EPS = 0.01; // stop when no unseen record can beat the last shown by more 
 const ROUNDS = 10;
 // Index bytes after which a first page that has matches reads no further blocks: it shows the
 // matches found, says their order is not final, and counts them as a lower bound. A query with
-// no match yet reads on until it has one.
+// no match yet reads on until it has one, up to HARD.
 const BUDGET = 140000;
 // Bytes after which even a first page with no match yet stops (saying so, with the button that
 // ranks whole): with the page's own files and the results' display data, a cold query stays
@@ -716,7 +716,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET, limits = 
    * its counts would be short. The collection group is always whole.
    */
   function facetCounts(matched) {
-    const whole = matched.every((h) => h.f);
+    const known = matched.every((h) => h.f);
     const groups = new Map();
     const add = (key, label, value, field) => {
       if (!groups.has(key)) groups.set(key, { key, label, field, values: new Map() });
@@ -726,7 +726,7 @@ export function createEngine(load, manifest = null, { budget = BUDGET, limits = 
     for (const { o, f } of matched) {
       const c = man.collections[coll(o)];
       add('collection', null, c.key, c.title);
-      if (whole) c.facets.forEach((x, j) => f[j] && add(x.key, x.label, x.values[f[j] - 1]));
+      if (known) c.facets.forEach((x, j) => f[j] && add(x.key, x.label, x.values[f[j] - 1]));
     }
     return [...groups.values()].map((g) => ({ ...g, values: [...g.values].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)) }));
   }
