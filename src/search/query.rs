@@ -6,6 +6,7 @@ use super::index::{
     RECORD_ID, TITLE_TEXT,
 };
 use super::prefix::postings_of;
+use super::shards::{dequantise, quantise};
 use super::tokenize::{parse_query, TextQuery, MIN_PREFIX};
 use super::{SearchError, INDEX_DIR};
 use serde::Serialize;
@@ -131,9 +132,16 @@ fn rank(all: &mut [(Score, u64, DocAddress)]) {
     all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 }
 
+/// A score as the browser engine reads it from the static index: quantised (one record's
+/// score for one term or key, see [`quantise`]) and back, so that both sides add the same
+/// numbers and records that tie for the browser tie here too (then the ordinal decides).
+fn as_exported(score: Score) -> f64 {
+    dequantise(quantise(score))
+}
+
 /// Ranks found records: those the key finds first (by their key score), then the others (by
 /// their text score); each tier by score descending, then record ordinal.
-fn rank_found(all: &mut [(bool, Score, u64, DocAddress)]) {
+fn rank_found(all: &mut [(bool, f64, u64, DocAddress)]) {
     all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
 }
 
@@ -181,14 +189,14 @@ fn key_scores(
 /// Found records with their ordinals, ranked (see [`rank_found`]).
 fn ranked(
     searcher: &Searcher,
-    found: impl Iterator<Item = (DocAddress, bool, Score)>,
-) -> Result<Vec<(bool, Score, u64, DocAddress)>, SearchError> {
+    found: impl Iterator<Item = (DocAddress, bool, f64)>,
+) -> Result<Vec<(bool, f64, u64, DocAddress)>, SearchError> {
     let ords = searcher
         .segment_readers()
         .iter()
         .map(|seg| seg.fast_fields().u64(ORD))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut all: Vec<(bool, Score, u64, DocAddress)> = found
+    let mut all: Vec<(bool, f64, u64, DocAddress)> = found
         .map(|(address, keyed, score)| {
             let ord = ords[address.segment_ord as usize].first(address.doc_id);
             (keyed, score, ord.unwrap_or(0), address)
@@ -235,14 +243,14 @@ impl Bm25StatisticsProvider for RecordStats<'_> {
 }
 
 /// Records found, whether by the key (the first tier), and their scores.
-type Found = Vec<(DocAddress, bool, Score)>;
+type Found = Vec<(DocAddress, bool, f64)>;
 
 /// A record's standing for a text query: which terms it holds, its key score when the key
 /// finds it, and its text score so far.
 struct Standing {
     present: Vec<bool>,
-    keyed: Option<Score>,
-    score: Score,
+    keyed: Option<f64>,
+    score: f64,
 }
 
 /// The records a text query finds, in `text` mode (found by the key, scored by it alone; or
@@ -272,11 +280,11 @@ fn text_matches(
         {
             let r = records.entry(address).or_insert_with(blank);
             r.present[t] = true;
-            r.score += score;
+            r.score += as_exported(score);
         }
     }
     for (address, score) in keyed {
-        records.entry(address).or_insert_with(blank).keyed = Some(score);
+        records.entry(address).or_insert_with(blank).keyed = Some(as_exported(score));
     }
     records.retain(|a, _| keep(a));
     let full: Found = records
@@ -346,9 +354,12 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
         None => BTreeMap::new(),
     };
     let (mode, found) = if parsed.labelled || (parsed.ident && keyed.len() + numbered.len() > 0) {
-        let mut found = keyed;
+        let mut found: BTreeMap<DocAddress, f64> = keyed
+            .into_iter()
+            .map(|(a, score)| (a, as_exported(score)))
+            .collect();
         for (address, score) in numbered {
-            *found.entry(address).or_insert(0.0) += score;
+            *found.entry(address).or_insert(0.0) += as_exported(score);
         }
         let found = found
             .into_iter()
@@ -375,7 +386,7 @@ pub fn search(index: &Index, request: &Request) -> Result<Results, SearchError> 
             collection: text(collection),
             id: text(rid),
             title: text(title),
-            score,
+            score: score as f32,
         });
     }
     Ok(Results {
