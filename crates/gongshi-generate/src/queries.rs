@@ -317,8 +317,8 @@ fn short_name_queries(labs: &[&Meta], meta: &[Meta]) -> Vec<Query> {
             out.push(query("short_name", s.to_string(), m));
         }
     }
-    // Middle pieces: 4 or 5 characters after the place, before the legal form, in fewer than
-    // 10 names.
+    // Middle pieces: 4 or 5 characters after the place, before the legal form, that no other
+    // name holds (records naming this lab share its name).
     let mut pieces: Vec<(&Meta, String)> = Vec::new();
     for (m, s) in spread(&short, 40).skip(20) {
         let chars: Vec<char> = s.chars().collect();
@@ -328,13 +328,16 @@ fn short_name_queries(labs: &[&Meta], meta: &[Meta]) -> Vec<Query> {
             }
         }
     }
-    let counts: Vec<usize> = pieces
+    let others: Vec<bool> = pieces
         .par_iter()
-        .map(|(_, p)| meta.iter().filter(|x| x.name.contains(p.as_str())).count())
+        .map(|(m, p)| {
+            meta.iter()
+                .any(|x| x.name.contains(p.as_str()) && x.name != m.name)
+        })
         .collect();
     let mut used: Vec<&str> = Vec::new();
-    for ((m, p), c) in pieces.iter().zip(counts) {
-        if c < 10 && !used.contains(&m.id.as_str()) && used.len() < 10 {
+    for ((m, p), shared) in pieces.iter().zip(others) {
+        if !shared && !used.contains(&m.id.as_str()) && used.len() < 10 {
             used.push(&m.id);
             out.push(query("name_middle", p.clone(), m));
         }
