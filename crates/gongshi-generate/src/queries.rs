@@ -318,28 +318,27 @@ fn short_name_queries(labs: &[&Meta], meta: &[Meta]) -> Vec<Query> {
         }
     }
     // Middle pieces: 4 or 5 characters after the place, before the legal form, that no other
-    // name holds (records naming this lab share its name).
-    let mut pieces: Vec<(&Meta, String)> = Vec::new();
-    for (m, s) in spread(&short, 40).skip(20) {
+    // name holds (records naming this lab share its name). On a large site most middles are
+    // shared, so labs are tried until 10 have one.
+    let shared = |m: &Meta, piece: &str| {
+        meta.par_iter()
+            .any(|x| x.name.contains(piece) && x.name != m.name)
+    };
+    let mut found = 0;
+    for (m, s) in spread(&short, 400).skip(20) {
+        if found == 10 {
+            break;
+        }
         let chars: Vec<char> = s.chars().collect();
+        let mut pieces = Vec::new();
         for len in [4, 5] {
             for start in 2..chars.len().saturating_sub(len - 1) {
-                pieces.push((m, chars[start..start + len].iter().collect()));
+                pieces.push(chars[start..start + len].iter().collect::<String>());
             }
         }
-    }
-    let others: Vec<bool> = pieces
-        .par_iter()
-        .map(|(m, p)| {
-            meta.iter()
-                .any(|x| x.name.contains(p.as_str()) && x.name != m.name)
-        })
-        .collect();
-    let mut used: Vec<&str> = Vec::new();
-    for ((m, p), shared) in pieces.iter().zip(others) {
-        if !shared && !used.contains(&m.id.as_str()) && used.len() < 10 {
-            used.push(&m.id);
-            out.push(query("name_middle", p.clone(), m));
+        if let Some(p) = pieces.into_iter().find(|p| !shared(m, p)) {
+            out.push(query("name_middle", p, m));
+            found += 1;
         }
     }
     out
