@@ -45,18 +45,8 @@ fn stops_with_matches(index: &tantivy::Index, out: &Path, texts: &[String]) {
         "generator wrote {} city_kind queries",
         texts.len()
     );
-    let budgeted = |full: bool| -> Vec<Q> {
-        texts
-            .iter()
-            .map(|t| Q {
-                budget: Some(SMALL_BUDGET),
-                full,
-                ..q(t)
-            })
-            .collect()
-    };
-    let cut = js_answers_in(out, &budgeted(false));
-    let whole = js_answers_in(out, &budgeted(true));
+    let cut = js_answers_in(out, &budgeted(texts, false, BTreeMap::new()));
+    let whole = js_answers_in(out, &budgeted(texts, true, BTreeMap::new()));
     let unlimited = js_answers_in(out, &texts.iter().map(|t| q(t)).collect::<Vec<_>>());
     let mut stopped = 0;
     for (((text, cut), whole), unlimited) in texts.iter().zip(&cut).zip(&whole).zip(&unlimited) {
@@ -102,19 +92,9 @@ fn stops_with_matches(index: &tantivy::Index, out: &Path, texts: &[String]) {
 /// reads its lists' best blocks and stops: those that found no match in them say so (no
 /// count, not partial, not ranked), and ranked whole they are the CLI's first page.
 fn stops_with_none_yet(index: &tantivy::Index, out: &Path, texts: &[String]) {
-    let limited = |full: bool| -> Vec<Q> {
-        texts
-            .iter()
-            .map(|t| Q {
-                budget: Some(SMALL_BUDGET),
-                full,
-                limits: BTreeMap::from([("anchor", 0), ("whole", 0), ("ordered", 0), ("hard", 1)]),
-                ..q(t)
-            })
-            .collect()
-    };
-    let cut = js_answers_in(out, &limited(false));
-    let whole = js_answers_in(out, &limited(true));
+    let limits = BTreeMap::from([("anchor", 0), ("whole", 0), ("ordered", 0), ("hard", 1)]);
+    let cut = js_answers_in(out, &budgeted(texts, false, limits.clone()));
+    let whole = js_answers_in(out, &budgeted(texts, true, limits));
     let mut none_yet = 0;
     for ((text, cut), whole) in texts.iter().zip(&cut).zip(&whole) {
         let all = cli(index, text);
@@ -143,6 +123,19 @@ fn stops_with_none_yet(index: &tantivy::Index, out: &Path, texts: &[String]) {
         none_yet > 0,
         "every query of {texts:?} found a match in its best blocks: the test proves nothing"
     );
+}
+
+/// The queries `texts` with the small budget, ranked whole when `full`, under plan `limits`.
+fn budgeted(texts: &[String], full: bool, limits: BTreeMap<&'static str, u64>) -> Vec<Q> {
+    texts
+        .iter()
+        .map(|t| Q {
+            budget: Some(SMALL_BUDGET),
+            full,
+            limits: limits.clone(),
+            ..q(t)
+        })
+        .collect()
 }
 
 /// The page ranked whole is the CLI's first page, but for records whose scores tie.
